@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sufficiency",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Sufficiency", targets: ["Sufficiency"]),
+        .executable(name: "sufficiency-solve", targets: ["sufficiency-solve"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // GLPK through the C header; Debian ships no glpk.pc, so no pkgConfig here.
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"]), .brew(["glpk"])]
+        ),
+        .target(
+            name: "Sufficiency",
+            dependencies: ["CGLPK", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "sufficiency-solve",
+            dependencies: ["Sufficiency", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "SufficiencyTests",
+            dependencies: ["Sufficiency"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,384 @@
+import CGLPK
+import Foundation
+
+/// A reason the GLPK backend could not run.
+public enum GLPKError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidModel(LinearProgramError)
+    case invalidArgument(String)
+    /// A GLPK writer failed; `code` is its C return code.
+    case writeFailed(path: String, code: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidModel(let error): return "invalid model: \(error)"
+        case .invalidArgument(let message): return message
+        case let .writeFailed(path, code): return "could not write \(path) (GLPK code \(code))"
+        }
+    }
+}
+
+/// The GLPK backend: owns one `glp_prob` and drives it.
+///
+/// Deliberately not `Sendable`: GLPK keeps its environment per thread, so an instance must be
+/// created, solved, read and released on one thread. Several instances on several threads are fine.
+/// Every argument is checked in Swift before it reaches GLPK, which would abort the process on a
+/// bad one. This file is the only place in the library that imports `CGLPK`.
+public final class GLPKSolver {
+    /// The model as GLPK currently holds it (cost and bound changes included).
+    public private(set) var program: LinearProgram
+    private let problem: OpaquePointer
+
+    /// GLPK's version string (`glp_version`).
+    public static var version: String { String(cString: glp_version()) }
+
+    /// Loads `program` into a new GLPK problem (`glp_create_prob`, `glp_load_matrix`).
+    /// - Throws: ``GLPKError/invalidModel(_:)`` when ``LinearProgram/validate()`` rejects it.
+    public init(program: LinearProgram) throws(GLPKError) {
+        do { try program.validate() } catch { throw .invalidModel(error) }
+        self.program = program
+        glp_term_out(GLP_OFF)
+        problem = glp_create_prob()
+        load(program)
+    }
+
+    deinit { glp_delete_prob(problem) }
+
+    private func load(_ lp: LinearProgram) {
+        glp_set_prob_name(problem, lp.name.utf8.count <= LinearProgram.maxNameLength ? lp.name : "model")
+        glp_set_obj_dir(problem, lp.sense == .minimize ? GLP_MIN : GLP_MAX)
+        glp_set_obj_coef(problem, 0, lp.objectiveConstant)
+        let m = lp.rowCount, n = lp.columnCount
+        if m > 0 { glp_add_rows(problem, Int32(m)) }
+        if n > 0 { glp_add_cols(problem, Int32(n)) }
+        for i in 0..<m {
+            let row = Int32(i + 1)
+            if !lp.rowNames[i].isEmpty { glp_set_row_name(problem, row, lp.rowNames[i]) }
+            setBounds(row: row, lp.rowLower[i], lp.rowUpper[i])
+        }
+        for j in 0..<n {
+            let column = Int32(j + 1)
+            if !lp.columnNames[j].isEmpty { glp_set_col_name(problem, column, lp.columnNames[j]) }
+            setBounds(column: column, lp.columnLower[j], lp.columnUpper[j])
+            glp_set_obj_coef(problem, column, lp.objective[j])
+            if lp.isInteger[j] { glp_set_col_kind(problem, column, GLP_IV) }
+        }
+        // glp_load_matrix takes 1-based arrays: element 0 is ignored.
+        let count = lp.nonzeroCount
+        guard count > 0 else { return }
+        var ia = [Int32](repeating: 0, count: count + 1)
+        var ja = [Int32](repeating: 0, count: count + 1)
+        var ar = [Double](repeating: 0, count: count + 1)
+        for j in 0..<n {
+            for k in lp.columnStart[j]..<lp.columnStart[j + 1] {
+                ia[k + 1] = Int32(lp.rowIndex[k] + 1)
+                ja[k + 1] = Int32(j + 1)
+                ar[k + 1] = lp.value[k]
+            }
+        }
+        glp_load_matrix(problem, Int32(count), &ia, &ja, &ar)
+    }
+
+    private static func boundType(_ lower: Double, _ upper: Double) -> Int32 {
+        switch (lower.isFinite, upper.isFinite) {
+        case (false, false): return GLP_FR
+        case (true, false): return GLP_LO
+        case (false, true): return GLP_UP
+        case (true, true): return lower == upper ? GLP_FX : GLP_DB
+        }
+    }
+
+    private func setBounds(row: Int32, _ lower: Double, _ upper: Double) {
+        glp_set_row_bnds(problem, row, Self.boundType(lower, upper), lower.isFinite ? lower : 0, upper.isFinite ? upper : 0)
+    }
+
+    private func setBounds(column: Int32, _ lower: Double, _ upper: Double) {
+        glp_set_col_bnds(problem, column, Self.boundType(lower, upper), lower.isFinite ? lower : 0, upper.isFinite ? upper : 0)
+    }
+
+    // MARK: Changes for warm-started re-solves
+
+    /// Changes one objective coefficient (`glp_set_obj_coef`). The basis is kept.
+    public func setObjectiveCoefficient(column: Int, to cost: Double) throws(GLPKError) {
+        guard program.columnNames.indices.contains(column) else { throw .invalidArgument("column \(column) does not exist") }
+        guard cost.isFinite else { throw .invalidArgument("cost \(cost) of column \(column) is not finite") }
+        program.objective[column] = cost
+        glp_set_obj_coef(problem, Int32(column + 1), cost)
+    }
+
+    /// Changes a column's bounds (`glp_set_col_bnds`). The basis is kept.
+    public func setColumnBounds(column: Int, lower: Double, upper: Double) throws(GLPKError) {
+        guard program.columnNames.indices.contains(column) else { throw .invalidArgument("column \(column) does not exist") }
+        try Self.checkBounds(lower, upper, "column \(column)")
+        program.columnLower[column] = lower
+        program.columnUpper[column] = upper
+        setBounds(column: Int32(column + 1), lower, upper)
+    }
+
+    /// Changes a row's bounds, i.e. its right-hand side (`glp_set_row_bnds`). The basis is kept.
+    public func setRowBounds(row: Int, lower: Double, upper: Double) throws(GLPKError) {
+        guard program.rowNames.indices.contains(row) else { throw .invalidArgument("row \(row) does not exist") }
+        try Self.checkBounds(lower, upper, "row \(row)")
+        program.rowLower[row] = lower
+        program.rowUpper[row] = upper
+        setBounds(row: Int32(row + 1), lower, upper)
+    }
+
+    private static func checkBounds(_ lower: Double, _ upper: Double, _ what: String) throws(GLPKError) {
+        guard !lower.isNaN, !upper.isNaN, lower != .infinity, upper != -.infinity, lower <= upper else {
+            throw .invalidArgument("\(what): bounds [\(lower), \(upper)] are not valid")
+        }
+    }
+
+    // MARK: Solving
+
+    /// Solves the model: simplex or interior point for an LP (or a relaxed MIP), branch and cut
+    /// with presolve for a MIP followed by a simplex solve of the LP with the integers fixed,
+    /// which supplies the duals.
+    public func solve(_ options: SolverOptions = SolverOptions()) throws(GLPKError) -> Solution {
+        guard options.mipGap.isFinite, options.mipGap >= 0 else {
+            throw .invalidArgument("MIP gap must be a number ≥ 0, got \(options.mipGap)")
+        }
+        if let limit = options.timeLimit, !(limit.isFinite && limit >= 0) {
+            throw .invalidArgument("time limit must be a number of seconds ≥ 0, got \(limit)")
+        }
+        glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
+        defer { glp_term_out(GLP_OFF) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var solution: Solution
+        if program.isMIP && !options.relax {
+            solution = solveMIP(options)
+        } else if options.lpMethod == .interior {
+            solution = solveInterior(options)
+        } else {
+            solution = solveSimplex(options, deadline: Self.milliseconds(options.timeLimit))
+        }
+        solution.solveSeconds = (clock.now - start).seconds
+        return solution
+    }
+
+    private static func milliseconds(_ seconds: Double?) -> Int32 {
+        guard let seconds else { return Int32.max }
+        return Int32(min(seconds * 1000, Double(Int32.max)).rounded(.up))
+    }
+
+    private static let simplexCodes: [Int32: String] = [
+        GLP_EBADB: "invalid initial basis", GLP_ESING: "singular basis matrix", GLP_ECOND: "ill-conditioned basis matrix",
+        GLP_EBOUND: "incorrect bounds", GLP_EFAIL: "solver failure", GLP_EOBJLL: "objective lower limit reached",
+        GLP_EOBJUL: "objective upper limit reached", GLP_EITLIM: "iteration limit reached",
+        GLP_ETMLIM: "time limit reached", GLP_ENOPFS: "no primal feasible solution",
+        GLP_ENODFS: "no dual feasible solution", GLP_EROOT: "root LP optimum not provided",
+        GLP_ESTOP: "search terminated", GLP_EMIPGAP: "relative MIP gap tolerance reached",
+        GLP_ENOCVG: "no convergence", GLP_EINSTAB: "numerical instability",
+    ]
+
+    private static func failure(_ code: Int32) -> SolverOutcome {
+        .failed(code: Int(code), message: simplexCodes[code] ?? "GLPK error \(code)")
+    }
+
+    /// `glp_simplex`, retrying once from a standard basis on basis trouble and without the
+    /// presolver when it reports infeasibility (so the status is GLPK's definite one).
+    private func solveSimplex(_ options: SolverOptions, deadline: Int32) -> Solution {
+        let method: SolveMethod = options.lpMethod == .primalSimplex ? .primalSimplex : .dualSimplex
+        var parm = glp_smcp()
+        glp_init_smcp(&parm)
+        parm.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        parm.meth = options.lpMethod == .primalSimplex ? GLP_PRIMAL : GLP_DUALP
+        parm.presolve = options.presolve ? GLP_ON : GLP_OFF
+        parm.tm_lim = deadline
+        let iterationsBefore = glp_get_it_cnt(problem)
+        var code = glp_simplex(problem, &parm)
+        if code == GLP_ENOPFS || code == GLP_ENODFS {
+            parm.presolve = GLP_OFF
+            code = glp_simplex(problem, &parm)
+        }
+        if code == GLP_EBADB || code == GLP_ESING || code == GLP_ECOND {
+            glp_std_basis(problem)
+            code = glp_simplex(problem, &parm)
+        }
+        if code == 0, glp_get_dual_stat(problem) == GLP_NOFEAS, glp_get_status(problem) != GLP_UNBND {
+            // The dual simplex proved the dual infeasible: the primal is unbounded or infeasible.
+            // The primal simplex tells which.
+            parm.meth = GLP_PRIMAL
+            code = glp_simplex(problem, &parm)
+        }
+        let iterations = Int(glp_get_it_cnt(problem) - iterationsBefore)
+        var solution = Solution(status: .solverFailure, outcome: .completed, method: method, iterations: iterations)
+        switch code {
+        case 0: break
+        case GLP_ETMLIM: solution.outcome = .timeLimitReached
+        default: solution.outcome = Self.failure(code); return solution
+        }
+        switch glp_get_status(problem) {
+        case GLP_OPT: solution.status = .optimal
+        case GLP_NOFEAS: solution.status = .infeasible
+        case GLP_UNBND: solution.status = .unbounded
+        default: solution.status = code == GLP_ETMLIM ? .noSolutionInTime : .solverFailure
+        }
+        if solution.status == .optimal { readBasic(into: &solution) }
+        return solution
+    }
+
+    private func readBasic(into solution: inout Solution) {
+        let m = program.rowCount, n = program.columnCount
+        solution.objective = glp_get_obj_val(problem)
+        solution.columnValues = (0..<n).map { glp_get_col_prim(problem, Int32($0 + 1)) }
+        solution.reducedCosts = (0..<n).map { glp_get_col_dual(problem, Int32($0 + 1)) }
+        solution.rowActivities = (0..<m).map { glp_get_row_prim(problem, Int32($0 + 1)) }
+        solution.rowDuals = (0..<m).map { glp_get_row_dual(problem, Int32($0 + 1)) }
+        solution.hasDuals = true
+    }
+
+    /// `glp_interior`. GLPK's interior point has no time limit.
+    private func solveInterior(_ options: SolverOptions) -> Solution {
+        var solution = Solution(status: .solverFailure, outcome: .completed, method: .interior)
+        if program.rowCount == 0 || program.columnCount == 0 {
+            // glp_interior refuses an empty problem; the simplex handles it trivially.
+            var fallback = solveSimplex(options, deadline: Self.milliseconds(options.timeLimit))
+            fallback.method = .interior
+            return fallback
+        }
+        var parm = glp_iptcp()
+        glp_init_iptcp(&parm)
+        parm.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        let code = glp_interior(problem, &parm)
+        guard code == 0 else {
+            solution.outcome = Self.failure(code)
+            // Interior point reports infeasibility by failing to converge; ask the simplex to be sure.
+            if code == GLP_ENOCVG || code == GLP_EFAIL || code == GLP_EINSTAB {
+                let check = solveSimplex(SolverOptions(lpMethod: .dualSimplex, presolve: true), deadline: Self.milliseconds(options.timeLimit))
+                if check.status == .infeasible || check.status == .unbounded { solution.status = check.status }
+            }
+            return solution
+        }
+        switch glp_ipt_status(problem) {
+        case GLP_OPT:
+            let m = program.rowCount, n = program.columnCount
+            solution.status = .optimal
+            solution.objective = glp_ipt_obj_val(problem)
+            solution.columnValues = (0..<n).map { glp_ipt_col_prim(problem, Int32($0 + 1)) }
+            solution.reducedCosts = (0..<n).map { glp_ipt_col_dual(problem, Int32($0 + 1)) }
+            solution.rowActivities = (0..<m).map { glp_ipt_row_prim(problem, Int32($0 + 1)) }
+            solution.rowDuals = (0..<m).map { glp_ipt_row_dual(problem, Int32($0 + 1)) }
+            solution.hasDuals = true
+        case GLP_NOFEAS: solution.status = .infeasible
+        default: solution.status = .solverFailure
+        }
+        return solution
+    }
+
+    /// Progress of branch and cut, updated from GLPK's callback.
+    private final class MIPProgress {
+        var gap = Double.infinity
+        var nodes = 0
+    }
+
+    /// `glp_intopt` with presolve, then the LP with integers fixed for duals.
+    private func solveMIP(_ options: SolverOptions) -> Solution {
+        let progress = MIPProgress()
+        var parm = glp_iocp()
+        glp_init_iocp(&parm)
+        parm.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        parm.presolve = GLP_ON
+        parm.mip_gap = options.mipGap
+        parm.tm_lim = Self.milliseconds(options.timeLimit)
+        parm.cb_func = { tree, info in
+            guard let tree, let info else { return }
+            let progress = Unmanaged<MIPProgress>.fromOpaque(info).takeUnretainedValue()
+            var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
+            glp_ios_tree_size(tree, &active, &current, &total)
+            progress.nodes = max(progress.nodes, Int(total))
+            if glp_ios_best_node(tree) != 0 {
+                let gap = glp_ios_mip_gap(tree)
+                if gap < Double.greatestFiniteMagnitude { progress.gap = gap }
+            }
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let code = withExtendedLifetime(progress) { () -> Int32 in
+            parm.cb_info = Unmanaged.passUnretained(progress).toOpaque()
+            return glp_intopt(problem, &parm)
+        }
+        var solution = Solution(status: .solverFailure, outcome: .completed, method: .branchAndCut, nodes: progress.nodes)
+        switch code {
+        case 0, GLP_EMIPGAP: break
+        case GLP_ETMLIM: solution.outcome = .timeLimitReached
+        case GLP_ENOPFS: solution.status = .infeasible; return solution
+        case GLP_ENODFS:
+            // The relaxation has no dual feasible solution: unbounded, unless it is also infeasible.
+            let relaxation = solveSimplex(SolverOptions(lpMethod: .primalSimplex, presolve: false), deadline: Int32.max)
+            solution.status = relaxation.status == .infeasible ? .infeasible : .unbounded
+            return solution
+        default: solution.outcome = Self.failure(code); return solution
+        }
+        switch glp_mip_status(problem) {
+        case GLP_OPT: solution.status = .optimal; solution.mipGap = code == GLP_EMIPGAP ? progress.gap : 0
+        case GLP_FEAS: solution.status = code == 0 || code == GLP_EMIPGAP ? .optimal : .feasible; solution.mipGap = progress.gap
+        case GLP_NOFEAS: solution.status = .infeasible; return solution
+        default: solution.status = code == GLP_ETMLIM ? .noSolutionInTime : .solverFailure; return solution
+        }
+        if solution.status == .optimal && options.mipGap == 0 { solution.mipGap = 0 }
+        let n = program.columnCount, m = program.rowCount
+        solution.objective = glp_mip_obj_val(problem)
+        solution.columnValues = (0..<n).map { glp_mip_col_val(problem, Int32($0 + 1)) }
+        solution.rowActivities = (0..<m).map { glp_mip_row_val(problem, Int32($0 + 1)) }
+        let remaining = options.timeLimit.map { max(0.5, $0 - (clock.now - start).seconds) }
+        addFixedLPDuals(to: &solution, deadline: Self.milliseconds(remaining))
+        return solution
+    }
+
+    /// Fixes every integer column at its rounded MIP value, solves the LP by simplex and takes
+    /// its duals (and its continuous values, so primal and dual agree), then restores the bounds.
+    private func addFixedLPDuals(to solution: inout Solution, deadline: Int32) {
+        var fixed: [Int] = []
+        for j in 0..<program.columnCount where program.isInteger[j] {
+            let value = solution.columnValues[j].rounded()
+            let lower = program.columnLower[j], upper = program.columnUpper[j]
+            setBounds(column: Int32(j + 1), max(lower, min(upper, value)), max(lower, min(upper, value)))
+            fixed.append(j)
+        }
+        defer { for j in fixed { setBounds(column: Int32(j + 1), program.columnLower[j], program.columnUpper[j]) } }
+        glp_adv_basis(problem, 0)
+        var parm = glp_smcp()
+        glp_init_smcp(&parm)
+        parm.msg_lev = GLP_MSG_OFF
+        parm.meth = GLP_DUALP
+        parm.tm_lim = deadline
+        let code = glp_simplex(problem, &parm)
+        guard code == 0, glp_get_status(problem) == GLP_OPT else { return }
+        var fixedLP = solution
+        readBasic(into: &fixedLP)
+        for j in fixed { fixedLP.columnValues[j] = solution.columnValues[j].rounded() }
+        // Keep the LP's point only when it is as good as the incumbent (it is, up to round-off).
+        let tolerance = 1e-7 * max(1, abs(solution.objective))
+        let better = program.sense == .minimize ? fixedLP.objective <= solution.objective + tolerance
+                                                : fixedLP.objective >= solution.objective - tolerance
+        guard better else { return }
+        fixedLP.dualsFromFixedLP = true
+        solution = fixedLP
+    }
+
+    // MARK: Export
+
+    /// Writes the model in CPLEX LP format (`glp_write_lp`).
+    public func writeLP(to path: String) throws(GLPKError) {
+        glp_term_out(GLP_OFF)
+        let code = glp_write_lp(problem, nil, path)
+        if code != 0 { throw .writeFailed(path: path, code: Int(code)) }
+    }
+
+    /// Writes the model in free MPS format (`glp_write_mps` with `GLP_MPS_FILE`).
+    public func writeMPS(to path: String) throws(GLPKError) {
+        glp_term_out(GLP_OFF)
+        let code = glp_write_mps(problem, GLP_MPS_FILE, nil, path)
+        if code != 0 { throw .writeFailed(path: path, code: Int(code)) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    public var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,106 @@
+/// How a solve ended, from the model's point of view.
+public enum ModelStatus: String, Sendable, Equatable, Codable {
+    /// A proven optimum (within the requested MIP gap).
+    case optimal
+    /// A feasible point was kept when a limit was hit; ``Solution/mipGap`` tells how far from optimal.
+    case feasible
+    case infeasible
+    case unbounded
+    /// A limit was hit before any feasible point was found.
+    case noSolutionInTime = "no solution in time"
+    /// The solver itself failed (numerical trouble); nothing is known about the model.
+    case solverFailure = "solver failure"
+
+    /// Whether primal values are available to report.
+    public var hasSolution: Bool { self == .optimal || self == .feasible }
+}
+
+/// Whether the solver run itself worked, kept apart from what it found out about the model.
+public enum SolverOutcome: Sendable, Equatable {
+    case completed
+    case timeLimitReached
+    case interrupted
+    /// The solver returned an error code; `code` is GLPK's return code, `message` its meaning.
+    case failed(code: Int, message: String)
+}
+
+/// The algorithm that produced a ``Solution``.
+public enum SolveMethod: String, Sendable, Equatable, CaseIterable, Codable {
+    case primalSimplex = "primal simplex"
+    case dualSimplex = "dual simplex"
+    case interior = "interior point"
+    case branchAndCut = "branch and cut"
+}
+
+/// What a solver found: status, primal and dual values and statistics.
+///
+/// Arrays are indexed like the ``LinearProgram``'s columns and rows (0-based).
+/// For a MIP the duals and reduced costs come from the LP with every integer column
+/// fixed at its optimal value (``dualsFromFixedLP`` is then true).
+public struct Solution: Sendable, Equatable {
+    public var status: ModelStatus
+    public var outcome: SolverOutcome
+    public var method: SolveMethod
+    public var objective: Double
+    public var columnValues: [Double]
+    public var rowActivities: [Double]
+    /// Row duals (shadow prices): change in objective per unit increase of the row's active bound.
+    public var rowDuals: [Double]
+    /// Reduced costs `c - Aᵀy`.
+    public var reducedCosts: [Double]
+    public var hasDuals: Bool
+    public var dualsFromFixedLP: Bool
+    /// Relative MIP gap when known (0 for a proven optimum, nil for LPs).
+    public var mipGap: Double?
+    public var iterations: Int
+    public var nodes: Int
+    public var solveSeconds: Double
+
+    public init(status: ModelStatus, outcome: SolverOutcome, method: SolveMethod, objective: Double = 0,
+                columnValues: [Double] = [], rowActivities: [Double] = [], rowDuals: [Double] = [],
+                reducedCosts: [Double] = [], hasDuals: Bool = false, dualsFromFixedLP: Bool = false,
+                mipGap: Double? = nil, iterations: Int = 0, nodes: Int = 0, solveSeconds: Double = 0) {
+        self.status = status
+        self.outcome = outcome
+        self.method = method
+        self.objective = objective
+        self.columnValues = columnValues
+        self.rowActivities = rowActivities
+        self.rowDuals = rowDuals
+        self.reducedCosts = reducedCosts
+        self.hasDuals = hasDuals
+        self.dualsFromFixedLP = dualsFromFixedLP
+        self.mipGap = mipGap
+        self.iterations = iterations
+        self.nodes = nodes
+        self.solveSeconds = solveSeconds
+    }
+}
+
+/// Settings for one solve.
+public struct SolverOptions: Sendable, Equatable {
+    /// LP algorithm. MIPs always use branch and cut, with this method ignored.
+    public enum LPMethod: String, Sendable, Equatable, CaseIterable { case primalSimplex, dualSimplex, interior }
+
+    public var lpMethod: LPMethod = .dualSimplex
+    /// GLPK's LP presolver. Off reuses the previous basis on re-solve (warm start).
+    public var presolve: Bool = true
+    /// Relative MIP gap at which branch and cut stops; 0 asks for a proven optimum.
+    public var mipGap: Double = 0
+    /// Wall-clock limit in seconds; nil for none.
+    public var timeLimit: Double? = nil
+    /// Treat integer columns as continuous (the LP relaxation).
+    public var relax: Bool = false
+    /// Let GLPK print its log to standard output.
+    public var verbose: Bool = false
+
+    public init(lpMethod: LPMethod = .dualSimplex, presolve: Bool = true, mipGap: Double = 0,
+                timeLimit: Double? = nil, relax: Bool = false, verbose: Bool = false) {
+        self.lpMethod = lpMethod
+        self.presolve = presolve
+        self.mipGap = mipGap
+        self.timeLimit = timeLimit
+        self.relax = relax
+        self.verbose = verbose
+    }
+}
