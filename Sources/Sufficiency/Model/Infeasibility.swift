@@ -1,0 +1,129 @@
+import Foundation
+
+/// Explains why a scenario has no solution, naming the rules that conflict where it can.
+enum Infeasibility {
+    static func explain(_ model: PlacementModel) -> [String] {
+        var reasons = model.conflicts
+        let s = model.scenario
+        let T = model.yearCount, N = model.needCount, Z = model.zoneCount, S = s.settings.count
+
+        // Children who must stay, year by year: incumbents times stay rates while the setting is open.
+        var staying = [Double](repeating: 0, count: Z * N * S) // current year
+        for incumbent in s.incumbents {
+            staying[(incumbent.zone * N + incumbent.need) * S + incumbent.setting] += (1 - s.settings[incumbent.setting].leavingRate) * incumbent.children
+        }
+        for t in 0..<T {
+            if t > 0 {
+                for key in staying.indices where staying[key] > 0 {
+                    let setting = key % S
+                    staying[key] = s.settings[setting].isOpen(t) && s.settings[setting].isOpen(t - 1)
+                        ? staying[key] * (1 - s.settings[setting].leavingRate) : 0
+                }
+            }
+            for z in 0..<Z {
+                for n in 0..<N {
+                    let stay = (0..<S).reduce(0.0) { $0 + staying[(z * N + n) * S + $1] }
+                    let demand = s.demand[(t * Z + z) * N + n]
+                    if stay > demand + 1e-6 * max(1, demand) {
+                        let from = t == 0 ? "already placed" : "stay from \(s.years[t - 1])"
+                        let zone = s.zones.isEmpty ? "" : " in zone \(s.zones[z])"
+                        reasons.append("\(s.needs[n])\(zone) \(s.years[t]): \(PlacementModel.children(stay)) children \(from) but demand is \(PlacementModel.children(demand))")
+                    }
+                }
+            }
+            for setting in 0..<S where s.settings[setting].isOpen(t) {
+                guard let base = s.settings[setting].capacity[t] else { continue }
+                let extra = s.capitalOptions.filter { $0.setting == setting && $0.earliestYear <= t }.reduce(0.0) { $0 + $1.places }
+                var stay = 0.0
+                for z in 0..<Z { for n in 0..<N { stay += staying[(z * N + n) * S + setting] } }
+                if stay > base + extra + 1e-6 * max(1, base) {
+                    reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) children must stay but it has \(PlacementModel.children(base + extra)) places (options included)")
+                }
+            }
+        }
+        // Policies whose minimum cannot be reached, and minimum shares that add up to more than all demand.
+        for (p, policy) in s.policies.enumerated() {
+            for t in 0..<T {
+                let total = (0..<(Z * N)).reduce(0.0) { $0 + s.demand[t * Z * N + $1] }
+                let minimum = max(policy.minChildren[t] ?? 0, (policy.minShare ?? 0) * total)
+                if minimum <= 0 { continue }
+                var room = 0.0
+                for setting in policy.settings where s.settings[setting].isOpen(t) {
+                    guard let base = s.settings[setting].capacity[t] else { room = .infinity; break }
+                    room += base + s.capitalOptions.filter { $0.setting == setting && $0.earliestYear <= t }.reduce(0.0) { $0 + $1.places }
+                }
+                var demandServed = 0.0
+                for z in 0..<Z {
+                    for n in 0..<N where policy.settings.contains(where: { s.settings[$0].serves[n] }) { demandServed += s.demand[(t * Z + z) * N + n] }
+                }
+                if minimum > min(room, demandServed) + 1e-6 {
+                    reasons.append("policy \(p + 1) (\(policy.label)) \(s.years[t]): needs at least \(PlacementModel.children(minimum)) children but its settings can take at most \(PlacementModel.children(min(room, demandServed)))")
+                }
+            }
+        }
+        let minShares = s.policies.enumerated().filter { $0.element.minShare != nil }
+        for i in minShares.indices {
+            for j in minShares.indices where j > i {
+                let a = minShares[i], b = minShares[j]
+                if Set(a.element.settings).isDisjoint(with: b.element.settings), a.element.minShare! + b.element.minShare! > 1 + 1e-9 {
+                    reasons.append("policies \(a.offset + 1) and \(b.offset + 1): minimum shares \(a.element.minShare!) and \(b.element.minShare!) add up to more than all children")
+                }
+            }
+        }
+        // Options that can never open because a required option opens too late.
+        for option in s.capitalOptions {
+            for p in option.requires where s.capitalOptions[p].earliestYear > option.latestYear {
+                reasons.append("option \(option.id) requires \(s.capitalOptions[p].id), which cannot open before \(s.years[s.capitalOptions[p].earliestYear]), after \(option.id)'s latest year \(s.years[option.latestYear])")
+            }
+        }
+        if let cap = s.finance.maxCumulativeDeficit, let missed = deficitShortfall(model) , missed > 1e-6 {
+            reasons.append("the cumulative deficit cannot be kept within £\(ReportText.money(cap)): the best plan misses it by £\(ReportText.money(missed))")
+        }
+        if reasons.isEmpty { reasons = elasticRows(model) }
+        if reasons.isEmpty { reasons = ["no single rule explains it; the combination of capacity, persistence, policies and options has no solution"] }
+        return reasons
+    }
+
+    /// The least amount by which any plan overshoots the deficit cap: the LP with one slack on
+    /// every cumulative-deficit row, minimising that slack.
+    static func deficitShortfall(_ model: PlacementModel) -> Double? {
+        guard !model.deficitRows.isEmpty else { return nil }
+        var lp = model.program
+        for j in 0..<lp.columnCount { lp.objective[j] = 0; lp.isInteger[j] = false }
+        let deficitRows = Set(model.deficitRows)
+        return solveWithSlack(lp, rows: deficitRows, sharedSlack: true)?.total
+    }
+
+    /// Adds an elastic slack to every row, minimises the total, and names the rows that need it.
+    static func elasticRows(_ model: PlacementModel) -> [String] {
+        var lp = model.program
+        for j in 0..<lp.columnCount { lp.objective[j] = 0; lp.isInteger[j] = false }
+        guard let result = solveWithSlack(lp, rows: Set(0..<lp.rowCount), sharedSlack: false) else { return [] }
+        return result.violated.prefix(8).map { "constraint \(model.program.rowNames[$0.row]) cannot hold: it is missed by \(formatGeneral($0.amount)) at best" }
+    }
+
+    private static func solveWithSlack(_ base: LinearProgram, rows: Set<Int>, sharedSlack: Bool) -> (total: Double, violated: [(row: Int, amount: Double)])? {
+        var b = LinearProgram.Builder(name: "elastic")
+        for j in 0..<base.columnCount {
+            b.addColumn(name: base.columnNames[j], lower: base.columnLower[j], upper: base.columnUpper[j], cost: 0)
+        }
+        for i in 0..<base.rowCount { b.addRow(name: base.rowNames[i], lower: base.rowLower[i], upper: base.rowUpper[i]) }
+        for j in 0..<base.columnCount {
+            for k in base.columnStart[j]..<base.columnStart[j + 1] { b.add(row: base.rowIndex[k], column: j, base.value[k]) }
+        }
+        var slackRow: [Int: Int] = [:] // slack column → row
+        let shared = sharedSlack ? b.addColumn(name: "slack", cost: 1) : -1
+        for i in rows.sorted() {
+            if sharedSlack { b.add(row: i, column: shared, -1); continue }
+            if base.rowUpper[i].isFinite { let c = b.addColumn(name: "over[\(i)]", cost: 1); b.add(row: i, column: c, -1); slackRow[c] = i }
+            if base.rowLower[i].isFinite { let c = b.addColumn(name: "under[\(i)]", cost: 1); b.add(row: i, column: c, 1); slackRow[c] = i }
+        }
+        guard let lp = try? b.build(), let solver = try? GLPKSolver(program: lp),
+              let solution = try? solver.solve(SolverOptions(lpMethod: .dualSimplex)), solution.status == .optimal else { return nil }
+        var violated: [(Int, Double)] = []
+        for (column, row) in slackRow.sorted(by: { $0.key < $1.key }) where solution.columnValues[column] > 1e-6 {
+            violated.append((row, solution.columnValues[column]))
+        }
+        return (solution.objective, violated.sorted { $0.1 > $1.1 })
+    }
+}

@@ -1,0 +1,177 @@
+/// What a solve reports (SPEC §4), ready to be formatted as a table, JSON, etc.
+///
+/// Money is in pounds; per-year figures are undiscounted (year-t money), the total cost is the
+/// objective (a present value). Keys of the JSON form are stable; see README "JSON report".
+public struct Report: Codable, Sendable, Equatable {
+    public var format = "sufficiency-report/1"
+    public var scenario: String
+    /// `optimal`, `feasible`, `infeasible`, `unbounded`, `no solution in time`, `solver failure`.
+    public var status: String
+    /// The total cost (present value) when a solution exists.
+    public var objective: Double?
+    /// Why there is no solution, in a planner's words (infeasible scenarios), else empty.
+    public var explanation: [String]
+    public var years: [String]
+    public var costs: Costs?
+    public var placements: [PlacementLine]
+    public var placementsByType: [TypeLine]
+    public var settings: [SettingLine]
+    public var unmet: [UnmetLine]
+    public var options: [OptionLine]
+    public var policies: [PolicyLine]
+    public var unusedPlacements: [UnusedPlacement]
+    public var finance: [FinanceLine]
+    public var zones: [ZoneLine]
+    public var verification: VerificationReport
+    public var solver: SolverStatistics
+
+    public struct Costs: Codable, Sendable, Equatable {
+        /// The objective: discounted sum of every year's total.
+        public var presentValue: Double
+        public var byYear: [YearCost]
+    }
+
+    public struct YearCost: Codable, Sendable, Equatable {
+        public var year: String
+        public var placements: Double
+        public var transport: Double
+        public var capitalCharge: Double
+        public var unmetPenalty: Double
+        public var total: Double
+        public var discountFactor: Double
+    }
+
+    /// Children of one need in one setting, by year.
+    public struct PlacementLine: Codable, Sendable, Equatable {
+        public var need: String
+        public var setting: String
+        public var type: String
+        public var children: [Double]
+    }
+
+    public struct TypeLine: Codable, Sendable, Equatable {
+        public var type: String
+        public var children: [Double]
+        public var cost: [Double]
+    }
+
+    public struct SettingLine: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var type: String
+        public var outOfArea: Bool
+        /// Places by year, options opened included; nil: unlimited or closed.
+        public var capacity: [Double?]
+        public var children: [Double]
+        /// children ÷ capacity; nil when unlimited or closed.
+        public var utilisation: [Double?]
+        /// £ saved in that year by one more place (capacity dual ÷ δ_t); nil where no capacity row.
+        public var marginalValue: [Double?]
+    }
+
+    public struct UnmetLine: Codable, Sendable, Equatable {
+        public var need: String
+        public var children: [Double]
+        /// Of which: children no setting in the scenario can take at all (none serves or reaches them).
+        public var noSuitableSetting: [Double]
+    }
+
+    public struct OptionLine: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var setting: String
+        public var chosen: Bool
+        /// Opening year when chosen.
+        public var openingYear: String?
+        /// Share built (1 for a whole option; a fraction for `fractional` or relaxed options).
+        public var amount: Double
+        public var places: Double
+        public var capitalCost: Double
+        /// For an option not chosen: the present-value saving it would have needed to be chosen
+        /// (its reduced cost in the LP with integers fixed, at its best year).
+        public var savingNeeded: Double?
+        /// For a chosen option: capital cost ÷ the yearly saving its places bring (years).
+        public var paybackYears: Double?
+    }
+
+    public struct PolicyLine: Codable, Sendable, Equatable {
+        public var policy: String
+        public var year: String
+        public var children: Double
+        public var minimum: Double?
+        public var maximum: Double?
+        /// £ per child in that year's money the bound costs (dual ÷ δ_t); 0 when not binding.
+        public var marginalValue: Double?
+    }
+
+    /// A placement the optimum does not use, and how far its cost would need to fall to be used.
+    public struct UnusedPlacement: Codable, Sendable, Equatable {
+        public var need: String
+        public var setting: String
+        public var year: String
+        /// Reduced cost ÷ δ_t, £ per child per year (smallest over zones).
+        public var reducedCost: Double
+    }
+
+    /// One row of the DSG-management-plan style table.
+    public struct FinanceLine: Codable, Sendable, Equatable {
+        public var year: String
+        public var grant: Double
+        /// Placements + transport, undiscounted.
+        public var placementSpend: Double
+        public var otherSpend: Double
+        /// Spend − grant (positive: deficit).
+        public var inYear: Double
+        public var cumulative: Double
+        /// Unmet children at the cheapest cost of a setting that could take them.
+        public var unmetCost: Double
+    }
+
+    public struct ZoneLine: Codable, Sendable, Equatable {
+        public var zone: String
+        public var placed: [Double]
+        public var unmet: [Double]
+        public var transportCost: [Double]
+    }
+
+    public struct VerificationReport: Codable, Sendable, Equatable {
+        public var passed: Bool
+        public var summary: String
+        /// Checks of the model (rows, bounds, integrality, objective, duals).
+        public var model: Verification?
+        /// Checks made directly against the scenario, independent of the model builder.
+        public var scenarioChecks: [String]
+        public var scenarioFailures: [String]
+    }
+
+    public struct SolverStatistics: Codable, Sendable, Equatable {
+        public var glpk: String
+        public var method: String
+        public var rows: Int
+        public var columns: Int
+        public var nonzeros: Int
+        public var integerColumns: Int
+        public var iterations: Int
+        public var nodes: Int
+        public var mipGap: Double?
+        public var buildSeconds: Double?
+        public var solveSeconds: Double?
+        public var verifySeconds: Double?
+    }
+
+    /// The exit code of SPEC §5 for this outcome.
+    public var exitCode: Int32 {
+        switch status {
+        case ModelStatus.optimal.rawValue, ModelStatus.feasible.rawValue: return verification.passed ? 0 : 3
+        case ModelStatus.solverFailure.rawValue: return 70
+        default: return 2
+        }
+    }
+
+    /// Drops timings, so two runs give the same bytes.
+    public mutating func removeTimings() {
+        solver.buildSeconds = nil
+        solver.solveSeconds = nil
+        solver.verifySeconds = nil
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+
+extension Report {
+    /// Builds the report of a solved (or unsolved) model.
+    init(model: PlacementModel, solution: Solution?, verification modelVerification: Verification?, explanation: [String],
+         statistics: SolverStatistics) {
+        let s = model.scenario
+        let T = model.yearCount, N = model.needCount, Z = model.zoneCount, S = s.settings.count
+        scenario = s.name
+        status = solution?.status.rawValue ?? ModelStatus.infeasible.rawValue
+        years = s.years
+        self.explanation = explanation
+        solver = statistics
+        placements = []; placementsByType = []; settings = []; unmet = []; options = []; policies = []
+        unusedPlacements = []; finance = []; zones = []
+        objective = nil
+        costs = nil
+        guard let solution, solution.status.hasSolution else {
+            self.verification = VerificationReport(passed: false, summary: "no solution to verify", model: nil, scenarioChecks: [], scenarioFailures: [])
+            return
+        }
+        objective = solution.objective
+        let x = solution.columnValues
+        let discount = (0..<T).map { s.discountFactor(year: $0) }
+        let clean = { (value: Double) in abs(value) < 1e-9 ? 0 : value }
+
+        // Placements by need × setting and by type; costs by year.
+        var childrenByNeedSetting = [Double](repeating: 0, count: N * S * T)
+        var childrenBySetting = [Double](repeating: 0, count: S * T)
+        var placementCost = [Double](repeating: 0, count: T), transportCost = [Double](repeating: 0, count: T)
+        var typeChildren: [SettingType: [Double]] = [:], typeCost: [SettingType: [Double]] = [:]
+        var zonePlaced = [Double](repeating: 0, count: Z * T), zoneTransport = [Double](repeating: 0, count: Z * T)
+        for column in 0..<model.placementCount {
+            let value = x[column]
+            guard value != 0 else { continue }
+            let t = Int(model.placementYear[column]), n = Int(model.placementNeed[column])
+            let setting = Int(model.placementSetting[column]), z = Int(model.placementZone[column])
+            childrenByNeedSetting[(n * S + setting) * T + t] += value
+            childrenBySetting[setting * T + t] += value
+            placementCost[t] += value * model.placementCost[column]
+            transportCost[t] += value * model.placementTransport[column]
+            let type = s.settings[setting].type
+            typeChildren[type, default: Array(repeating: 0, count: T)][t] += value
+            typeCost[type, default: Array(repeating: 0, count: T)][t] += value * (model.placementCost[column] + model.placementTransport[column])
+            zonePlaced[z * T + t] += value
+            zoneTransport[z * T + t] += value * model.placementTransport[column]
+        }
+        for n in 0..<N {
+            for setting in 0..<S {
+                let series = (0..<T).map { clean(childrenByNeedSetting[(n * S + setting) * T + $0]) }
+                guard series.contains(where: { $0 > 0 }) else { continue }
+                placements.append(PlacementLine(need: s.needs[n], setting: s.settings[setting].id, type: s.settings[setting].type.rawValue, children: series))
+            }
+        }
+        placementsByType = SettingType.allCases.compactMap { type in
+            guard let children = typeChildren[type] else { return nil }
+            return TypeLine(type: type.rawValue, children: children.map(clean), cost: typeCost[type]!.map(clean))
+        }
+
+        // Options opened and the places they add by setting and year.
+        var opened = [Double](repeating: 0, count: s.capitalOptions.count * T) // cumulative share open by year
+        var addedPlaces = [Double](repeating: 0, count: S * T)
+        var capitalCharge = [Double](repeating: 0, count: T)
+        for (o, option) in s.capitalOptions.enumerated() {
+            var cumulative = 0.0
+            for t in 0..<T {
+                if t >= option.earliestYear && t <= option.latestYear {
+                    let share = x[model.optionColumnStart[o] + t - option.earliestYear]
+                    cumulative += share
+                    switch s.capital.accounting {
+                    case .upfront: capitalCharge[t] += share * option.capitalCost
+                    case .annualised: break
+                    }
+                }
+                opened[o * T + t] = cumulative
+                addedPlaces[option.setting * T + t] += cumulative * option.places
+            }
+            if s.capital.accounting == .annualised {
+                let life = Double(s.capital.assetLifeYears), r = s.discountRate
+                let annuity = r == 0 ? option.capitalCost / life : option.capitalCost * r / (1 - pow(1 + r, -life))
+                for t in option.earliestYear...option.latestYear {
+                    let share = x[model.optionColumnStart[o] + t - option.earliestYear]
+                    for year in t..<min(T, t + s.capital.assetLifeYears) { capitalCharge[year] += share * annuity }
+                }
+            }
+        }
+
+        // Unmet children, and those no setting can take.
+        var unmetByNeed = [Double](repeating: 0, count: N * T), unreachable = [Double](repeating: 0, count: N * T)
+        var unmetPenalty = [Double](repeating: 0, count: T), unmetCost = [Double](repeating: 0, count: T)
+        var zoneUnmet = [Double](repeating: 0, count: Z * T)
+        for t in 0..<T {
+            for z in 0..<Z {
+                for n in 0..<N {
+                    let slot = (t * Z + z) * N + n
+                    let value = x[model.unmetColumn[slot]]
+                    unmetByNeed[n * T + t] += value
+                    if !model.hasPlacement[slot] { unreachable[n * T + t] += value }
+                    unmetPenalty[t] += value * s.unmetPenalty[n]
+                    unmetCost[t] += value * model.cheapestCost[slot]
+                    zoneUnmet[z * T + t] += value
+                }
+            }
+        }
+        unmet = (0..<N).compactMap { n in
+            let series = (0..<T).map { clean(unmetByNeed[n * T + $0]) }
+            guard series.contains(where: { $0 > 0 }) else { return nil }
+            return UnmetLine(need: s.needs[n], children: series, noSuitableSetting: (0..<T).map { clean(unreachable[n * T + $0]) })
+        }
+
+        // Costs by year.
+        let byYear = (0..<T).map { t in
+            YearCost(year: s.years[t], placements: placementCost[t], transport: transportCost[t], capitalCharge: clean(capitalCharge[t]),
+                     unmetPenalty: unmetPenalty[t], total: placementCost[t] + transportCost[t] + clean(capitalCharge[t]) + unmetPenalty[t],
+                     discountFactor: discount[t])
+        }
+        costs = Costs(presentValue: solution.objective, byYear: byYear)
+
+        // Settings: capacity, use, utilisation, marginal value of a place.
+        for (index, setting) in s.settings.enumerated() {
+            var capacity: [Double?] = [], used: [Double] = [], utilisation: [Double?] = [], marginal: [Double?] = []
+            for t in 0..<T {
+                used.append(clean(childrenBySetting[index * T + t]))
+                guard setting.isOpen(t), let base = setting.capacity[t] else {
+                    capacity.append(nil); utilisation.append(nil); marginal.append(nil); continue
+                }
+                let places = base + addedPlaces[index * T + t]
+                capacity.append(clean(places))
+                utilisation.append(places > 1e-9 ? childrenBySetting[index * T + t] / places : nil)
+                let row = model.capacityRow[index * T + t]
+                if solution.hasDuals, row >= 0 { marginal.append(clean(-solution.rowDuals[row] / discount[t])) } else { marginal.append(nil) }
+            }
+            // A new setting whose option never opened has nothing to show.
+            if setting.createdByOption != nil && used.allSatisfy({ $0 == 0 }) && capacity.allSatisfy({ ($0 ?? 0) == 0 }) { continue }
+            settings.append(SettingLine(id: setting.id, name: setting.name, type: setting.type.rawValue, outOfArea: setting.outOfArea,
+                                        capacity: capacity, children: used, utilisation: utilisation, marginalValue: marginal))
+        }
+
+        // Options: chosen, payback, saving needed.
+        for (o, option) in s.capitalOptions.enumerated() {
+            let total = opened[o * T + T - 1]
+            let chosen = total > 1e-6
+            var openingYear: String?
+            var savingNeeded: Double?
+            var payback: Double?
+            let columns = model.optionColumnStart[o]..<model.optionColumnStart[o + 1]
+            if chosen, let first = columns.first(where: { x[$0] > 1e-6 }) {
+                let t = option.earliestYear + first - columns.lowerBound
+                openingYear = s.years[t]
+                // Yearly saving: the places' marginal value in the opening year, undiscounted.
+                if solution.hasDuals, let row = Optional(model.capacityRow[option.setting * T + t]), row >= 0 {
+                    let value = -solution.rowDuals[row] / discount[t] * option.places
+                    if value > 1e-6 { payback = option.capitalCost / value }
+                }
+            } else if solution.hasDuals && !columns.isEmpty {
+                savingNeeded = columns.map { solution.reducedCosts[$0] }.min().map(clean)
+            }
+            options.append(OptionLine(id: option.id, name: option.name, setting: s.settings[option.setting].id, chosen: chosen,
+                                      openingYear: openingYear, amount: clean(total), places: option.places, capitalCost: option.capitalCost,
+                                      savingNeeded: savingNeeded, paybackYears: payback))
+        }
+
+        // Policies.
+        for (p, t, row) in model.policyRows {
+            let lower = model.program.rowLower[row], upper = model.program.rowUpper[row]
+            let activity = solution.rowActivities.indices.contains(row) ? solution.rowActivities[row] : 0
+            policies.append(PolicyLine(policy: s.policies[p].label, year: s.years[t], children: clean(activity),
+                                       minimum: lower.isFinite ? lower : nil, maximum: upper.isFinite ? upper : nil,
+                                       marginalValue: solution.hasDuals ? clean(solution.rowDuals[row] / discount[t]) : nil))
+        }
+
+        // Unused placements: the smallest reduced cost over zones, for each need × setting × year.
+        if solution.hasDuals {
+            var best: [Int: Double] = [:]
+            for column in 0..<model.placementCount where x[column] <= 1e-9 {
+                let key = (Int(model.placementNeed[column]) * S + Int(model.placementSetting[column])) * T + Int(model.placementYear[column])
+                let value = solution.reducedCosts[column] / discount[Int(model.placementYear[column])]
+                best[key] = min(best[key] ?? .infinity, value)
+            }
+            for n in 0..<N {
+                for setting in 0..<S {
+                    for t in 0..<T {
+                        guard let value = best[(n * S + setting) * T + t], childrenByNeedSetting[(n * S + setting) * T + t] <= 1e-9 else { continue }
+                        unusedPlacements.append(UnusedPlacement(need: s.needs[n], setting: s.settings[setting].id, year: s.years[t], reducedCost: clean(value)))
+                    }
+                }
+            }
+        }
+
+        // Finance, the DSG management plan table.
+        var cumulative = s.finance.broughtForwardDeficit
+        for t in 0..<T {
+            let spend = placementCost[t] + transportCost[t]
+            let inYear = spend + s.finance.otherSpend[t] - s.finance.grant[t]
+            cumulative += inYear
+            finance.append(FinanceLine(year: s.years[t], grant: s.finance.grant[t], placementSpend: spend, otherSpend: s.finance.otherSpend[t],
+                                       inYear: inYear, cumulative: cumulative, unmetCost: clean(unmetCost[t])))
+        }
+
+        if !s.zones.isEmpty {
+            zones = (0..<Z).map { z in
+                ZoneLine(zone: s.zones[z], placed: (0..<T).map { clean(zonePlaced[z * T + $0]) },
+                         unmet: (0..<T).map { clean(zoneUnmet[z * T + $0]) }, transportCost: (0..<T).map { clean(zoneTransport[z * T + $0]) })
+            }
+        }
+
+        let scenarioCheck = ScenarioCheck.run(model: model, solution: solution)
+        let modelPassed = modelVerification?.passed ?? false
+        let passed = modelPassed && scenarioCheck.failures.isEmpty
+        var summary = modelVerification?.summary ?? "not verified"
+        if !scenarioCheck.failures.isEmpty { summary = "FAILED against the scenario: \(scenarioCheck.failures[0])" }
+        else if modelPassed { summary += "; \(scenarioCheck.checks.count) scenario checks passed" }
+        self.verification = VerificationReport(passed: passed, summary: summary, model: modelVerification,
+                                               scenarioChecks: scenarioCheck.checks, scenarioFailures: scenarioCheck.failures)
+    }
+}

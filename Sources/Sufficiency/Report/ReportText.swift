@@ -1,0 +1,163 @@
+import Foundation
+
+/// Renders a ``Report`` as plain-text tables for a terminal, and as JSON.
+public enum ReportText {
+    /// £ amounts with thousands separators and no pence: `12,345,678`.
+    public static func money(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        let rounded = value.rounded()
+        let negative = rounded < 0
+        var digits = String(Int64(abs(rounded)))
+        var groups: [String] = []
+        while digits.count > 3 { groups.insert(String(digits.suffix(3)), at: 0); digits.removeLast(3) }
+        groups.insert(digits, at: 0)
+        return (negative ? "-" : "") + groups.joined(separator: ",")
+    }
+
+    /// Children: whole numbers plainly, fractions to one decimal place.
+    public static func children(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        if rounded == rounded.rounded() { return money(rounded) }
+        return String(format: "%.1f", rounded)
+    }
+
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return String(format: "%.0f%%", value * 100)
+    }
+
+    /// A table with a header row; the first column is left-aligned, the rest right-aligned.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: max(0, widths[c] - cell.count))
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// The report as readable tables, the default on a terminal.
+    public static func render(_ report: Report) -> String {
+        var out: [String] = []
+        out.append("Sufficiency: \(report.scenario)")
+        var headline = "Status: \(report.status)"
+        if let objective = report.objective { headline += "    Total cost (present value): £\(money(objective))" }
+        if let gap = report.solver.mipGap, report.status == ModelStatus.feasible.rawValue { headline += String(format: "    MIP gap: %.2f%%", gap * 100) }
+        out.append(headline)
+        if !report.explanation.isEmpty {
+            out.append("")
+            out.append("Why there is no plan:")
+            out.append(contentsOf: report.explanation.map { "  - \($0)" })
+        }
+        guard let costs = report.costs else {
+            out.append("")
+            out.append(solverLine(report))
+            return out.joined(separator: "\n") + "\n"
+        }
+        let years = report.years
+
+        out.append("")
+        out.append("Costs by year (£, that year's prices; total cost discounts them to today)")
+        var costRows = costs.byYear.map { [$0.year, money($0.placements), money($0.transport), money($0.capitalCharge), money($0.unmetPenalty), money($0.total)] }
+        costRows.append(["present value", "", "", "", "", money(costs.presentValue)])
+        out.append(table(["year", "placements", "transport", "capital", "unmet penalty", "total"], costRows))
+
+        out.append("")
+        out.append("Children placed by setting type")
+        out.append(table(["type"] + years, report.placementsByType.map { [$0.type] + $0.children.map(children) }))
+
+        out.append("")
+        out.append("Children placed by need and setting")
+        out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, $0.setting] + $0.children.map(children) }))
+
+        out.append("")
+        if report.unmet.isEmpty {
+            out.append("Unmet need: none — every child has a place.")
+        } else {
+            out.append("Unmet need (children without a suitable place: the sufficiency gap)")
+            out.append(table(["need"] + years, report.unmet.map { [$0.need] + $0.children.map(children) }))
+            let unreachable = report.unmet.filter { $0.noSuitableSetting.contains { $0 > 0 } }
+            if !unreachable.isEmpty {
+                out.append("  of which no setting in the scenario can take at all: " + unreachable.map { "\($0.need) (\(children($0.noSuitableSetting.max() ?? 0)) at most)" }.joined(separator: ", "))
+            }
+        }
+
+        out.append("")
+        out.append("Settings: children / places (utilisation)")
+        out.append(table(["setting", "type"] + years, report.settings.map { line in
+            [line.id, line.type] + years.indices.map { t in
+                guard let capacity = line.capacity[t] else { return line.children[t] > 0 ? "\(children(line.children[t])) / unlimited" : "—" }
+                return "\(children(line.children[t])) / \(children(capacity)) (\(percent(line.utilisation[t])))"
+            }
+        }))
+
+        let valued = report.settings.filter { $0.marginalValue.contains { ($0 ?? 0) > 0.5 } }
+        out.append("")
+        if valued.isEmpty {
+            out.append("Value of one more place: no setting is short of places.")
+        } else {
+            out.append("Value of one more place (£ saved in that year by one extra place; — where places are not limited)")
+            out.append(table(["setting"] + years, valued.map { [$0.id] + $0.marginalValue.map { $0.map(money) ?? "—" } }))
+        }
+
+        if !report.options.isEmpty {
+            out.append("")
+            out.append("Capital options")
+            out.append(table(["option", "setting", "places", "capital cost", "decision", "payback / saving needed"], report.options.map { option in
+                let decision = option.chosen ? (option.amount < 0.999 ? "build \(String(format: "%.0f%%", option.amount * 100)) in \(option.openingYear ?? "")" : "open \(option.openingYear ?? "")") : "not chosen"
+                let note: String
+                if option.chosen { note = option.paybackYears.map { String(format: "%.1f years", $0) } ?? "" }
+                else { note = option.savingNeeded.map { "needs £\(money($0)) more saving" } ?? "" }
+                return [option.id, option.setting, children(option.places), money(option.capitalCost), decision, note]
+            }))
+        }
+
+        if !report.policies.isEmpty {
+            out.append("")
+            out.append("Policies")
+            out.append(table(["policy", "year", "children", "minimum", "maximum"], report.policies.map {
+                [$0.policy, $0.year, children($0.children), $0.minimum.map(children) ?? "—", $0.maximum.map(children) ?? "—"]
+            }))
+        }
+
+        if !report.zones.isEmpty {
+            out.append("")
+            out.append("Zones: children placed / unmet")
+            out.append(table(["zone"] + years, report.zones.map { zone in [zone.zone] + years.indices.map { "\(children(zone.placed[$0])) / \(children(zone.unmet[$0]))" } }))
+        }
+
+        out.append("")
+        out.append("High Needs finance (£): placement spend is placements + transport; in-year = spend + other − grant")
+        out.append(table(["year", "grant", "placement spend", "other spend", "in-year deficit", "cumulative deficit", "unmet children cost"], report.finance.map {
+            [$0.year, money($0.grant), money($0.placementSpend), money($0.otherSpend), money($0.inYear), money($0.cumulative), money($0.unmetCost)]
+        }))
+
+        out.append("")
+        out.append("Verification: \(report.verification.passed ? "" : "*** ")\(report.verification.summary)")
+        for failure in report.verification.scenarioFailures.prefix(5) { out.append("  - \(failure)") }
+        for failure in (report.verification.model?.failures ?? []).prefix(5) { out.append("  - \(failure)") }
+        out.append(solverLine(report))
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func solverLine(_ report: Report) -> String {
+        let s = report.solver
+        var text = "Solver: GLPK \(s.glpk), \(s.method); \(s.rows) rows, \(s.columns) columns (\(s.integerColumns) integer), \(s.nonzeros) nonzeros; \(s.iterations) iterations"
+        if s.integerColumns > 0 { text += ", \(s.nodes) nodes" }
+        if let build = s.buildSeconds, let solve = s.solveSeconds {
+            text += String(format: "; build %.3f s, solve %.3f s, verify %.3f s", build, solve, s.verifySeconds ?? 0)
+        }
+        return text
+    }
+
+    /// The report as JSON with sorted keys, so equal reports give equal bytes.
+    public static func json(_ report: Report) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,138 @@
+/// The kind of place a setting offers.
+public enum SettingType: String, Sendable, Equatable, CaseIterable, Codable, Comparable {
+    case mainstream, dsp, special, independent, ap, post16
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// A checked scenario: every reference resolved to an index, every number in range.
+///
+/// Build one with ``ScenarioDecoder``. Years, needs, zones and settings are referred to by their
+/// position in the arrays below. A scenario without zones has one implicit zone (``zoneCount`` = 1).
+public struct Scenario: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var years: [String]
+    public var needs: [String]
+    /// Declared zones; empty when the scenario has none.
+    public var zones: [String]
+    /// Penalty per unmet child per year, by need.
+    public var unmetPenalty: [Double]
+    public var discountRate: Double
+    public var inflation: Double
+    /// Children by year, zone and need: `demand[(t * zoneCount + z) * needs.count + n]`.
+    public var demand: [Double]
+    /// Existing settings, then the new settings that capital options would open.
+    public var settings: [Setting]
+    public var incumbents: [Incumbent]
+    public var policies: [Policy]
+    public var capitalOptions: [CapitalOption]
+    public var capital: CapitalRules
+    public var finance: Finance
+    /// Explicit (zone, setting) journeys.
+    public var travel: [TravelLink]
+    /// Longest journey allowed, by need (nil: no limit).
+    public var maxTravelMinutes: [Double?]
+
+    public var zoneCount: Int { max(1, zones.count) }
+    public var zoneNames: [String] { zones.isEmpty ? ["all"] : zones }
+
+    public func demand(year t: Int, zone z: Int, need n: Int) -> Double {
+        demand[(t * zoneCount + z) * needs.count + n]
+    }
+
+    /// δ_t = (1 + r)^−t.
+    public func discountFactor(year t: Int) -> Double { pow(1 + discountRate, -Double(t)) }
+    /// (1 + i)^t for placement and transport costs.
+    public func inflationFactor(year t: Int) -> Double { pow(1 + inflation, Double(t)) }
+}
+
+public struct Setting: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var type: SettingType
+    /// Whether the setting serves each need.
+    public var serves: [Bool]
+    /// Places by year (nil: unlimited). A new setting's base is 0: its places come from options.
+    public var capacity: [Double?]
+    /// Caps on one need's places, by need then year (nil: no cap that year).
+    public var capacityByNeed: [Int: [Double?]]
+    /// Cost per place per year at year-0 prices, by need (costByNeed applied).
+    public var costByNeed: [Double]
+    public var transportPerPlace: Double
+    public var leavingRate: Double
+    /// Open for opensYear ≤ t < closesYear.
+    public var opensYear: Int
+    public var closesYear: Int
+    public var outOfArea: Bool
+    public var zone: Int?
+    /// The capital option whose `newSetting` this is.
+    public var createdByOption: Int?
+
+    public func isOpen(_ t: Int) -> Bool { t >= opensYear && t < closesYear }
+}
+
+/// Children already placed at the start of the first year.
+public struct Incumbent: Sendable, Equatable {
+    public var setting: Int
+    public var need: Int
+    public var zone: Int
+    public var children: Double
+}
+
+/// A limit on the children placed in a group of settings, applied in every year.
+public struct Policy: Sendable, Equatable {
+    /// "type independent" or "settings a, b" for reports.
+    public var label: String
+    public var settings: [Int]
+    public var maxShare: Double?
+    public var minShare: Double?
+    /// By year; nil: no bound that year.
+    public var maxChildren: [Double?]
+    public var minChildren: [Double?]
+}
+
+public struct CapitalOption: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// The setting the places are added to (an existing one, or this or another option's new setting).
+    public var setting: Int
+    /// Whether this option creates ``setting`` (a `newSetting`) rather than expanding it.
+    public var createsSetting: Bool
+    public var places: Double
+    public var capitalCost: Double
+    public var earliestYear: Int
+    public var latestYear: Int
+    public var excludes: [Int]
+    public var requires: [Int]
+    public var fractional: Bool
+}
+
+public struct CapitalRules: Sendable, Equatable {
+    public enum Accounting: String, Sendable, Equatable, Codable { case upfront, annualised }
+    public var budget: Double?
+    public var budgetByYear: [Double?]
+    public var accounting: Accounting
+    public var assetLifeYears: Int
+}
+
+public struct Finance: Sendable, Equatable {
+    /// By year (a missing year is 0).
+    public var grant: [Double]
+    public var otherSpend: [Double]
+    public var broughtForwardDeficit: Double
+    public var maxCumulativeDeficit: Double?
+    /// Whether the scenario gave a `finance` section at all.
+    public var given: Bool
+}
+
+public struct TravelLink: Sendable, Equatable {
+    public var zone: Int
+    public var setting: Int
+    public var minutes: Double?
+    public var cost: Double?
+}
+
+import Foundation

@@ -1,0 +1,85 @@
+/// A position in a scenario file, 1-based, for error messages.
+public struct SourceLocation: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public var description: String { "line \(line), column \(column)" }
+    public static func < (a: Self, b: Self) -> Bool { (a.line, a.column) < (b.line, b.column) }
+}
+
+/// A parsed JSON (or YAML) document that keeps where each value came from, so the scenario
+/// decoder can report every problem with its place in the file.
+public indirect enum SourceValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// A number with the text it was written as.
+    case number(Double, text: String)
+    case string(String)
+    case array([SourceNode])
+    /// Members in file order; duplicate keys are reported by the parser and the last one kept here.
+    case object([SourceMember])
+
+    /// A word for "expected a number, got …" messages.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a true/false value"
+        case .number: return "a number"
+        case .string: return "text"
+        case .array: return "a list"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// A value and where it starts.
+public struct SourceNode: Sendable, Equatable {
+    public var value: SourceValue
+    public var location: SourceLocation
+    public init(_ value: SourceValue, at location: SourceLocation) { self.value = value; self.location = location }
+
+    /// The member named `key` when this is an object.
+    public subscript(key: String) -> SourceNode? {
+        guard case .object(let members) = value else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+}
+
+public struct SourceMember: Sendable, Equatable {
+    public var key: String
+    public var keyLocation: SourceLocation
+    public var value: SourceNode
+}
+
+/// A problem found while reading a file: a syntax error or a rule broken.
+public struct ScenarioIssue: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where in the document: `settings[3].capacity`; empty for the whole file.
+    public var path: String
+    public var message: String
+    public var location: SourceLocation?
+    /// The file it was found in, when not the scenario itself (a CSV, say).
+    public var file: String?
+
+    public init(path: String, message: String, location: SourceLocation? = nil, file: String? = nil) {
+        self.path = path
+        self.message = message
+        self.location = location
+        self.file = file
+    }
+
+    public var description: String {
+        var text = path.isEmpty ? message : "\(path): \(message)"
+        var place: [String] = []
+        if let file { place.append(file) }
+        if let location { place.append(location.description) }
+        if !place.isEmpty { text += " (\(place.joined(separator: ", ")))" }
+        return text
+    }
+}
+
+/// Every problem found in a scenario, in file order.
+public struct ScenarioErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    public var issues: [ScenarioIssue]
+    public init(_ issues: [ScenarioIssue]) { self.issues = issues }
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
