@@ -149,24 +149,26 @@ final class DecodeContext {
         var best: (String, Int)?
         for candidate in candidates {
             let distance = candidate.lowercased() == lower ? 0 : editDistance(lower, candidate.lowercased())
-            if distance <= max(1, min(3, candidate.count / 3)), distance < (best?.1 ?? .max) { best = (candidate, distance) }
+            let allowed = candidate.count <= 3 ? 1 : candidate.count <= 8 ? 2 : 3
+            if distance <= allowed, distance < (best?.1 ?? .max) { best = (candidate, distance) }
         }
         return best?.0
     }
 
+    /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         guard abs(a.count - b.count) <= 3, a.count < 200, b.count < 200 else { return Int.max / 2 }
-        var previous = Array(0...b.count)
-        var current = previous
+        var before = Array(0...b.count), previous = before, current = before
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
                 current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { current[j] = Swift.min(current[j], before[j - 2] + 1) }
             }
-            swap(&previous, &current)
+            (before, previous, current) = (previous, current, before)
         }
         return previous[b.count]
     }
