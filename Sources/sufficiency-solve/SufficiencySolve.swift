@@ -10,6 +10,21 @@ struct SufficiencySolve: ParsableCommand {
         discussion: "Exit codes: 0 solved, 1 bad input or usage, 2 infeasible / unbounded / no solution, 3 verification failed, 70 internal error.",
         subcommands: [Solve.self, Validate.self, Export.self]
     )
+
+    /// Parses and runs, mapping ArgumentParser's usage errors (64) to the documented exit code 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options shared by the commands that read a scenario.

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import Sufficiency
+
+/// Runs the built `sufficiency-solve` binary, as a user would.
+enum CLI {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: URL? {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [beside, beside.deletingLastPathComponent(), packageRoot.appendingPathComponent(".build/debug"),
+                          packageRoot.appendingPathComponent(".build/release")]
+        return candidates.map { $0.appendingPathComponent("sufficiency-solve") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        guard let executable else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes to the end before waiting, so a large report cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func scenario(_ name: String) -> String { packageRoot.appendingPathComponent("scenarios/\(name)").path }
+}
+
+/// Expected objectives of the shipped scenarios, from HiGHS (highspy 1.16) and glpsol on the
+/// exported MPS: `python3 Benchmarks/reference_objectives.py scenarios/*.json`. Not our output.
+let expectedObjectives: [String: Double] = [
+    "tutorial.json": 75458949.48013465,
+    "leicester-city.json": 420507871.7021712,
+    "leicestershire.json": 802758194.3528211,
+]
+
+@Suite("End to end: the built binary on the shipped scenarios", .serialized)
+struct EndToEndTests {
+    @Test("every shipped scenario solves, verifies, and matches its independent objective")
+    func shippedScenarios() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: CLI.packageRoot.appendingPathComponent("scenarios").path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        #expect(Set(files) == Set(expectedObjectives.keys), "every scenario needs an expected objective")
+        for file in files {
+            let result = try CLI.run(["solve", CLI.scenario(file), "--format", "json", "--no-timings"])
+            #expect(result.status == 0, "\(file): exit \(result.status): \(result.stderr)")
+            let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+            #expect(report.status == "optimal", "\(file)")
+            #expect(report.verification.passed, "\(file): \(report.verification.summary)")
+            let expected = try #require(expectedObjectives[file])
+            let objective = try #require(report.objective)
+            #expect(abs(objective - expected) <= 1e-9 * abs(expected), "\(file): \(objective) vs \(expected)")
+        }
+    }
+
+    @Test("the table report reads as a planner expects, and the same run gives the same bytes")
+    func tableAndDeterminism() throws {
+        let first = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--no-timings"])
+        let second = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--no-timings"])
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        for phrase in ["Status: optimal", "Total cost (present value): £75,458,949", "Value of one more place", "ms          62,900",
+                       "cumulative deficit", "Verification: passed"] {
+            #expect(first.stdout.contains(phrase), "missing \(phrase)")
+        }
+        let json1 = try CLI.run(["solve", CLI.scenario("leicester-city.json"), "--format", "json", "--no-timings"])
+        let json2 = try CLI.run(["solve", CLI.scenario("leicester-city.json"), "--format", "json", "--no-timings"])
+        #expect(json1.stdout == json2.stdout)
+        #expect(json1.stdout.contains("\"objective\" : "))
+    }
+
+    @Test("bad input: exit 1, every problem on stderr with its place, nothing written")
+    func badInput() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sufficiency-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var object = baseScenario()
+        object.edit("settings", 0) { $0["capacity"] = -5 }
+        object["discountRate"] = "high"
+        let input = folder.appendingPathComponent("bad.json")
+        try Data(encode(object)).write(to: input)
+        let output = folder.appendingPathComponent("report.json").path
+        let result = try CLI.run(["solve", input.path, "--output", output])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("settings[0].capacity: must be ≥ 0, got -5 (line 1, column"))
+        #expect(result.stderr.contains("discountRate: must be a number, got text"))
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["bad.json"])
+
+        let validate = try CLI.run(["validate", input.path, CLI.scenario("tutorial.json")])
+        #expect(validate.status == 1)
+        #expect(validate.stdout.contains("tutorial.json: ok"))
+        #expect(try CLI.run(["validate", "/nonexistent.json"]).stderr.contains("file not found"))
+        #expect(try CLI.run(["solve", CLI.scenario("tutorial.json"), "--max-input-size", "1K"]).status == 1)
+        let usage = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--time-limit=-3"])
+        #expect(usage.status == 1)
+        #expect(usage.stderr.contains("--time-limit must be a number of seconds > 0"))
+        #expect(try CLI.run(["solve"]).status == 1)
+    }
+
+    @Test("--output writes the report atomically; infeasible exits 2 with the reason")
+    func outputAndInfeasible() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sufficiency-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("report.json").path
+        let result = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "json", "--output", output])
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+        let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+        #expect(report.status == "optimal")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
+
+        var object = tiny(years: ["2027/28", "2028/29"], demand: [1000, 700], settings: [
+            ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 1000, "leavingRate": 0.1],
+        ])
+        object["incumbents"] = [["setting": "indep", "need": "ASD", "children": 1000]]
+        let input = folder.appendingPathComponent("infeasible.json")
+        try Data(encode(object)).write(to: input)
+        let infeasible = try CLI.run(["solve", input.path])
+        #expect(infeasible.status == 2)
+        #expect(infeasible.stdout.contains("ASD 2028/29: 810 children stay from 2027/28 but demand is 700"))
+    }
+
+    @Test("export writes LP and MPS that glpsol solves to the same objective")
+    func export() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sufficiency-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mps = folder.appendingPathComponent("m.mps").path, lp = folder.appendingPathComponent("m.lp").path
+        let result = try CLI.run(["export", CLI.scenario("tutorial.json"), "--mps", mps, "--lp", lp])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: mps, encoding: .utf8)
+        #expect(text.contains("x[ASD,dsp-north,2027/28]"))
+        if let objective = try GlpsolReference.objective(mps: mps) {
+            #expect(abs(objective - expectedObjectives["tutorial.json"]!) < 1)
+        }
+        #expect(try CLI.run(["export", CLI.scenario("tutorial.json")]).status == 1)
+    }
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Writes scenarios/leicester-city.json and scenarios/leicestershire.json from the public figures
+in shared/spec/seed-facts.md. Every figure is either quoted (with its seed and paragraph) or
+marked as an assumption in the scenario's description. Run from the repository root:
+
+    python3 scenarios/tools/make_examples.py
+
+`otherSpend` (High Needs spend that is not a placement: support services, therapies, EOTAS...)
+is the one calibrated figure: it is set so that the in-year deficit of the least-cost plan in the
+first year matches the council's own forecast. The calibration reads our solver's placement
+spend, so it is done once, here, and the number is written into the file.
+"""
+import json, subprocess, sys, os
+
+NEEDS = ["ASD", "ASD-specialist", "SLCN", "SEMH", "SEMH-specialist", "MLD", "SLD-PMLD", "SENSORY-PHYSICAL", "OTHER"]
+MAINSTREAM_NEEDS = ["ASD", "SLCN", "SEMH", "MLD", "SENSORY-PHYSICAL", "OTHER"]
+SPECIALIST = ["ASD-specialist", "SEMH-specialist", "SLD-PMLD"]
+
+
+def split_demand(total):
+    """National shares of primary need among EHCPs, January 2025 (seed-facts §5): ASD 31.5%,
+    SLCN 21.3%, SEMH 20.7%, MLD 10.6%, the rest 15.9%, split here as SLD+PMLD 4.7%,
+    sensory and physical 5.9%, other 5.3% (assumed). ASD and SEMH are split by level of
+    support: 45% of ASD and 35% of SEMH need a specialist place (assumed)."""
+    shares = {"ASD": 0.315 * 0.55, "ASD-specialist": 0.315 * 0.45, "SLCN": 0.213, "SEMH": 0.207 * 0.65,
+              "SEMH-specialist": 0.207 * 0.35, "MLD": 0.106, "SLD-PMLD": 0.047, "SENSORY-PHYSICAL": 0.059, "OTHER": 0.053}
+    demand = {n: round(total * shares[n]) for n in NEEDS}
+    demand["OTHER"] += total - sum(demand.values())
+    return demand
+
+
+def solve_spend(path):
+    out = subprocess.run([".build/release/sufficiency-solve", "solve", path, "--format", "json", "--no-timings"],
+                         capture_output=True, text=True)
+    report = json.loads(out.stdout)
+    return [row["placementSpend"] for row in report["finance"]], report
+
+
+def write(path, scenario):
+    with open(path, "w") as f:
+        json.dump(scenario, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def calibrate_grant(path, scenario, target_first_year_gap, other, growth):
+    """Sets the first year's grant so that spend + other - grant matches the forecast gap; later
+    years grow by `growth`."""
+    scenario["finance"]["otherSpend"] = other
+    write(path, scenario)
+    spend, _ = solve_spend(path)
+    grant0 = round((spend[0] + other - target_first_year_gap) / 100000) * 100000
+    scenario["finance"]["grant"] = {y: round(grant0 * (1 + growth) ** t) for t, y in enumerate(scenario["years"])}
+    scenario["description"] = scenario["description"].replace("GRANT", f"£{grant0/1e6:.1f}m")
+    write(path, scenario)
+    return grant0
+
+
+def calibrate(path, scenario, target_first_year_gap):
+    scenario["finance"]["otherSpend"] = 0
+    write(path, scenario)
+    spend, _ = solve_spend(path)
+    grant0 = scenario["finance"]["grant"][scenario["years"][0]]
+    other = round((target_first_year_gap - (spend[0] - grant0)) / 100000) * 100000
+    scenario["finance"]["otherSpend"] = other
+    scenario["description"] = scenario["description"].replace("OTHER_SPEND", f"£{other/1e6:.1f}m")
+    write(path, scenario)
+    return other
+
+
+def leicester_city():
+    years = ["2026/27", "2027/28", "2028/29", "2029/30", "2030/31"]
+    demand = split_demand(4175)
+    # Current placements by setting and need (January 2026 totals from seed-facts §5: 151 independent,
+    # 319 SEN units / resourced provision, 28.2% = 1,177 state special, 53.6% = 2,238 mainstream,
+    # the remaining 290 in AP and post-16). The split of each total by need is assumed.
+    settings = [
+        {"id": "mainstream", "name": "Mainstream schools (EHCP top-up)", "type": "mainstream", "serves": MAINSTREAM_NEEDS,
+         "capacity": None, "costPerPlace": 8700, "transportPerPlace": 500},
+        {"id": "dsp-communication", "name": "DSP units: communication and autism (26 units of 10)", "type": "dsp",
+         "serves": ["ASD", "ASD-specialist", "SLCN"], "capacity": 260, "costPerPlace": 19000, "transportPerPlace": 3000},
+        {"id": "dsp-learning-sensory", "name": "DSP units: learning, sensory and physical (7 units of 10)", "type": "dsp",
+         "serves": ["MLD", "SENSORY-PHYSICAL"], "capacity": 70, "costPerPlace": 19000, "transportPerPlace": 3000},
+        {"id": "special-communication", "name": "Special schools: communication and interaction", "type": "special",
+         "serves": ["ASD-specialist", "SLCN"], "capacity": 560, "costPerPlace": 25000, "transportPerPlace": 6500},
+        {"id": "special-semh", "name": "Special school: SEMH", "type": "special",
+         "serves": ["SEMH-specialist"], "capacity": 170, "costPerPlace": 26000, "transportPerPlace": 6500},
+        {"id": "special-complex", "name": "Special schools: complex learning needs", "type": "special",
+         "serves": ["ASD-specialist", "MLD", "SLD-PMLD", "SENSORY-PHYSICAL"], "capacity": 480, "costPerPlace": 26000,
+         "costByNeed": {"SLD-PMLD": 34000}, "transportPerPlace": 6500},
+        {"id": "ap", "name": "Alternative provision (incl. internal AP units of 10)", "type": "ap",
+         "serves": ["SEMH", "SEMH-specialist"], "capacity": 120, "costPerPlace": 23000, "transportPerPlace": 3000},
+        {"id": "post16", "name": "Post-16: FE colleges and specialist post-16", "type": "post16",
+         "serves": ["ASD", "SLCN", "MLD", "SENSORY-PHYSICAL", "OTHER", "SEMH"], "capacity": 180, "costPerPlace": 11000,
+         "transportPerPlace": 2500},
+        {"id": "independent", "name": "Independent and non-maintained special schools", "type": "independent",
+         "serves": SPECIALIST + ["SENSORY-PHYSICAL", "SLCN", "MLD"], "capacity": None, "costPerPlace": 63500,
+         "costByNeed": {"SLD-PMLD": 90000}, "transportPerPlace": 12000, "outOfArea": True},
+    ]
+    incumbents = []
+    def place(setting, counts):
+        for need, children in counts.items():
+            incumbents.append({"setting": setting, "need": need, "children": children})
+    place("independent", {"ASD-specialist": 75, "SEMH-specialist": 55, "SLD-PMLD": 6, "SENSORY-PHYSICAL": 15})
+    place("special-communication", {"ASD-specialist": 430, "SLCN": 112})
+    place("special-semh", {"SEMH-specialist": 165})
+    place("special-complex", {"SLD-PMLD": 190, "MLD": 200, "SENSORY-PHYSICAL": 80})
+    place("dsp-communication", {"ASD-specialist": 90, "ASD": 60, "SLCN": 100})
+    place("dsp-learning-sensory", {"MLD": 30, "SENSORY-PHYSICAL": 39})
+    place("ap", {"SEMH-specialist": 80, "SEMH": 40})
+    place("post16", {"ASD": 50, "SLCN": 40, "MLD": 30, "SENSORY-PHYSICAL": 20, "OTHER": 30})
+    grant = {y: round(88.6e6 * 1.03 ** (t + 1)) for t, y in enumerate(years)}
+    description = (
+        "Leicester City Council, five years from 2026/27. SOURCES (shared/spec/seed-facts.md): 4,175 EHCPs in January 2026, "
+        "53.6% in mainstream, 319 in SEN units / resourced provision, 28.2% in state special schools, 151 in independent "
+        "special schools (seed-facts §5, Leicester City January 2026); DSP units and internal AP units of 10 places "
+        "(seed 001 ¶8.7–8.9: Spinney Hills, Babington, Beaumont Leys); High Needs Block £88.6m for 2025/26 (seed 001, 4.1); "
+        "cumulative DSG deficit forecast £44.8m by March 2026 (seed 001, minute 194), the brought-forward deficit here. "
+        "NATIONAL FIGURES used as assumptions (seed-facts §5): mainstream EHCP top-up £8,700; DSP place £6k + top-up = £19,000; "
+        "special school £25,000–26,000 (£34,000 for SLD/PMLD, assumed); AP £23,000; independent £63,500 (£90,000 for SLD/PMLD, "
+        "assumed); primary-need shares ASD 31.5%, SLCN 21.3%, SEMH 20.7%, MLD 10.6%. ASSUMED: demand grows 7% a year "
+        "(below England's +12.5% in 2025/26, as the city has reduced EHCP numbers, minute 194); 45% of ASD and 35% of SEMH "
+        "need a specialist place; the split of each setting's children by need; transport per child (£500 mainstream, "
+        "£3,000 DSP/AP, £6,500 city special schools, £12,000 out-of-area independent, against the NAO's £8,100 average); "
+        "leaving rates by setting type; the grant grows 3% a year from £88.6m; capacities are today's placements plus a "
+        "little spare (the Task Group found units full). CALIBRATED: other High Needs spend of OTHER_SPEND a year, set so the "
+        "first year's in-year deficit of the least-cost plan is about £16.6m, the pace of the council's forecast from £44.8m "
+        "(March 2026) to 'as high as £78m by 2027/28' (minute 194). Unmet penalty £150,000: above any place, so a child "
+        "is left without a place only when no suitable place exists.")
+    return {
+        "format": "sufficiency/1",
+        "name": "Leicester City: placements 2026/27 to 2030/31",
+        "description": description,
+        "metadata": {"sources": ["seed 000", "seed 001"], "generator": "scenarios/tools/make_examples.py"},
+        "years": years,
+        "needs": NEEDS,
+        "unmetPenalty": 150000,
+        "discountRate": 0.035,
+        "inflation": 0.02,
+        "demand": {"base": demand, "growth": 0.07},
+        "defaults": {"leavingRate": {"mainstream": 0.15, "dsp": 0.2, "special": 0.12, "independent": 0.12, "ap": 0.4, "post16": 0.35}},
+        "settings": settings,
+        "incumbents": incumbents,
+        "finance": {"grant": grant, "otherSpend": 0, "broughtForwardDeficit": 44800000},
+    }, 16.6e6
+
+
+def leicestershire():
+    years = ["2026/27", "2027/28", "2028/29", "2029/30"]
+    demand = split_demand(8812)
+    settings = [
+        {"id": "mainstream", "name": "Mainstream schools (EHCP top-up)", "type": "mainstream", "serves": MAINSTREAM_NEEDS,
+         "capacity": None, "costPerPlace": 8700, "transportPerPlace": 1200},
+        {"id": "rb-communication", "name": "Resource bases: communication and interaction", "type": "dsp",
+         "serves": ["ASD", "ASD-specialist", "SLCN"], "capacity": 310, "costPerPlace": 19000, "transportPerPlace": 5000},
+        {"id": "rb-semh", "name": "Resource bases: SEMH", "type": "dsp",
+         "serves": ["SEMH", "SEMH-specialist"], "capacity": 180, "costPerPlace": 19000, "transportPerPlace": 5000},
+        {"id": "special-ci", "name": "Special schools: communication and interaction (incl. Fusion, 80 places)", "type": "special",
+         "serves": ["ASD-specialist", "SLCN"], "capacity": 560, "costPerPlace": 25000, "transportPerPlace": 8100},
+        {"id": "special-semh", "name": "Special schools: SEMH (incl. Foxfields 60, Bowman 60)", "type": "special",
+         "serves": ["SEMH-specialist"], "capacity": 330, "costPerPlace": 26000, "transportPerPlace": 8100},
+        {"id": "special-complex", "name": "Special schools: complex learning needs (7 expanded schools)", "type": "special",
+         "serves": ["ASD-specialist", "MLD", "SLD-PMLD", "SENSORY-PHYSICAL"], "capacity": 1450, "costPerPlace": 26000,
+         "costByNeed": {"SLD-PMLD": 34000}, "transportPerPlace": 8100},
+        {"id": "ap", "name": "Oakfield Short Stay School and other AP", "type": "ap",
+         "serves": ["SEMH", "SEMH-specialist"], "capacity": 260, "costPerPlace": 23000, "transportPerPlace": 5000},
+        {"id": "post16", "name": "Post-16: FE colleges and specialist post-16 (incl. Block K)", "type": "post16",
+         "serves": ["ASD", "SLCN", "MLD", "SENSORY-PHYSICAL", "OTHER", "SEMH"], "capacity": 480, "costPerPlace": 11000,
+         "transportPerPlace": 4000},
+        {"id": "independent", "name": "Independent and non-maintained special schools", "type": "independent",
+         "serves": SPECIALIST + ["SENSORY-PHYSICAL", "SLCN", "MLD"], "capacity": None, "costPerPlace": 63500,
+         "costByNeed": {"SLD-PMLD": 90000}, "transportPerPlace": 14000, "outOfArea": True},
+    ]
+    incumbents = []
+    def place(setting, counts):
+        for need, children in counts.items():
+            incumbents.append({"setting": setting, "need": need, "children": children})
+    place("independent", {"ASD-specialist": 300, "SEMH-specialist": 210, "SLD-PMLD": 20, "SENSORY-PHYSICAL": 40, "SLCN": 20})
+    place("rb-communication", {"ASD": 120, "ASD-specialist": 100, "SLCN": 80})
+    place("rb-semh", {"SEMH": 100, "SEMH-specialist": 80})
+    place("special-ci", {"ASD-specialist": 420, "SLCN": 120})
+    place("special-semh", {"SEMH-specialist": 320})
+    place("special-complex", {"ASD-specialist": 330, "MLD": 500, "SLD-PMLD": 390, "SENSORY-PHYSICAL": 200})
+    place("ap", {"SEMH-specialist": 30, "SEMH": 220})
+    place("post16", {"ASD": 120, "SLCN": 100, "MLD": 90, "SENSORY-PHYSICAL": 60, "OTHER": 90})
+    grant = {}
+    description = (
+        "Leicestershire County Council over the High Needs forecast horizon 2026/27 to 2029/30. SOURCES "
+        "(shared/spec/seed-facts.md): 8,812 EHCPs in January 2026, 480 in SEN units / resourced provision, 590 in "
+        "independent special schools (seed-facts §5); 5,547 HNB-funded placements forecast for 2024/25 (seed 002 ¶9); "
+        "HNB DSG £81.96m in 2024/25 (seed 002 ¶9); the deficits brought forward 2019/20 to 2025/26 sum to £111.88m "
+        "(seed 003 ¶18, High Needs Financial Forecast January 2026), the brought-forward deficit here; new schools "
+        "Fusion (C&I, 80 places), Foxfields and Bowman (SEMH, 60 places each), 17 resource bases and 7 special school "
+        "expansions (seed 002 ¶7); Oakfield Short Stay School (AP) and Block K post-16 (seed 002 ¶7). NATIONAL FIGURES "
+        "used as assumptions (seed-facts §5): costs per place as in the Leicester City scenario, SEND transport £8,100 "
+        "(NAO) for special schools. ASSUMED: demand grows 9% a year (EHCPs +12.5% in England in 2025/26; the county's "
+        "pre-mitigation gap grows 23–27% a year, seed 003 ¶18); the split by need and setting; other High Needs "
+        "spend (support services, therapies, EOTAS) of £15m a year; capacities are today's placements plus a little "
+        "spare. CALIBRATED: the seeds give the gap but no grant for 2026/27 onwards (seed-facts §4), so the grant is "
+        "set to GRANT in 2026/27, growing 5% a year, which makes the first year's in-year deficit of the least-cost "
+        "plan equal to the forecast's pre-mitigation funding gap of £87.88m (seed 003 ¶18).")
+    return {
+        "format": "sufficiency/1",
+        "name": "Leicestershire: placements over the funding-gap horizon 2026/27 to 2029/30",
+        "description": description,
+        "metadata": {"sources": ["seed 002", "seed 003", "seed 004"], "generator": "scenarios/tools/make_examples.py"},
+        "years": years,
+        "needs": NEEDS,
+        "unmetPenalty": 150000,
+        "discountRate": 0.035,
+        "inflation": 0.02,
+        "demand": {"base": demand, "growth": 0.09},
+        "defaults": {"leavingRate": {"mainstream": 0.15, "dsp": 0.2, "special": 0.12, "independent": 0.12, "ap": 0.4, "post16": 0.35}},
+        "settings": settings,
+        "incumbents": incumbents,
+        "finance": {"grant": grant, "otherSpend": 0, "broughtForwardDeficit": 111880000},
+    }, 87.88e6
+
+
+if __name__ == "__main__":
+    scenario, gap = leicester_city()
+    print("leicester-city: otherSpend", calibrate("scenarios/leicester-city.json", scenario, gap))
+    scenario, gap = leicestershire()
+    print("leicestershire: grant", calibrate_grant("scenarios/leicestershire.json", scenario, gap, 15e6, 0.05))
