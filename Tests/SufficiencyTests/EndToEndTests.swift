@@ -44,6 +44,7 @@ enum CLI {
 /// exported MPS: `python3 Benchmarks/reference_objectives.py scenarios/*.json`. Not our output.
 let expectedObjectives: [String: Double] = [
     "tutorial.json": 75458949.48013465,
+    "leicester-city-capital.json": 413900086.9823711,
     "leicester-city.json": 420507871.7021712,
     "leicestershire.json": 802758194.3528211,
 ]
@@ -81,6 +82,28 @@ struct EndToEndTests {
         let json2 = try CLI.run(["solve", CLI.scenario("leicester-city.json"), "--format", "json", "--no-timings"])
         #expect(json1.stdout == json2.stdout)
         #expect(json1.stdout.contains("\"objective\" : "))
+    }
+
+    @Test("the capital scenario: a proven optimum, options chosen, the deficit with and without the programme")
+    func capitalScenario() throws {
+        let result = try CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--format", "json", "--no-timings"])
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.status == "optimal")
+        #expect(report.solver.mipGap == 0)
+        #expect(report.solver.integerColumns > 0)
+        #expect(report.verification.model?.maxIntegralityViolation ?? 1 < 1e-9)
+        let chosen = report.options.filter(\.chosen)
+        #expect(!chosen.isEmpty && chosen.count < report.options.count)
+        #expect(chosen.allSatisfy { $0.openingYear != nil && ($0.paybackYears ?? 0) > 0 })
+        #expect(report.options.filter { !$0.chosen }.allSatisfy { ($0.savingNeeded ?? -1) >= 0 })
+        let without = try #require(report.withoutOptions)
+        #expect(abs((without.objective ?? 0) - expectedObjectives["leicester-city.json"]!) < 1e-9 * 4.2e8)
+        #expect(without.finance.last!.cumulative > report.finance.last!.cumulative)
+        let table = try CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--no-timings"])
+        #expect(table.stdout.contains("Deficit with and without the capital programme"))
+        let relaxed = try CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--relax", "--format", "json", "--no-timings"])
+        let relaxedReport = try JSONDecoder().decode(Report.self, from: Data(relaxed.stdout.utf8))
+        #expect(relaxedReport.objective! <= report.objective! + 1e-6)
     }
 
     @Test("bad input: exit 1, every problem on stderr with its place, nothing written")

@@ -124,8 +124,10 @@ def leicester_city():
         "leaving rates by setting type; the grant grows 3% a year from £88.6m; capacities are today's placements plus a "
         "little spare (the Task Group found units full). CALIBRATED: other High Needs spend of OTHER_SPEND a year, set so the "
         "first year's in-year deficit of the least-cost plan is about £16.6m, the pace of the council's forecast from £44.8m "
-        "(March 2026) to 'as high as £78m by 2027/28' (minute 194). Unmet penalty £150,000: above any place, so a child "
-        "is left without a place only when no suitable place exists.")
+        "(March 2026) to 'as high as £78m by 2027/28' (minute 194). Unmet penalty £500,000 a year: a child without a "
+        "place is a statutory failure, so the penalty is set above the cost of any placement over the whole horizon "
+        "(a lower one, such as £150,000, lets the model leave a child unplaced for a year rather than lock them into "
+        "an independent placement just before new local places open).")
     return {
         "format": "sufficiency/1",
         "name": "Leicester City: placements 2026/27 to 2030/31",
@@ -133,7 +135,7 @@ def leicester_city():
         "metadata": {"sources": ["seed 000", "seed 001"], "generator": "scenarios/tools/make_examples.py"},
         "years": years,
         "needs": NEEDS,
-        "unmetPenalty": 150000,
+        "unmetPenalty": 500000,
         "discountRate": 0.035,
         "inflation": 0.02,
         "demand": {"base": demand, "growth": 0.07},
@@ -205,7 +207,7 @@ def leicestershire():
         "metadata": {"sources": ["seed 002", "seed 003", "seed 004"], "generator": "scenarios/tools/make_examples.py"},
         "years": years,
         "needs": NEEDS,
-        "unmetPenalty": 150000,
+        "unmetPenalty": 500000,
         "discountRate": 0.035,
         "inflation": 0.02,
         "demand": {"base": demand, "growth": 0.09},
@@ -216,8 +218,53 @@ def leicestershire():
     }, 87.88e6
 
 
+def leicester_city_capital(base):
+    """The Leicester City scenario with the capital options a planner would weigh."""
+    scenario = json.loads(json.dumps(base))
+    scenario["name"] = "Leicester City: capital programme options 2026/27 to 2030/31"
+    scenario["metadata"]["basedOn"] = "scenarios/leicester-city.json"
+    scenario["capitalOptions"] = [
+        {"id": "dsp-communication-1", "name": "New 10-place communication and autism DSP unit",
+         "newSetting": {"id": "dsp-new-1", "name": "New DSP unit 1 (communication and autism)", "type": "dsp",
+                        "serves": ["ASD", "ASD-specialist", "SLCN"], "costPerPlace": 19000, "transportPerPlace": 3000},
+         "places": 10, "capitalCost": 210000, "earliestYear": "2027/28"},
+        {"id": "dsp-communication-2", "name": "Second new 10-place communication and autism DSP unit",
+         "newSetting": {"id": "dsp-new-2", "name": "New DSP unit 2 (communication and autism)", "type": "dsp",
+                        "serves": ["ASD", "ASD-specialist", "SLCN"], "costPerPlace": 19000, "transportPerPlace": 3000},
+         "places": 10, "capitalCost": 210000, "earliestYear": "2027/28", "requires": ["dsp-communication-1"]},
+        {"id": "dsp-semh-1", "name": "New 10-place SEMH resource base",
+         "newSetting": {"id": "dsp-semh-new", "name": "New SEMH resource base", "type": "dsp",
+                        "serves": ["SEMH", "SEMH-specialist"], "costPerPlace": 21000, "transportPerPlace": 3000},
+         "places": 10, "capitalCost": 250000, "earliestYear": "2027/28"},
+        {"id": "iap-2", "name": "Second 10-place internal AP unit (Beaumont Leys model)",
+         "expands": "ap", "places": 10, "capitalCost": 150000, "earliestYear": "2027/28"},
+        {"id": "special-semh-expansion", "name": "Expand the SEMH special school by 30 places",
+         "expands": "special-semh", "places": 30, "capitalCost": 1800000, "earliestYear": "2028/29",
+         "excludes": ["new-special-school"]},
+        {"id": "new-special-school", "name": "New 60-place special school (SEMH and autism)",
+         "newSetting": {"id": "special-new", "name": "New special school (SEMH and autism)", "type": "special",
+                        "serves": ["SEMH-specialist", "ASD-specialist"], "costPerPlace": 26000, "transportPerPlace": 6500},
+         "places": 60, "capitalCost": 6600000, "earliestYear": "2029/30"},
+    ]
+    scenario["capital"] = {"budget": 8000000, "accounting": "annualised", "assetLifeYears": 40}
+    scenario["description"] = (
+        "The Leicester City scenario (scenarios/leicester-city.json, where every placement figure comes from) with six "
+        "capital options. SOURCES: DSP and internal AP units of 10 places (seed 001 ¶8.7–8.9); Leicester's priorities: "
+        "expand DSP units in mainstream and invest locally to cut out-of-area and independent placements (seed 001 "
+        "recommendations, seed 000); no SEND capital budget is given (minute 194). NATIONAL FIGURES used as assumptions "
+        "(seed-facts §5): a resource base place costs £11–31k to build (£21k and £25k a place here), a specialist place "
+        "£50–74k (£60k a place for the 30-place expansion), a new special school £92–150k a place (£110k: £6.6m for 60 "
+        "places); lead times: a resource base 6–18 months (earliest 2027/28), an expansion two years, a new special "
+        "free school three years or more (earliest 2029/30). ASSUMED: a SEND capital budget of £8m over the five years; "
+        "the second DSP unit only after the first; the expansion and the new school share a site (they exclude each other). "
+        "Capital is charged as an annuity over 40 years at the 3.5% discount rate (annualised accounting), so an option "
+        "opened late in the horizon is judged on the years it runs rather than on its whole cost.")
+    return scenario
+
+
 if __name__ == "__main__":
     scenario, gap = leicester_city()
     print("leicester-city: otherSpend", calibrate("scenarios/leicester-city.json", scenario, gap))
+    write("scenarios/leicester-city-capital.json", leicester_city_capital(scenario))
     scenario, gap = leicestershire()
     print("leicestershire: grant", calibrate_grant("scenarios/leicestershire.json", scenario, gap, 15e6, 0.05))

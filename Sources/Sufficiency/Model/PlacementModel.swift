@@ -21,7 +21,8 @@ public struct PlacementModel: Sendable {
     public private(set) var placementCost: [Double] = []
     /// Column of u[z,n,t] at `(t * zoneCount + z) * needCount + n`.
     public private(set) var unmetColumn: [Int] = []
-    /// Cheapest placement + transport in year-t money for (t, z, n), 0 when no setting can take them.
+    /// Cheapest placement + transport in year-t money for (t, z, n) among existing settings (new ones
+    /// from capital options only when no existing setting can take them), 0 when none can.
     public private(set) var cheapestCost: [Double] = []
     /// Whether any setting can take children of (t, z, n).
     public private(set) var hasPlacement: [Bool] = []
@@ -97,7 +98,9 @@ public struct PlacementModel: Sendable {
         for t in 0..<T {
             for z in 0..<Z {
                 for n in 0..<N {
-                    var cheapest = Double.infinity
+                    // Unmet children are valued at the cheapest existing place; a setting that only a
+                    // capital option would create counts only when no existing one can take them.
+                    var cheapest = Double.infinity, cheapestNew = Double.infinity
                     for setting in settingsServing[n] where s.settings[setting].isOpen(t) {
                         let transport = reachTransport[(z * S + setting) * N + n]
                         guard transport >= 0 else { continue }
@@ -113,8 +116,10 @@ public struct PlacementModel: Sendable {
                         placementZone.append(Int32(z)); placementNeed.append(Int32(n))
                         placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
                         placementCost.append(costNow); placementTransport.append(transportNow)
-                        cheapest = min(cheapest, costNow + transportNow)
+                        if s.settings[setting].createdByOption == nil { cheapest = min(cheapest, costNow + transportNow) }
+                        else { cheapestNew = min(cheapestNew, costNow + transportNow) }
                     }
+                    if !cheapest.isFinite { cheapest = cheapestNew }
                     let slot = (t * Z + z) * N + n
                     hasPlacement[slot] = cheapest.isFinite
                     cheapestCost[slot] = cheapest.isFinite ? cheapest : 0

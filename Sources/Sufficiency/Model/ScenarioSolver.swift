@@ -4,8 +4,16 @@ import Foundation
 /// answer in Swift and build the report.
 public struct ScenarioSolver {
     public var options: SolverOptions
+    /// Also solve the plan without any capital option, and without each chosen option in turn,
+    /// for the "with and without the programme" comparison and each option's payback.
+    public var compareOptions: Bool
+    /// Payback is worked out for at most this many chosen options (one extra solve each).
+    public static let maxPaybackSolves = 12
 
-    public init(options: SolverOptions = SolverOptions()) { self.options = options }
+    public init(options: SolverOptions = SolverOptions(), compareOptions: Bool = true) {
+        self.options = options
+        self.compareOptions = compareOptions
+    }
 
     /// The result of one run.
     public struct Run: Sendable {
@@ -52,6 +60,59 @@ public struct ScenarioSolver {
         }
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
+        if compareOptions && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
+            try addOptionComparisons(to: &report, model: model)
+        }
         return Run(model: model, solution: solution, report: report)
+    }
+
+    /// Solves `model` with the given options' columns fixed at 0 (and optionally one option forced
+    /// open in one year) and reports that plan.
+    func solveWithout(_ closed: [Int], forcingOpen forced: (option: Int, year: Int)? = nil, model: PlacementModel) throws -> Report {
+        var program = model.program
+        for o in closed {
+            for column in model.optionColumnStart[o]..<model.optionColumnStart[o + 1] { program.columnUpper[column] = 0 }
+        }
+        if let forced {
+            let column = model.optionColumnStart[forced.option] + forced.year - model.scenario.capitalOptions[forced.option].earliestYear
+            program.columnLower[column] = 1
+        }
+        let solution = try GLPKSolver(program: program).solve(options)
+        let verification = solution.status.hasSolution ? solution.verify(against: program) : nil
+        let statistics = Report.SolverStatistics(glpk: GLPKSolver.version, method: solution.method.rawValue, rows: program.rowCount,
+                                                 columns: program.columnCount, nonzeros: program.nonzeroCount, integerColumns: program.integerCount,
+                                                 iterations: solution.iterations, nodes: solution.nodes, mipGap: solution.mipGap)
+        return Report(model: model, solution: solution, verification: verification, explanation: [], statistics: statistics)
+    }
+
+    /// The plan without the programme, and each chosen option's yearly saving and payback.
+    func addOptionComparisons(to report: inout Report, model: PlacementModel) throws {
+        let scenario = model.scenario
+        let without = try solveWithout(Array(scenario.capitalOptions.indices), model: model)
+        report.withoutOptions = without.asAlternative
+        let withSpend = report.spendWithUnmet
+        let chosen = report.options.indices.filter { report.options[$0].chosen }
+        for index in chosen.prefix(Self.maxPaybackSolves) {
+            guard let opening = report.options[index].openingYear, let t0 = scenario.years.firstIndex(of: opening) else { continue }
+            let alternative = try solveWithout([index], model: model)
+            guard alternative.costs != nil else { continue }
+            let withoutSpend = alternative.spendWithUnmet
+            let years = Double(scenario.years.count - t0)
+            let saving = (t0..<scenario.years.count).reduce(0.0) { $0 + withoutSpend[$1] - withSpend[$1] } / years
+            report.options[index].yearlySaving = saving
+            if saving > 1e-6 { report.options[index].paybackYears = scenario.capitalOptions[index].capitalCost / saving }
+        }
+        // Options not chosen: how much dearer the best plan that opens them is (best opening year).
+        guard let objective = report.objective else { return }
+        let rejected = report.options.indices.filter { !report.options[$0].chosen && !scenario.capitalOptions[$0].fractional }
+        for index in rejected.prefix(Self.maxPaybackSolves) {
+            let option = scenario.capitalOptions[index]
+            var best: Double?
+            for t in option.earliestYear...option.latestYear {
+                let forced = try solveWithout([], forcingOpen: (index, t), model: model)
+                if let other = forced.objective, forced.status == ModelStatus.optimal.rawValue { best = min(best ?? .infinity, other) }
+            }
+            report.options[index].savingNeeded = best.map { max(0, $0 - objective) }
+        }
     }
 }

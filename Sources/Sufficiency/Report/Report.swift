@@ -22,6 +22,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var unusedPlacements: [UnusedPlacement]
     public var finance: [FinanceLine]
     public var zones: [ZoneLine]
+    /// The best plan with no capital option opened, for the "with and without the programme" comparison.
+    public var withoutOptions: Alternative?
     public var verification: VerificationReport
     public var solver: SolverStatistics
 
@@ -87,10 +89,13 @@ public struct Report: Codable, Sendable, Equatable {
         public var amount: Double
         public var places: Double
         public var capitalCost: Double
-        /// For an option not chosen: the present-value saving it would have needed to be chosen
-        /// (its reduced cost in the LP with integers fixed, at its best year).
+        /// For an option not chosen: how much more (present value) the best plan that opens it costs,
+        /// i.e. the extra saving it would have needed to be chosen.
         public var savingNeeded: Double?
-        /// For a chosen option: capital cost ÷ the yearly saving its places bring (years).
+        /// For a chosen option: the average yearly spend it saves (placements, transport and the
+        /// cheapest cost of unmet children, undiscounted) against the best plan without it.
+        public var yearlySaving: Double?
+        /// For a chosen option: capital cost ÷ yearly saving (years).
         public var paybackYears: Double?
     }
 
@@ -125,6 +130,15 @@ public struct Report: Codable, Sendable, Equatable {
         public var cumulative: Double
         /// Unmet children at the cheapest cost of a setting that could take them.
         public var unmetCost: Double
+    }
+
+    /// Another plan solved for comparison.
+    public struct Alternative: Codable, Sendable, Equatable {
+        public var status: String
+        public var objective: Double?
+        public var finance: [FinanceLine]
+        /// Children placed in independent settings, by year.
+        public var independentChildren: [Double]
     }
 
     public struct ZoneLine: Codable, Sendable, Equatable {

@@ -12,7 +12,7 @@ extension Report {
         self.explanation = explanation
         solver = statistics
         placements = []; placementsByType = []; settings = []; unmet = []; options = []; policies = []
-        unusedPlacements = []; finance = []; zones = []
+        unusedPlacements = []; finance = []; zones = []; withoutOptions = nil
         objective = nil
         costs = nil
         guard let solution, solution.status.hasSolution else {
@@ -141,23 +141,14 @@ extension Report {
             let total = opened[o * T + T - 1]
             let chosen = total > 1e-6
             var openingYear: String?
-            var savingNeeded: Double?
-            var payback: Double?
             let columns = model.optionColumnStart[o]..<model.optionColumnStart[o + 1]
             if chosen, let first = columns.first(where: { x[$0] > 1e-6 }) {
                 let t = option.earliestYear + first - columns.lowerBound
                 openingYear = s.years[t]
-                // Yearly saving: the places' marginal value in the opening year, undiscounted.
-                if solution.hasDuals, let row = Optional(model.capacityRow[option.setting * T + t]), row >= 0 {
-                    let value = -solution.rowDuals[row] / discount[t] * option.places
-                    if value > 1e-6 { payback = option.capitalCost / value }
-                }
-            } else if solution.hasDuals && !columns.isEmpty {
-                savingNeeded = columns.map { solution.reducedCosts[$0] }.min().map(clean)
             }
             options.append(OptionLine(id: option.id, name: option.name, setting: s.settings[option.setting].id, chosen: chosen,
                                       openingYear: openingYear, amount: clean(total), places: option.places, capitalCost: option.capitalCost,
-                                      savingNeeded: savingNeeded, paybackYears: payback))
+                                      savingNeeded: nil, yearlySaving: nil, paybackYears: nil))
         }
 
         // Policies.
@@ -212,5 +203,17 @@ extension Report {
         else if modelPassed { summary += "; \(scenarioCheck.checks.count) scenario checks passed" }
         self.verification = VerificationReport(passed: passed, summary: summary, model: modelVerification,
                                                scenarioChecks: scenarioCheck.checks, scenarioFailures: scenarioCheck.failures)
+    }
+}
+
+extension Report {
+    /// Spend per year as finance sees it: placements, transport and unmet children at their cheapest cost.
+    var spendWithUnmet: [Double] { finance.map { $0.placementSpend + $0.unmetCost } }
+
+    /// This plan, summarised as an alternative to another.
+    var asAlternative: Alternative {
+        Alternative(status: status, objective: objective, finance: finance,
+                    independentChildren: placementsByType.first { $0.type == SettingType.independent.rawValue }?.children
+                        ?? Array(repeating: 0, count: years.count))
     }
 }

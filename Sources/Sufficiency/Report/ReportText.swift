@@ -107,12 +107,14 @@ public enum ReportText {
         if !report.options.isEmpty {
             out.append("")
             out.append("Capital options")
-            out.append(table(["option", "setting", "places", "capital cost", "decision", "payback / saving needed"], report.options.map { option in
+            out.append(table(["option", "setting", "places", "capital cost", "decision", "saving a year", "payback"], report.options.map { option in
                 let decision = option.chosen ? (option.amount < 0.999 ? "build \(String(format: "%.0f%%", option.amount * 100)) in \(option.openingYear ?? "")" : "open \(option.openingYear ?? "")") : "not chosen"
-                let note: String
-                if option.chosen { note = option.paybackYears.map { String(format: "%.1f years", $0) } ?? "" }
-                else { note = option.savingNeeded.map { "needs £\(money($0)) more saving" } ?? "" }
-                return [option.id, option.setting, children(option.places), money(option.capitalCost), decision, note]
+                if option.chosen {
+                    return [option.id, option.setting, children(option.places), money(option.capitalCost), decision,
+                            option.yearlySaving.map { money($0) } ?? "", option.paybackYears.map { String(format: "%.1f years", $0) } ?? ""]
+                }
+                let needed = option.savingNeeded.map { "£\(money($0)) dearer (PV) if built" } ?? ""
+                return [option.id, option.setting, children(option.places), money(option.capitalCost), decision, needed, ""]
             }))
         }
 
@@ -135,6 +137,26 @@ public enum ReportText {
         out.append(table(["year", "grant", "placement spend", "other spend", "in-year deficit", "cumulative deficit", "unmet children cost"], report.finance.map {
             [$0.year, money($0.grant), money($0.placementSpend), money($0.otherSpend), money($0.inYear), money($0.cumulative), money($0.unmetCost)]
         }))
+
+        if let without = report.withoutOptions {
+            out.append("")
+            out.append("Deficit with and without the capital programme (£)")
+            if without.finance.isEmpty {
+                out.append("  without any option: \(without.status)")
+            } else {
+                var rows: [[String]] = []
+                for (t, year) in years.enumerated() {
+                    rows.append([year, money(report.finance[t].cumulative), money(without.finance[t].cumulative),
+                                 money(without.finance[t].cumulative - report.finance[t].cumulative),
+                                 children(report.placementsByType.first { $0.type == "independent" }?.children[t] ?? 0),
+                                 children(without.independentChildren[t])])
+                }
+                out.append(table(["year", "cumulative, with", "cumulative, without", "difference", "independent, with", "independent, without"], rows))
+                if let objective = report.objective, let other = without.objective {
+                    out.append("  total cost (present value, capital included): £\(money(objective)) with, £\(money(other)) without")
+                }
+            }
+        }
 
         out.append("")
         out.append("Verification: \(report.verification.passed ? "" : "*** ")\(report.verification.summary)")
