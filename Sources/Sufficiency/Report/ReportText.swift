@@ -16,9 +16,11 @@ public enum ReportText {
 
     /// Children: whole numbers plainly, fractions to one decimal place.
     public static func children(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        if rounded == rounded.rounded() { return money(rounded) }
-        return String(format: "%.1f", rounded)
+        let tenths = (value * 10).rounded()
+        let whole = money((tenths / 10).rounded(.towardZero))
+        let fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
+        if fraction == 0 { return whole }
+        return (tenths < 0 && whole == "0" ? "-" : "") + whole + ".\(fraction)"
     }
 
     static func percent(_ value: Double?) -> String {
