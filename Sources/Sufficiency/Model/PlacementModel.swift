@@ -21,9 +21,13 @@ public struct PlacementModel: Sendable {
     public private(set) var placementCost: [Double] = []
     /// Column of u[z,n,t] at `(t * zoneCount + z) * needCount + n`.
     public private(set) var unmetColumn: [Int] = []
-    /// Cheapest placement + transport in year-t money for (t, z, n) among existing settings (new ones
-    /// from capital options only when no existing setting can take them), 0 when none can.
-    public private(set) var cheapestCost: [Double] = []
+    /// What an unmet child of (t, z, n) is counted at in the finance table and the deficit cap: the
+    /// dearest placement + transport in year-t money among the existing settings that could take
+    /// them (settings only a capital option would create count only when no existing one can),
+    /// 0 when none can. SPEC §3 says the least dear; with that, a cap is met by leaving
+    /// children unplaced (they count at a mainstream price while they would cost an independent
+    /// one), which the SPEC means to rule out. With the dearest it cannot be.
+    public private(set) var unmetValue: [Double] = []
     /// Whether any setting can take children of (t, z, n).
     public private(set) var hasPlacement: [Bool] = []
     /// First column of b[o, ·]; the option's years run earliestYear ... latestYear.
@@ -93,14 +97,12 @@ public struct PlacementModel: Sendable {
 
         // Placement columns, with the column of the same placement the year before (for persistence).
         var columnOfPlacement: [Int: Int] = [:] // key ((t * Z + z) * N + n) * S + setting
-        cheapestCost = Array(repeating: 0, count: T * Z * N)
+        unmetValue = Array(repeating: 0, count: T * Z * N)
         hasPlacement = Array(repeating: false, count: T * Z * N)
         for t in 0..<T {
             for z in 0..<Z {
                 for n in 0..<N {
-                    // Unmet children are valued at the cheapest existing place; a setting that only a
-                    // capital option would create counts only when no existing one can take them.
-                    var cheapest = Double.infinity, cheapestNew = Double.infinity
+                    var dearest = -Double.infinity, dearestNew = -Double.infinity
                     for setting in settingsServing[n] where s.settings[setting].isOpen(t) {
                         let transport = reachTransport[(z * S + setting) * N + n]
                         guard transport >= 0 else { continue }
@@ -116,13 +118,13 @@ public struct PlacementModel: Sendable {
                         placementZone.append(Int32(z)); placementNeed.append(Int32(n))
                         placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
                         placementCost.append(costNow); placementTransport.append(transportNow)
-                        if s.settings[setting].createdByOption == nil { cheapest = min(cheapest, costNow + transportNow) }
-                        else { cheapestNew = min(cheapestNew, costNow + transportNow) }
+                        if s.settings[setting].createdByOption == nil { dearest = max(dearest, costNow + transportNow) }
+                        else { dearestNew = max(dearestNew, costNow + transportNow) }
                     }
-                    if !cheapest.isFinite { cheapest = cheapestNew }
+                    if !dearest.isFinite { dearest = dearestNew }
                     let slot = (t * Z + z) * N + n
-                    hasPlacement[slot] = cheapest.isFinite
-                    cheapestCost[slot] = cheapest.isFinite ? cheapest : 0
+                    hasPlacement[slot] = dearest.isFinite
+                    unmetValue[slot] = dearest.isFinite ? dearest : 0
                 }
             }
         }
@@ -266,7 +268,7 @@ public struct PlacementModel: Sendable {
             }
         }
 
-        // Deficit cap: the cumulative deficit, with unmet children at their cheapest cost, within the cap.
+        // Deficit cap: the cumulative deficit, with unmet children at their unmet value, within the cap.
         // One column per year carries that year's spend so each cumulative row stays short.
         if let cap = s.finance.maxCumulativeDeficit {
             var spendColumns: [Int] = []
@@ -277,8 +279,8 @@ public struct PlacementModel: Sendable {
                 b.add(row: row, column: column, -1)
                 spendColumns.append(column)
                 spendRows.append(row)
-                for slot in (t * Z * N)..<((t + 1) * Z * N) where cheapestCost[slot] > 0 {
-                    b.add(row: row, column: unmetColumn[slot], cheapestCost[slot])
+                for slot in (t * Z * N)..<((t + 1) * Z * N) where unmetValue[slot] > 0 {
+                    b.add(row: row, column: unmetColumn[slot], unmetValue[slot])
                 }
             }
             for column in 0..<placementCount {

@@ -93,7 +93,7 @@ public struct Report: Codable, Sendable, Equatable {
         /// i.e. the extra saving it would have needed to be chosen.
         public var savingNeeded: Double?
         /// For a chosen option: the average yearly spend it saves (placements, transport and the
-        /// cheapest cost of unmet children, undiscounted) against the best plan without it.
+        /// cost of unmet children at the dearest suitable place, undiscounted) against the best plan without it.
         public var yearlySaving: Double?
         /// For a chosen option: capital cost ÷ yearly saving (years).
         public var paybackYears: Double?
@@ -128,7 +128,7 @@ public struct Report: Codable, Sendable, Equatable {
         /// Spend − grant (positive: deficit).
         public var inYear: Double
         public var cumulative: Double
-        /// Unmet children at the cheapest cost of a setting that could take them.
+        /// Unmet children at the dearest existing place that could take them (see `PlacementModel.unmetValue`).
         public var unmetCost: Double
     }
 

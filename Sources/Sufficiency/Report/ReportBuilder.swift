@@ -97,7 +97,7 @@ extension Report {
                     unmetByNeed[n * T + t] += value
                     if !model.hasPlacement[slot] { unreachable[n * T + t] += value }
                     unmetPenalty[t] += value * s.unmetPenalty[n]
-                    unmetCost[t] += value * model.cheapestCost[slot]
+                    unmetCost[t] += value * model.unmetValue[slot]
                     zoneUnmet[z * T + t] += value
                 }
             }
@@ -207,7 +207,7 @@ extension Report {
 }
 
 extension Report {
-    /// Spend per year as finance sees it: placements, transport and unmet children at their cheapest cost.
+    /// Spend per year as finance sees it: placements, transport and unmet children at their unmet value.
     var spendWithUnmet: [Double] { finance.map { $0.placementSpend + $0.unmetCost } }
 
     /// This plan, summarised as an alternative to another.

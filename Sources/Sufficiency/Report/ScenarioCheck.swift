@@ -198,7 +198,7 @@ struct ScenarioCheck {
             var ok = true
             for t in 0..<T {
                 var unmetCost = 0.0
-                for slot in (t * Z * N)..<((t + 1) * Z * N) { unmetCost += x[model.unmetColumn[slot]] * model.cheapestCost[slot] }
+                for slot in (t * Z * N)..<((t + 1) * Z * N) { unmetCost += x[model.unmetColumn[slot]] * model.unmetValue[slot] }
                 cumulative += spend[t] + unmetCost + s.finance.otherSpend[t] - s.finance.grant[t]
                 if cumulative > cap + 1e-7 * max(1, abs(cap), abs(cumulative)) {
                     ok = false; fail("cumulative deficit \(cumulative) in \(s.years[t]) is above the cap \(cap)")
