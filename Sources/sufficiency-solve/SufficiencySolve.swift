@@ -8,7 +8,7 @@ struct SufficiencySolve: ParsableCommand {
         commandName: "sufficiency-solve",
         abstract: "Least-cost school placements for children with EHC plans: allocation, unmet need, value of a place, capital options, deficit.",
         discussion: "Exit codes: 0 solved, 1 bad input or usage, 2 infeasible / unbounded / no solution, 3 verification failed, 70 internal error.",
-        subcommands: [Solve.self, Validate.self, Export.self]
+        subcommands: [Solve.self, Validate.self, Export.self, Generate.self]
     )
 
     /// Parses and runs, mapping ArgumentParser's usage errors (64) to the documented exit code 1.
@@ -114,7 +114,7 @@ struct Solve: ParsableCommand {
         do { scenario = try ScenarioDecoder.load(path: file, maxInputBytes: limit) } catch {
             throw reportBadInput(error, file: file)
         }
-        let options = SolverOptions(lpMethod: method == .interior ? .interior : .dualSimplex, mipGap: mipGap, timeLimit: timeLimit,
+        let options = SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, timeLimit: timeLimit,
                                     relax: relax, verbose: verbose)
         let run: ScenarioSolver.Run
         do { run = try ScenarioSolver(options: options).run(scenario) } catch {
@@ -203,6 +203,37 @@ struct Export: ParsableCommand {
             printError("\(error)")
             throw ExitCode(1)
         } catch let error as GLPKError {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic scenario of a given size (and its travel CSV), the same for the same seed.")
+
+    @Option(help: "Number of zones.") var zones: Int = 10
+    @Option(help: "Number of settings.") var settings: Int = 40
+    @Option(help: "Number of needs.") var needs: Int = 13
+    @Option(help: "Number of years.") var years: Int = 1
+    @Option(help: "Number of capital options.") var options: Int = 0
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Scenario file to write; the travel table goes beside it as NAME-travel.csv.") var output: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: output)
+        let travelName = url.deletingPathExtension().lastPathComponent + "-travel.csv"
+        let generator = ScenarioGenerator(zones: zones, settings: settings, needs: needs, years: years, options: options, seed: seed)
+        let files: ScenarioGenerator.Output
+        do { files = try generator.generate(travelFileName: travelName) } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        do {
+            try AtomicFile.write(files.travelCSV, to: url.deletingLastPathComponent().appendingPathComponent(travelName).path)
+            try AtomicFile.write(files.scenarioJSON, to: output)
+        } catch {
             printError("\(error)")
             throw ExitCode(1)
         }

@@ -17,6 +17,9 @@ public struct PlacementModel: Sendable {
     public private(set) var placementYear: [Int32] = []
     /// Transport cost per child in year-t money, for each placement column.
     public private(set) var placementTransport: [Double] = []
+    /// Journey in minutes for each placement column (0 within a zone or to a county-wide setting
+    /// unless a travel entry says otherwise).
+    public private(set) var placementMinutes: [Float] = []
     /// Placement cost per child in year-t money, for each placement column.
     public private(set) var placementCost: [Double] = []
     /// Column of u[z,n,t] at `(t * zoneCount + z) * needCount + n`.
@@ -81,12 +84,16 @@ public struct PlacementModel: Sendable {
         // Reachability and transport cost per (zone, setting, need): computed once.
         let travelByPair = Dictionary(s.travel.map { ($0.zone * S + $0.setting, $0) }, uniquingKeysWith: { a, _ in a })
         var reachTransport = [Double](repeating: -1, count: Z * S * N) // -1: not reachable
+        var reachMinutes = [Float](repeating: 0, count: Z * S * N)
         for z in 0..<Z {
             for setting in 0..<S {
                 for n in 0..<N where s.settings[setting].serves[n] {
                     let reach = ScenarioReader.reach(zone: z, setting: setting, need: n, settings: s.settings, travelByPair: travelByPair,
                                                      settingCount: S, maxMinutes: s.maxTravelMinutes)
-                    if reach.reachable { reachTransport[(z * S + setting) * N + n] = reach.transport }
+                    if reach.reachable {
+                        reachTransport[(z * S + setting) * N + n] = reach.transport
+                        reachMinutes[(z * S + setting) * N + n] = Float(reach.minutes)
+                    }
                 }
             }
         }
@@ -118,6 +125,7 @@ public struct PlacementModel: Sendable {
                         placementZone.append(Int32(z)); placementNeed.append(Int32(n))
                         placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
                         placementCost.append(costNow); placementTransport.append(transportNow)
+                        placementMinutes.append(reachMinutes[(z * S + setting) * N + n])
                         if s.settings[setting].createdByOption == nil { dearest = max(dearest, costNow + transportNow) }
                         else { dearestNew = max(dearestNew, costNow + transportNow) }
                     }

@@ -146,6 +146,10 @@ public struct Report: Codable, Sendable, Equatable {
         public var placed: [Double]
         public var unmet: [Double]
         public var transportCost: [Double]
+        /// Average journey of the children placed, minutes, by year (nil when none placed).
+        public var averageMinutes: [Double?]
+        /// Longest journey of any child placed, minutes, by year.
+        public var maxMinutes: [Double?]
     }
 
     public struct VerificationReport: Codable, Sendable, Equatable {

@@ -30,6 +30,7 @@ extension Report {
         var placementCost = [Double](repeating: 0, count: T), transportCost = [Double](repeating: 0, count: T)
         var typeChildren: [SettingType: [Double]] = [:], typeCost: [SettingType: [Double]] = [:]
         var zonePlaced = [Double](repeating: 0, count: Z * T), zoneTransport = [Double](repeating: 0, count: Z * T)
+        var zoneMinutes = [Double](repeating: 0, count: Z * T), zoneMaxMinutes = [Double?](repeating: nil, count: Z * T)
         for column in 0..<model.placementCount {
             let value = x[column]
             guard value != 0 else { continue }
@@ -44,6 +45,11 @@ extension Report {
             typeCost[type, default: Array(repeating: 0, count: T)][t] += value * (model.placementCost[column] + model.placementTransport[column])
             zonePlaced[z * T + t] += value
             zoneTransport[z * T + t] += value * model.placementTransport[column]
+            if value > 1e-9 {
+                let minutes = Double(model.placementMinutes[column])
+                zoneMinutes[z * T + t] += value * minutes
+                zoneMaxMinutes[z * T + t] = max(zoneMaxMinutes[z * T + t] ?? 0, minutes)
+            }
         }
         for n in 0..<N {
             for setting in 0..<S {
@@ -191,7 +197,9 @@ extension Report {
         if !s.zones.isEmpty {
             zones = (0..<Z).map { z in
                 ZoneLine(zone: s.zones[z], placed: (0..<T).map { clean(zonePlaced[z * T + $0]) },
-                         unmet: (0..<T).map { clean(zoneUnmet[z * T + $0]) }, transportCost: (0..<T).map { clean(zoneTransport[z * T + $0]) })
+                         unmet: (0..<T).map { clean(zoneUnmet[z * T + $0]) }, transportCost: (0..<T).map { clean(zoneTransport[z * T + $0]) },
+                         averageMinutes: (0..<T).map { zonePlaced[z * T + $0] > 1e-9 ? zoneMinutes[z * T + $0] / zonePlaced[z * T + $0] : nil },
+                         maxMinutes: (0..<T).map { zoneMaxMinutes[z * T + $0] })
             }
         }
 

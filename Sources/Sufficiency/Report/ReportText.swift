@@ -130,8 +130,14 @@ public enum ReportText {
 
         if !report.zones.isEmpty {
             out.append("")
-            out.append("Zones: children placed / unmet")
-            out.append(table(["zone"] + years, report.zones.map { zone in [zone.zone] + years.indices.map { "\(children(zone.placed[$0])) / \(children(zone.unmet[$0]))" } }))
+            out.append("Zones: children placed / unmet, journey average / longest (minutes), transport £ (first and last year)")
+            let last = years.count - 1
+            let shown = report.zones.count > 40 ? Array(report.zones.sorted { ($0.unmet.max() ?? 0, $0.zone) > ($1.unmet.max() ?? 0, $1.zone) }.prefix(40)) : report.zones
+            out.append(table(["zone"] + years + ["journey", "transport " + years[0], "transport " + years[last]], shown.map { zone in
+                let journey = "\(zone.averageMinutes[last].map { String(format: "%.0f", $0) } ?? "—") / \(zone.maxMinutes[last].map { String(format: "%.0f", $0) } ?? "—")"
+                return [zone.zone] + years.indices.map { "\(children(zone.placed[$0])) / \(children(zone.unmet[$0]))" } + [journey, money(zone.transportCost[0]), money(zone.transportCost[last])]
+            }))
+            if report.zones.count > shown.count { out.append("  (\(report.zones.count - shown.count) more zones in the JSON report; those with most unmet need shown)") }
         }
 
         out.append("")

@@ -26,7 +26,8 @@ public enum ScenarioDecoder {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)
         let lower = path.lowercased()
         let kind: SyntaxKind = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? .yaml : .json
-        return try decode(bytes, syntax: kind)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try decode(bytes, syntax: kind, baseDirectory: folder, maxInputBytes: maxInputBytes)
     }
 
     /// Reads a whole file, refusing a missing, unreadable or oversized one with a clear message.
@@ -54,8 +55,10 @@ public enum ScenarioDecoder {
         return [UInt8](data)
     }
 
-    /// Decodes a scenario from the bytes of a JSON or YAML document.
-    public static func decode(_ bytes: [UInt8], syntax: SyntaxKind = .json) throws(ScenarioErrors) -> Scenario {
+    /// Decodes a scenario from the bytes of a JSON or YAML document. CSV files it names are read
+    /// relative to `baseDirectory`, each held to `maxInputBytes`.
+    public static func decode(_ bytes: [UInt8], syntax: SyntaxKind = .json, baseDirectory: String? = nil,
+                              maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
         let parsed: (root: SourceNode, issues: [ScenarioIssue])
         switch syntax {
         case .json: parsed = try JSONSourceParser.parse(bytes)
@@ -66,8 +69,17 @@ public enum ScenarioDecoder {
             parsed = try YAMLSourceReader.parse(text)
         }
         var reader = ScenarioReader(context: DecodeContext(issues: parsed.issues))
+        reader.baseDirectory = baseDirectory
+        reader.maxInputBytes = maxInputBytes
         let scenario = reader.read(parsed.root)
-        let issues = reader.context.issues.sorted { ($0.location ?? SourceLocation(line: 0, column: 0)) < ($1.location ?? SourceLocation(line: 0, column: 0)) }
+        // The scenario's own problems in file order, then each CSV file's in its order.
+        let origin = SourceLocation(line: 0, column: 0)
+        let issues = reader.context.issues.enumerated().sorted { a, b in
+            let fileA = a.element.file ?? "", fileB = b.element.file ?? ""
+            if fileA != fileB { return fileA < fileB }
+            let placeA = a.element.location ?? origin, placeB = b.element.location ?? origin
+            return placeA != placeB ? placeA < placeB : a.offset < b.offset
+        }.map(\.element)
         guard issues.isEmpty, let scenario else {
             throw ScenarioErrors(issues.isEmpty ? [ScenarioIssue(path: "", message: "the scenario could not be read")] : issues)
         }
@@ -86,6 +98,8 @@ struct ScenarioReader {
     var zoneIndex: [String: Int] = [:]
     var settingIndex: [String: Int] = [:]
     var optionIndex: [String: Int] = [:]
+    var baseDirectory: String?
+    var maxInputBytes = ScenarioDecoder.Limits.defaultMaxInputBytes
 
     static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
                                "discountRate", "inflation", "demand", "settings", "incumbents", "policies", "defaults",
@@ -489,14 +503,38 @@ struct ScenarioReader {
             context.fail("travel", "needs \"zones\": journeys are between zones and settings", at: node)
             return []
         }
+        var links: [TravelLink] = []
+        var seen: [String: String] = [:]
         if case .object = node.value {
-            _ = context.object(node, "travel", allowed: ["csv"], required: ["csv"])
-            context.fail("travel.csv", "reading travel from a CSV file is not supported by this version; list the journeys inline", at: node)
-            return []
+            guard let object = context.object(node, "travel", allowed: ["csv"], required: ["csv"]), let fileNode = object["csv"],
+                  let (table, file) = readCSV(fileNode, "travel.csv", columns: ["zone", "setting"]) else { return [] }
+            let zoneColumn = table.columnIndex("zone")!, settingColumn = table.columnIndex("setting")!
+            let minutesColumn = table.columnIndex("minutes"), costColumn = table.columnIndex("cost")
+            if minutesColumn == nil && costColumn == nil {
+                context.appendIssue(ScenarioIssue(path: "", message: "needs a minutes or a cost column (or both)", location: SourceLocation(line: 1, column: 1), file: file))
+                return []
+            }
+            for row in table.rows {
+                let zone = csvReference(row, zoneColumn, in: zoneIndex, kind: "zone", file: file)
+                let setting = csvReference(row, settingColumn, in: settingIndex, kind: "setting", file: file)
+                let minutes = minutesColumn.flatMap { csvNumber(row, $0, file: file, max: 10_000, optional: true) } ?? nil
+                let cost = costColumn.flatMap { csvNumber(row, $0, file: file, max: ScenarioDecoder.Limits.maxCostPerPlace, optional: true) } ?? nil
+                let place = "line \(row.first?.line ?? 0)"
+                if minutes == nil && cost == nil && csvCellsPresent(row, [minutesColumn, costColumn]) == 0 {
+                    context.appendIssue(ScenarioIssue(path: "", message: "a journey needs minutes, cost or both", location: SourceLocation(line: row.first?.line ?? 0, column: 1), file: file))
+                }
+                guard let zone, let setting, minutes != nil || cost != nil else { continue }
+                if let first = seen["\(zone)/\(setting)"] {
+                    context.appendIssue(ScenarioIssue(path: "", message: "journey from zone \(zones[zone]) to \(row[settingColumn].text) is given twice (also \(first))",
+                                                      location: SourceLocation(line: row[zoneColumn].line, column: row[zoneColumn].column), file: file))
+                    continue
+                }
+                seen["\(zone)/\(setting)"] = place
+                links.append(TravelLink(zone: zone, setting: setting, minutes: minutes, cost: cost))
+            }
+            return links
         }
         guard let elements = context.array(node, "travel") else { return [] }
-        var links: [TravelLink] = []
-        var seen: [String: Int] = [:]
         for (k, element) in elements.enumerated() {
             let path = "travel[\(k)]"
             guard let object = context.object(element, path, allowed: ["zone", "setting", "minutes", "cost"], required: ["zone", "setting"]) else { continue }
@@ -508,10 +546,10 @@ struct ScenarioReader {
             guard let zone, let setting, minutes != nil || cost != nil else { continue }
             let key = "\(zone)/\(setting)"
             if let first = seen[key] {
-                context.fail(path, "journey from zone \(zones[zone]) to this setting is given twice (also travel[\(first)])", at: element)
+                context.fail(path, "journey from zone \(zones[zone]) to this setting is given twice (also \(first))", at: element)
                 continue
             }
-            seen[key] = k
+            seen[key] = "travel[\(k)]"
             links.append(TravelLink(zone: zone, setting: setting, minutes: minutes, cost: cost))
         }
         return links
@@ -559,9 +597,15 @@ struct ScenarioReader {
             return demand
         }
         let keys = Set(members.map(\.key))
-        if keys.contains("csv") || keys.contains("projection") {
-            let key = keys.contains("csv") ? "csv" : "projection"
-            context.fail("demand.\(key)", "reading demand from a CSV file is not supported by this version; give a table by year or base + growth", at: node)
+        if keys.contains("csv") {
+            guard let object = context.object(node, "demand", allowed: ["csv"], required: ["csv"]), let fileNode = object["csv"] else { return demand }
+            readDemandCSV(fileNode, into: &demand)
+            return demand
+        }
+        if keys.contains("projection") {
+            guard let object = context.object(node, "demand", allowed: ["projection", "labels"], required: ["projection"]),
+                  let fileNode = object["projection"] else { return demand }
+            readProjection(fileNode, labels: object["labels"], into: &demand)
             return demand
         }
         if keys.contains("base") || keys.contains("growth") || keys.contains("growthByNeed") {
@@ -597,18 +641,18 @@ struct ScenarioReader {
 
     /// Whether zone z reaches setting s for need n (SPEC §2 Zones), and at what transport cost.
     static func reach(zone z: Int, setting s: Int, need n: Int, settings: [Setting], travelByPair: [Int: TravelLink],
-                      settingCount: Int, maxMinutes: [Double?]) -> (reachable: Bool, transport: Double) {
+                      settingCount: Int, maxMinutes: [Double?]) -> (reachable: Bool, transport: Double, minutes: Double) {
         let setting = settings[s]
         let link = travelByPair[z * settingCount + s]
         let minutes: Double
         if setting.zone == nil || setting.zone == z {
             minutes = link?.minutes ?? 0
         } else {
-            guard let link else { return (false, 0) }
+            guard let link else { return (false, 0, 0) }
             minutes = link.minutes ?? 0
         }
-        if let limit = maxMinutes[n], minutes > limit { return (false, 0) }
-        return (true, link?.cost ?? setting.transportPerPlace)
+        if let limit = maxMinutes[n], minutes > limit { return (false, 0, minutes) }
+        return (true, link?.cost ?? setting.transportPerPlace, minutes)
     }
 
     func readIncumbents(_ node: SourceNode, settings: [Setting], travel: [TravelLink], maxMinutes: [Double?]) -> [Incumbent] {

@@ -82,7 +82,7 @@ public struct SolverOptions: Sendable, Equatable {
     /// LP algorithm. MIPs always use branch and cut, with this method ignored.
     public enum LPMethod: String, Sendable, Equatable, CaseIterable { case primalSimplex, dualSimplex, interior }
 
-    public var lpMethod: LPMethod = .dualSimplex
+    public var lpMethod: LPMethod = .primalSimplex
     /// GLPK's LP presolver. Off reuses the previous basis on re-solve (warm start).
     public var presolve: Bool = true
     /// Relative MIP gap at which branch and cut stops; 0 asks for a proven optimum.
@@ -94,7 +94,7 @@ public struct SolverOptions: Sendable, Equatable {
     /// Let GLPK print its log to standard output.
     public var verbose: Bool = false
 
-    public init(lpMethod: LPMethod = .dualSimplex, presolve: Bool = true, mipGap: Double = 0,
+    public init(lpMethod: LPMethod = .primalSimplex, presolve: Bool = true, mipGap: Double = 0,
                 timeLimit: Double? = nil, relax: Bool = false, verbose: Bool = false) {
         self.lpMethod = lpMethod
         self.presolve = presolve

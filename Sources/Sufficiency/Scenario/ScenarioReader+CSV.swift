@@ -1,0 +1,135 @@
+import Foundation
+
+/// Reading the CSV files a scenario names: demand tables, witan.send projections and travel.
+extension ScenarioReader {
+    /// Reads and parses the CSV file named at `path`, checking that it has the given columns.
+    /// Returns the table and the file's name for messages.
+    func readCSV(_ node: SourceNode, _ path: String, columns: [String]) -> (CSVTable, String)? {
+        guard let name = context.string(node, path) else { return nil }
+        guard let baseDirectory else {
+            context.fail(path, "names a CSV file, but the scenario was not read from a file", at: node)
+            return nil
+        }
+        let full = name.hasPrefix("/") ? name : URL(fileURLWithPath: baseDirectory).appendingPathComponent(name).path
+        let bytes: [UInt8]
+        do { bytes = try ScenarioDecoder.readFile(full, maxInputBytes: maxInputBytes) } catch {
+            context.fail(path, error.issues.first?.message ?? "cannot read \(name)", at: node)
+            return nil
+        }
+        let table: CSVTable
+        do { table = try CSVTable.parse(bytes) } catch {
+            context.appendIssue(ScenarioIssue(path: "", message: "not valid CSV: \(error.message)", location: SourceLocation(line: error.line, column: error.column), file: name))
+            return nil
+        }
+        let missing = columns.filter { table.columnIndex($0) == nil }
+        if !missing.isEmpty {
+            context.appendIssue(ScenarioIssue(path: "", message: "the header lacks column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (it has \(table.header.joined(separator: ", ")))",
+                                              location: SourceLocation(line: 1, column: 1), file: name))
+            return nil
+        }
+        return (table, name)
+    }
+
+    private func cell(_ row: [CSVTable.Cell], _ column: Int) -> CSVTable.Cell? { column < row.count ? row[column] : nil }
+
+    func csvFail(_ row: [CSVTable.Cell], _ column: Int, _ message: String, file: String) {
+        let target = cell(row, column) ?? row.last
+        context.appendIssue(ScenarioIssue(path: "", message: message, location: SourceLocation(line: target?.line ?? 0, column: target?.column ?? 0), file: file))
+    }
+
+    func csvCellsPresent(_ row: [CSVTable.Cell], _ columns: [Int?]) -> Int {
+        columns.compactMap { $0 }.filter { !(cell(row, $0)?.text.isEmpty ?? true) }.count
+    }
+
+    func csvReference(_ row: [CSVTable.Cell], _ column: Int, in names: [String: Int], kind: String, file: String) -> Int? {
+        guard let cell = cell(row, column), !cell.text.isEmpty else {
+            csvFail(row, column, "the \(kind) is missing", file: file)
+            return nil
+        }
+        if let index = names[cell.text] { return index }
+        var message = "\(kind) \"\(cell.text)\" is not declared"
+        if let guess = DecodeContext.closest(to: cell.text, in: names.keys.sorted()) { message += "; did you mean \"\(guess)\"?" }
+        csvFail(row, column, message, file: file)
+        return nil
+    }
+
+    /// A number in a cell: finite, ≥ 0, at most `max`. An empty cell is nil when `optional`.
+    func csvNumber(_ row: [CSVTable.Cell], _ column: Int, file: String, max: Double, optional: Bool = false) -> Double?? {
+        guard let cell = cell(row, column), !cell.text.isEmpty else {
+            if optional { return .some(nil) }
+            csvFail(row, column, "a number is missing", file: file)
+            return nil
+        }
+        guard let value = Double(cell.text), value.isFinite, !cell.text.lowercased().contains("n") else {
+            csvFail(row, column, "must be a number, got \"\(cell.text)\"", file: file)
+            return nil
+        }
+        guard value >= 0 else { csvFail(row, column, "must be ≥ 0, got \(cell.text)", file: file); return nil }
+        guard value <= max else { csvFail(row, column, "must be at most \(DecodeContext.show(max)), got \(cell.text)", file: file); return nil }
+        return .some(value)
+    }
+
+    /// `{"csv": "demand.csv"}`: columns year, need, children (and zone with zones); rows for the same key add up.
+    func readDemandCSV(_ node: SourceNode, into demand: inout [Double]) {
+        let columns = zones.isEmpty ? ["year", "need", "children"] : ["year", "zone", "need", "children"]
+        guard let (table, file) = readCSV(node, "demand.csv", columns: columns) else { return }
+        let yearColumn = table.columnIndex("year")!, needColumn = table.columnIndex("need")!, childrenColumn = table.columnIndex("children")!
+        let zoneColumn = table.columnIndex("zone")
+        if zones.isEmpty, zoneColumn != nil {
+            context.appendIssue(ScenarioIssue(path: "", message: "has a zone column, but the scenario declares no zones", location: SourceLocation(line: 1, column: 1), file: file))
+            return
+        }
+        for row in table.rows {
+            let t = csvReference(row, yearColumn, in: yearIndex, kind: "year", file: file)
+            let n = csvReference(row, needColumn, in: needIndex, kind: "need", file: file)
+            let z = zoneColumn.map { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) } ?? 0
+            guard let children = csvNumber(row, childrenColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil,
+                  let t, let n, let z else { continue }
+            demand[(t * zoneCount + z) * needs.count + n] += children
+        }
+        checkDemandLimit(demand, file: file)
+    }
+
+    /// `{"projection": "file.csv", "labels": {...}}`: witan.send output summed by need (and zone) per year.
+    func readProjection(_ node: SourceNode, labels: SourceNode?, into demand: inout [Double]) {
+        var needLabels: [String: String] = [:], yearLabels: [String: String] = [:]
+        if let labels, let object = context.object(labels, "demand.labels", allowed: ["needs", "years"]) {
+            for (key, target) in [("needs", 0), ("years", 1)] {
+                guard let mapNode = object[key], let members = context.map(mapNode, "demand.labels.\(key)") else { continue }
+                for member in members {
+                    let path = "demand.labels.\(key).\(member.key)"
+                    if target == 0, let need = context.reference(member.value, path, in: needIndex, kind: "need") { needLabels[member.key] = needs[need] }
+                    if target == 1, let year = context.reference(member.value, path, in: yearIndex, kind: "year") { yearLabels[member.key] = years[year] }
+                }
+            }
+        }
+        guard let (table, file) = readCSV(node, "demand.projection", columns: ["calendar-year", "need", "population"]) else { return }
+        let yearColumn = table.columnIndex("calendar-year")!, needColumn = table.columnIndex("need")!, populationColumn = table.columnIndex("population")!
+        let zoneColumn = table.columnIndex("zone")
+        if !zones.isEmpty && zoneColumn == nil {
+            context.appendIssue(ScenarioIssue(path: "", message: "needs a zone column: the scenario declares zones", location: SourceLocation(line: 1, column: 1), file: file))
+            return
+        }
+        for row in table.rows {
+            guard let yearCell = row.indices.contains(yearColumn) ? row[yearColumn] : nil else { csvFail(row, yearColumn, "the calendar-year is missing", file: file); continue }
+            // Rows for years outside the horizon are ignored.
+            guard let t = yearIndex[yearLabels[yearCell.text] ?? yearCell.text] else { continue }
+            guard let needCell = row.indices.contains(needColumn) ? row[needColumn] : nil, !needCell.text.isEmpty else { csvFail(row, needColumn, "the need is missing", file: file); continue }
+            guard let n = needIndex[needLabels[needCell.text] ?? needCell.text] else {
+                csvFail(row, needColumn, "need \"\(needCell.text)\" maps to no declared need (add it to demand.labels.needs)", file: file)
+                continue
+            }
+            let z = zones.isEmpty ? 0 : zoneColumn.flatMap { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) }
+            guard let population = csvNumber(row, populationColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil, let z else { continue }
+            demand[(t * zoneCount + z) * needs.count + n] += population
+        }
+        checkDemandLimit(demand, file: file)
+    }
+
+    private func checkDemandLimit(_ demand: [Double], file: String) {
+        if let index = demand.firstIndex(where: { $0 > ScenarioDecoder.Limits.maxChildren }) {
+            let n = index % needs.count, t = index / (zoneCount * needs.count)
+            context.appendIssue(ScenarioIssue(path: "", message: "demand for \(needs[n]) in \(years[t]) adds up to more than 10 million children", file: file))
+        }
+    }
+}
