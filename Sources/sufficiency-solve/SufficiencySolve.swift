@@ -8,7 +8,7 @@ struct SufficiencySolve: ParsableCommand {
         commandName: "sufficiency-solve",
         abstract: "Least-cost school placements for children with EHC plans: allocation, unmet need, value of a place, capital options, deficit.",
         discussion: "Exit codes: 0 solved, 1 bad input or usage, 2 infeasible / unbounded / no solution, 3 verification failed, 70 internal error.",
-        subcommands: [Solve.self, Validate.self, Export.self, Generate.self]
+        subcommands: [Solve.self, Validate.self, Export.self, Generate.self, BenchCommand.self, BenchRun.self]
     )
 
     /// Parses and runs, mapping ArgumentParser's usage errors (64) to the documented exit code 1.
@@ -67,6 +67,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
 }
 
+extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
+
 enum Method: String, ExpressibleByArgument, CaseIterable {
     case simplex, interior
 }
@@ -98,6 +100,9 @@ struct Solve: ParsableCommand {
     @Flag(help: "Leave timings out of the report, so equal runs give equal bytes.")
     var noTimings = false
 
+    @Option(help: "Solve the plan without the capital programme and each option's counterfactual (payback): on, off, or auto (on up to \(ScenarioSolver.autoComparisonColumns) columns).")
+    var compareOptions: ScenarioSolver.Comparisons = .auto
+
     @Flag(help: "Show GLPK's log.")
     var verbose = false
 
@@ -117,7 +122,7 @@ struct Solve: ParsableCommand {
         let options = SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, timeLimit: timeLimit,
                                     relax: relax, verbose: verbose)
         let run: ScenarioSolver.Run
-        do { run = try ScenarioSolver(options: options).run(scenario) } catch {
+        do { run = try ScenarioSolver(options: options, compareOptions: compareOptions).run(scenario) } catch {
             printError("internal error: \(error)")
             throw ExitCode(70)
         }
@@ -237,5 +242,135 @@ struct Generate: ParsableCommand {
             printError("\(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Solve every scenario in a folder several times; JSON lines of sizes, status, objective, times and memory.",
+        subcommands: [BenchSuite.self, BenchMerge.self],
+        defaultSubcommand: BenchSuite.self
+    )
+}
+
+struct BenchSuite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Benchmark a folder (the default: `bench DIR` is `bench run DIR`).",
+        discussion: "Exit 4 when --baseline finds a changed objective or status, lost verification, or a median slower than --threshold × the baseline's."
+    )
+
+    @Argument(help: "Folder of scenarios.") var folder: String
+    @Option(help: "Solves of each scenario (min and median are reported).") var `repeat`: Int = 3
+    @Option(help: "Baseline JSON lines to compare with.") var baseline: String?
+    @Option(help: "Slowdown factor on the median total time that counts as a regression.") var threshold: Double = 1.25
+    @Option(help: "Run only shard i of n (1-based), a stable slice for array jobs.") var shard: String?
+    @Option(help: "Scenarios solved at once (each in its own process).") var jobs: Int = 1
+    @Option(help: "Write the JSON lines here (atomically) instead of standard output.") var output: String?
+    @Option(help: "Relative MIP gap for scenarios with capital options.") var mipGap: Double = 0
+    @Option(help: "Time limit per solve, seconds.") var timeLimit: Double?
+
+    func validate() throws {
+        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !(threshold.isFinite && threshold >= 1) { throw ValidationError("--threshold must be a number ≥ 1") }
+        if let shard, Bench.parseShard(shard) == nil { throw ValidationError("--shard must be i/n with 1 ≤ i ≤ n, got \(shard)") }
+        if !(mipGap.isFinite && mipGap >= 0 && mipGap < 1) { throw ValidationError("--mip-gap must be a number in [0, 1)") }
+        if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) { throw ValidationError("--time-limit must be a number of seconds > 0") }
+    }
+
+    func run() throws {
+        var files: [String]
+        do { files = try Bench.scenarios(in: folder) } catch {
+            printError("cannot read folder \(folder)")
+            throw ExitCode(1)
+        }
+        if let shard, let (index, count) = Bench.parseShard(shard) { files = Bench.shard(files, index: index, count: count) }
+        var baselineResults: [Bench.Result]?
+        if let baseline {
+            do { baselineResults = try Bench.readLines(String(contentsOfFile: baseline, encoding: .utf8)) } catch {
+                printError("cannot read baseline \(baseline): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        var childArguments = ["--mip-gap", "\(mipGap)"]
+        if let timeLimit { childArguments += ["--time-limit", "\(timeLimit)"] }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let results = Bench.run(executable: executable, folder: folder, files: files, repeat: `repeat`, jobs: jobs,
+                                childArguments: childArguments) { line in printError(line) }
+        let lines = try Bench.jsonLines(results)
+        if let output {
+            do { try AtomicFile.write(lines, to: output) } catch { printError("\(error)"); throw ExitCode(1) }
+        } else {
+            print(lines, terminator: "")
+        }
+        FileHandle.standardError.write(Data((Bench.table(results, baseline: baselineResults) + "\n").utf8))
+        if let baselineResults {
+            let regressions = Bench.compare(results, baseline: baselineResults, threshold: threshold)
+            if !regressions.isEmpty {
+                for regression in regressions { printError("REGRESSION \(regression)") }
+                throw ExitCode(4)
+            }
+            printError("no regression against \(baseline!)")
+        }
+    }
+}
+
+struct BenchMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Join the JSON lines of several shards into one file, sorted by scenario.")
+
+    @Argument(help: "Shard outputs.") var files: [String]
+    @Option(help: "Write here instead of standard output.") var output: String?
+
+    func run() throws {
+        var results: [Bench.Result] = []
+        for file in files {
+            do { results += try Bench.readLines(String(contentsOfFile: file, encoding: .utf8)) } catch {
+                printError("cannot read \(file): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let lines = try Bench.jsonLines(results)
+        if let output { try AtomicFile.write(lines, to: output) } else { print(lines, terminator: "") }
+    }
+}
+
+/// One timed solve for `bench`, in its own process; prints a `Bench.Sample` as JSON.
+struct BenchRun: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-run", abstract: "One timed solve (used by bench).", shouldDisplay: false)
+
+    @Argument var file: String
+    @Option var mipGap: Double = 0
+    @Option var timeLimit: Double?
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var sample = Bench.Sample.failed("no result")
+        sample.error = nil
+        do {
+            let scenario = try ScenarioDecoder.load(path: file)
+            let options = SolverOptions(mipGap: mipGap, timeLimit: timeLimit)
+            let report = try ScenarioSolver(options: options, compareOptions: .off).run(scenario).report
+            sample.status = report.status
+            sample.objective = report.objective
+            sample.verified = report.verification.passed
+            sample.rows = report.solver.rows
+            sample.columns = report.solver.columns
+            sample.nonzeros = report.solver.nonzeros
+            sample.integers = report.solver.integerColumns
+            sample.buildSeconds = report.solver.buildSeconds ?? 0
+            sample.solveSeconds = report.solver.solveSeconds ?? 0
+            sample.verifySeconds = report.solver.verifySeconds ?? 0
+        } catch let error as ScenarioErrors {
+            sample.error = error.issues.first.map { "\($0)" } ?? "bad input"
+        } catch {
+            sample.error = "\(error)"
+        }
+        sample.totalSeconds = (clock.now - start).seconds
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(sample), as: UTF8.self))
     }
 }

@@ -4,13 +4,20 @@ import Foundation
 /// answer in Swift and build the report.
 public struct ScenarioSolver {
     public var options: SolverOptions
-    /// Also solve the plan without any capital option, and without each chosen option in turn,
-    /// for the "with and without the programme" comparison and each option's payback.
-    public var compareOptions: Bool
+    /// Whether to also solve the plan without any capital option, and without (or with) each
+    /// option in turn, for the "with and without the programme" comparison, each chosen option's
+    /// payback and each rejected option's extra cost. Each is a MIP solve of its own.
+    public enum Comparisons: String, Sendable, CaseIterable {
+        case on, off
+        /// On for models of at most ``ScenarioSolver/autoComparisonColumns`` columns.
+        case auto
+    }
+    public var compareOptions: Comparisons
+    public static let autoComparisonColumns = 50_000
     /// Payback is worked out for at most this many chosen options (one extra solve each).
     public static let maxPaybackSolves = 12
 
-    public init(options: SolverOptions = SolverOptions(), compareOptions: Bool = true) {
+    public init(options: SolverOptions = SolverOptions(), compareOptions: Comparisons = .auto) {
         self.options = options
         self.compareOptions = compareOptions
     }
@@ -60,7 +67,8 @@ public struct ScenarioSolver {
         }
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
-        if compareOptions && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
+        let compare = compareOptions == .on || (compareOptions == .auto && model.program.columnCount <= Self.autoComparisonColumns)
+        if compare && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
             try addOptionComparisons(to: &report, model: model)
         }
         return Run(model: model, solution: solution, report: report)

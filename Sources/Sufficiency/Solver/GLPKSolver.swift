@@ -342,7 +342,9 @@ public final class GLPKSolver {
         var parm = glp_smcp()
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
-        parm.meth = GLP_DUALP
+        // Primal: GLPK's dual simplex stalls on large placement LPs.
+        parm.meth = GLP_PRIMAL
+        parm.presolve = GLP_ON
         parm.tm_lim = deadline
         let code = glp_simplex(problem, &parm)
         guard code == 0, glp_get_status(problem) == GLP_OPT else { return }
