@@ -169,7 +169,7 @@ struct EndToEndTests {
         let result = try CLI.run(["export", CLI.scenario("tutorial.json"), "--mps", mps, "--lp", lp])
         #expect(result.status == 0, "\(result.stderr)")
         let text = try String(contentsOfFile: mps, encoding: .utf8)
-        #expect(text.contains("x[ASD,dsp-north,2027/28]"))
+        #expect(text.contains("start[ASD,dsp-north,2027/28]"))
         if let objective = try GlpsolReference.objective(mps: mps) {
             #expect(abs(objective - expectedObjectives["tutorial.json"]!) < 1)
         }

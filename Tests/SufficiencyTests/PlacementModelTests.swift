@@ -158,10 +158,13 @@ struct PlacementModelTests {
         object["needs"] = ["ASD", "PMLD"]
         let model = try PlacementModel(scenario: ScenarioDecoder.decode(encode(object)))
         let placements = model.program.columnNames.prefix(model.placementCount)
-        #expect(Array(placements) == ["x[ASD,ms,y1]", "x[ASD,ms,y2]", "x[PMLD,pm,y2]"])
+        #expect(Array(placements) == ["start[ASD,ms,y1]", "start[ASD,ms,y2]", "start[PMLD,pm,y2]"])
         #expect(model.program.rowNames.contains("capacity[pm,y2]"))
         #expect(!model.program.rowNames.contains("capacity[pm,y1]"))
-        #expect(model.program.rowNames.contains("persist[ASD,ms,y2]"))
+        // Persistence is in the change of variables: children starting in y1 count in y2 too.
+        #expect(!model.program.rowNames.contains { $0.hasPrefix("persist") })
+        #expect(model.placementPrevious == [-1, 0, -1])
+        #expect(model.placementValues([3, 1, 2]) == [3, 3 * 0.8 + 1, 2])
     }
 
     @Test("persistence above demand is infeasible, and says so in a planner's words")

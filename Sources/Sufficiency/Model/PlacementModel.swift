@@ -5,12 +5,27 @@ import Foundation
 ///
 /// Only placements that can be non-zero get a column: the setting serves the need, is open that
 /// year, and is reachable from the zone. Everything is held in flat arrays.
+///
+/// Persistence is built in by a change of variables rather than one row per placement: each
+/// placement column is the number of children *starting* there that year, `y[z,n,s,t] ≥ 0`, and
+/// the children placed are `x[t] = (1 − leave) · x[t−1] + y[t]` (with `x[−1]` the incumbents).
+/// `x[t] ≥ (1 − leave) · x[t−1]` is then exactly `y[t] ≥ 0`, so the model is the SPEC's, with the same
+/// optimum and the same duals on demand, capacity and policy rows, but without its
+/// largest family of rows (one per placement and year), which GLPK's simplex handles badly.
+/// ``placementValues(_:)`` recovers `x`.
 public struct PlacementModel: Sendable {
     public let scenario: Scenario
     public private(set) var program: LinearProgram
 
-    // Placement columns are 0 ..< placementCount, in (year, zone, need, setting) order.
+    // Placement columns are 0 ..< placementCount, in (year, zone, need, setting) order: children
+    // starting a placement in (zone, need, setting, year).
     public private(set) var placementCount = 0
+    /// The same placement the year before (−1 when none: the first year, or the setting was closed).
+    public private(set) var placementPrevious: [Int32] = []
+    /// Share of the year before's children who stay (1 − leaving rate), for each placement column.
+    public private(set) var placementStay: [Double] = []
+    /// Incumbents who stay into the first year, for each first-year placement column (0 otherwise).
+    public private(set) var placementIncumbents: [Double] = []
     public private(set) var placementZone: [Int32] = []
     public private(set) var placementNeed: [Int32] = []
     public private(set) var placementSetting: [Int32] = []
@@ -102,7 +117,7 @@ public struct PlacementModel: Sendable {
         var incumbentChildren: [Int: Double] = [:] // key (z * S + setting) * N + n
         for incumbent in s.incumbents { incumbentChildren[(incumbent.zone * S + incumbent.setting) * N + incumbent.need, default: 0] += incumbent.children }
 
-        // Placement columns, with the column of the same placement the year before (for persistence).
+        // Placement columns, each linked to the same placement the year before.
         var columnOfPlacement: [Int: Int] = [:] // key ((t * Z + z) * N + n) * S + setting
         unmetValue = Array(repeating: 0, count: T * Z * N)
         hasPlacement = Array(repeating: false, count: T * Z * N)
@@ -115,13 +130,15 @@ public struct PlacementModel: Sendable {
                         guard transport >= 0 else { continue }
                         let costNow = s.settings[setting].costByNeed[n] * inflation[t]
                         let transportNow = transport * inflation[t]
-                        var lower = 0.0
-                        if t == 0, let children = incumbentChildren[(z * S + setting) * N + n] {
-                            lower = (1 - s.settings[setting].leavingRate) * children
-                        }
-                        let column = b.addColumn(name: "x[\(zoneTag(z))\(names.needs[n]),\(names.settings[setting]),\(names.years[t])]",
-                                                 lower: lower, cost: discount[t] * (costNow + transportNow))
+                        let stay = 1 - s.settings[setting].leavingRate
+                        var incumbents = 0.0
+                        if t == 0, let children = incumbentChildren[(z * S + setting) * N + n] { incumbents = stay * children }
+                        let column = b.addColumn(name: "start[\(zoneTag(z))\(names.needs[n]),\(names.settings[setting]),\(names.years[t])]")
                         columnOfPlacement[((t * Z + z) * N + n) * S + setting] = column
+                        let previous = t > 0 ? columnOfPlacement[(((t - 1) * Z + z) * N + n) * S + setting] ?? -1 : -1
+                        placementPrevious.append(Int32(previous))
+                        placementStay.append(stay)
+                        placementIncumbents.append(incumbents)
                         placementZone.append(Int32(z)); placementNeed.append(Int32(n))
                         placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
                         placementCost.append(costNow); placementTransport.append(transportNow)
@@ -137,6 +154,32 @@ public struct PlacementModel: Sendable {
             }
         }
         placementCount = b.columnCount
+
+        // x of a placement column d is Σ factor · y over d and its predecessors, plus the incumbents
+        // who stay. Every x term below goes through addPlaced, which spreads it over those columns
+        // and moves the incumbents' part to the row's bounds.
+        var rowConstant: [Int: Double] = [:]
+        var objectiveConstant = 0.0
+        func expand(_ column: Int, _ body: (Int, Double) -> Void) -> Double {
+            var factor = 1.0, current = column
+            while true {
+                body(current, factor)
+                let previous = Int(placementPrevious[current])
+                if previous < 0 { return factor * placementIncumbents[current] }
+                factor *= placementStay[current]
+                if factor == 0 { return 0 }
+                current = previous
+            }
+        }
+        func addPlaced(row: Int, column: Int, _ coefficient: Double) {
+            let constant = expand(column) { b.add(row: row, column: $0, coefficient * $1) }
+            if constant != 0 { rowConstant[row, default: 0] += coefficient * constant }
+        }
+        for column in 0..<placementCount {
+            let t = Int(placementYear[column])
+            let cost = discount[t] * (placementCost[column] + placementTransport[column])
+            objectiveConstant += cost * expand(column) { b.addCost($0, cost * $1) }
+        }
 
         // Unmet demand and the demand rows.
         unmetColumn = Array(repeating: -1, count: T * Z * N)
@@ -155,7 +198,7 @@ public struct PlacementModel: Sendable {
         }
         for column in 0..<placementCount {
             let slot = (Int(placementYear[column]) * Z + Int(placementZone[column])) * N + Int(placementNeed[column])
-            b.add(row: demandRow[slot], column: column, 1)
+            addPlaced(row: demandRow[slot], column: column, 1)
         }
 
         // Capital options: b[o,t] for earliestYear ≤ t ≤ latestYear.
@@ -196,7 +239,7 @@ public struct PlacementModel: Sendable {
                 guard let cap = s.settings[setting].capacity[t] else { continue } // unlimited
                 let row = b.addRow(name: "capacity[\(names.settings[setting]),\(names.years[t])]", upper: cap)
                 capacityRow[setting * T + t] = row
-                for column in columnsBySettingYear[setting * T + t] { b.add(row: row, column: column, 1) }
+                for column in columnsBySettingYear[setting * T + t] { addPlaced(row: row, column: column, 1) }
                 for o in addingOptions[setting] {
                     for column in optionColumns(o, through: t) { b.add(row: row, column: column, -options[o].places) }
                 }
@@ -205,19 +248,9 @@ public struct PlacementModel: Sendable {
                 for t in 0..<T where s.settings[setting].isOpen(t) {
                     guard let cap = caps[t] else { continue }
                     let row = b.addRow(name: "capacityByNeed[\(names.settings[setting]),\(names.needs[n]),\(names.years[t])]", upper: cap)
-                    for column in columnsBySettingYear[setting * T + t] where Int(placementNeed[column]) == n { b.add(row: row, column: column, 1) }
+                    for column in columnsBySettingYear[setting * T + t] where Int(placementNeed[column]) == n { addPlaced(row: row, column: column, 1) }
                 }
             }
-        }
-
-        // Persistence: x[z,n,s,t] ≥ (1 − leave[s]) · x[z,n,s,t−1].
-        for column in 0..<placementCount where placementYear[column] > 0 {
-            let t = Int(placementYear[column]), z = Int(placementZone[column]), n = Int(placementNeed[column]), setting = Int(placementSetting[column])
-            let stay = 1 - s.settings[setting].leavingRate
-            guard stay > 0, let previous = columnOfPlacement[(((t - 1) * Z + z) * N + n) * S + setting] else { continue }
-            let row = b.addRow(name: "persist[\(zoneTag(z))\(names.needs[n]),\(names.settings[setting]),\(names.years[t])]", lower: 0)
-            b.add(row: row, column: column, 1)
-            b.add(row: row, column: previous, -stay)
         }
 
         // Policies, every year.
@@ -237,7 +270,7 @@ public struct PlacementModel: Sendable {
                 let row = b.addRow(name: "policy[\(p + 1),\(names.years[t])]", lower: lower, upper: upper)
                 policyRows.append((p, t, row))
                 for setting in members {
-                    for column in columnsBySettingYear[setting * T + t] { b.add(row: row, column: column, 1) }
+                    for column in columnsBySettingYear[setting * T + t] { addPlaced(row: row, column: column, 1) }
                 }
             }
         }
@@ -292,7 +325,7 @@ public struct PlacementModel: Sendable {
                 }
             }
             for column in 0..<placementCount {
-                b.add(row: spendRows[Int(placementYear[column])], column: column, placementCost[column] + placementTransport[column])
+                addPlaced(row: spendRows[Int(placementYear[column])], column: column, placementCost[column] + placementTransport[column])
             }
             var fixed = s.finance.broughtForwardDeficit
             for t in 0..<T {
@@ -302,8 +335,25 @@ public struct PlacementModel: Sendable {
                 for year in 0...t { b.add(row: row, column: spendColumns[year], 1) }
             }
         }
+
+        // Incumbents who stay are constants: move them to the bounds of the rows they appear in.
+        for (row, constant) in rowConstant.sorted(by: { $0.key < $1.key }) {
+            let lower = b.program.rowLower[row], upper = b.program.rowUpper[row]
+            b.setRowBounds(row, lower: lower.isFinite ? lower - constant : lower, upper: upper.isFinite ? upper - constant : upper)
+        }
+        b.setObjectiveConstant(objectiveConstant)
     }
 
+
+    /// Children placed, `x`, for each placement column, from a solution's column values (`y`).
+    public func placementValues(_ columnValues: [Double]) -> [Double] {
+        var placed = [Double](repeating: 0, count: placementCount)
+        for column in 0..<min(placementCount, columnValues.count) {
+            let previous = Int(placementPrevious[column])
+            placed[column] = columnValues[column] + (previous >= 0 ? placementStay[column] * placed[previous] : placementIncumbents[column])
+        }
+        return placed
+    }
 
     static func children(_ value: Double) -> String {
         value == value.rounded() ? String(Int64(value)) : String(format: "%.1f", value)

@@ -13,7 +13,7 @@ public struct ScenarioSolver {
         case auto
     }
     public var compareOptions: Comparisons
-    public static let autoComparisonColumns = 50_000
+    public static let autoComparisonColumns = 20_000
     /// Payback is worked out for at most this many chosen options (one extra solve each).
     public static let maxPaybackSolves = 12
 

@@ -31,8 +31,9 @@ extension Report {
         var typeChildren: [SettingType: [Double]] = [:], typeCost: [SettingType: [Double]] = [:]
         var zonePlaced = [Double](repeating: 0, count: Z * T), zoneTransport = [Double](repeating: 0, count: Z * T)
         var zoneMinutes = [Double](repeating: 0, count: Z * T), zoneMaxMinutes = [Double?](repeating: nil, count: Z * T)
+        let placed = model.placementValues(x)
         for column in 0..<model.placementCount {
-            let value = x[column]
+            let value = placed[column]
             guard value != 0 else { continue }
             let t = Int(model.placementYear[column]), n = Int(model.placementNeed[column])
             let setting = Int(model.placementSetting[column]), z = Int(model.placementZone[column])
@@ -169,7 +170,7 @@ extension Report {
         // Unused placements: the smallest reduced cost over zones, for each need × setting × year.
         if solution.hasDuals {
             var best: [Int: Double] = [:]
-            for column in 0..<model.placementCount where x[column] <= 1e-9 {
+            for column in 0..<model.placementCount where placed[column] <= 1e-9 {
                 let key = (Int(model.placementNeed[column]) * S + Int(model.placementSetting[column])) * T + Int(model.placementYear[column])
                 let value = solution.reducedCosts[column] / discount[Int(model.placementYear[column])]
                 best[key] = min(best[key] ?? .infinity, value)

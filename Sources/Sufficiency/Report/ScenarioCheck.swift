@@ -21,10 +21,11 @@ struct ScenarioCheck {
         var byNeedSettingYear: [Int: Double] = [:]
         let travel = Dictionary(s.travel.map { ($0.zone * S + $0.setting, $0) }, uniquingKeysWith: { a, _ in a })
         var suitabilityOK = true
+        let children = model.placementValues(x)
         for column in 0..<model.placementCount {
             let t = Int(model.placementYear[column]), z = Int(model.placementZone[column])
             let n = Int(model.placementNeed[column]), setting = Int(model.placementSetting[column])
-            let value = x[column]
+            let value = children[column]
             if value < -tolerance { fail("negative placement: \(value) children of \(s.needs[n]) in \(s.settings[setting].id), \(s.years[t])") }
             placed[((t * Z + z) * N + n) * S + setting] = value
             bySettingYear[setting * T + t] += value
