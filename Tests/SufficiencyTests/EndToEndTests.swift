@@ -176,3 +176,65 @@ struct EndToEndTests {
         #expect(try CLI.run(["export", CLI.scenario("tutorial.json")]).status == 1)
     }
 }
+
+@Suite("Benchmark and its regression gate", .serialized)
+struct BenchTests {
+    func result(_ name: String, objective: Double, median: Double) -> Bench.Result {
+        var sample = Bench.Sample.failed("")
+        sample.error = nil
+        sample.status = "optimal"
+        sample.objective = objective
+        sample.verified = true
+        sample.totalSeconds = median
+        return Bench.Result(name: name, samples: [sample])
+    }
+
+    @Test("compare flags a changed objective, a lost verification and a slowdown, not noise")
+    func compareRules() {
+        let base = [result("a.json", objective: 100, median: 1), result("b.json", objective: 5, median: 0.001)]
+        #expect(Bench.compare(base, baseline: base, threshold: 1.25).isEmpty)
+        #expect(Bench.compare([result("a.json", objective: 100.001, median: 1)], baseline: base, threshold: 1.25).map(\.name) == ["a.json"])
+        #expect(Bench.compare([result("a.json", objective: 100, median: 1.3)], baseline: base, threshold: 1.25).first?.reason.contains("median") == true)
+        // 3 ms against 1 ms is 3× but under the slack: noise.
+        #expect(Bench.compare([result("b.json", objective: 5, median: 0.003)], baseline: base, threshold: 1.25).isEmpty)
+        var unverified = result("a.json", objective: 100, median: 1)
+        unverified.verified = false
+        #expect(Bench.compare([unverified], baseline: base, threshold: 1.25).first?.reason == "verification failed")
+    }
+
+    @Test("shards are a stable partition")
+    func shards() {
+        let files = (1...10).map { "s\($0)" }
+        let parts = (1...3).map { Bench.shard(files, index: $0, count: 3) }
+        #expect(parts.flatMap { $0 }.sorted() == files.sorted())
+        #expect(parts[0] == ["s1", "s4", "s7", "s10"])
+        #expect(Bench.parseShard("2/3")! == (2, 3))
+        #expect(Bench.parseShard("4/3") == nil && Bench.parseShard("0/3") == nil && Bench.parseShard("x") == nil)
+    }
+
+    @Test("the built binary: bench writes JSON lines, and exits 4 when the baseline's objective differs")
+    func gate() throws {
+        let folder = try TemporaryFolder()
+        let scenario = try String(contentsOfFile: CLI.scenario("tutorial.json"), encoding: .utf8)
+        try folder.write("tutorial.json", scenario)
+        let out = folder.url.appendingPathComponent("run.jsonl").path
+        let first = try CLI.run(["bench", folder.url.path, "--repeat", "2", "--output", out])
+        #expect(first.status == 0, "\(first.stderr)")
+        let lines = try Bench.readLines(String(contentsOfFile: out, encoding: .utf8))
+        #expect(lines.count == 1 && lines[0].runs == 2 && lines[0].verified && lines[0].peakMemoryMB > 0)
+        #expect(abs(lines[0].objective! - expectedObjectives["tutorial.json"]!) < 1e-6 * 7.5e7)
+        // Same baseline: no regression.
+        #expect(try CLI.run(["bench", folder.url.path, "--repeat", "1", "--baseline", out]).status == 0)
+        // A baseline whose objective is altered: the gate fails with exit 4 and says why.
+        var altered = lines
+        altered[0].objective! *= 1.01
+        let alteredPath = try folder.write("altered.jsonl", Bench.jsonLines(altered))
+        let gated = try CLI.run(["bench", folder.url.path, "--repeat", "1", "--baseline", alteredPath])
+        #expect(gated.status == 4)
+        #expect(gated.stderr.contains("REGRESSION tutorial.json: objective"))
+        // merge joins shards.
+        let merged = try CLI.run(["bench", "merge", out, alteredPath])
+        #expect(try Bench.readLines(merged.stdout).count == 2)
+        #expect(try CLI.run(["bench", folder.url.path, "--shard", "3/2"]).status == 1)
+    }
+}

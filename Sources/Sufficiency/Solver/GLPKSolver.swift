@@ -338,7 +338,7 @@ public final class GLPKSolver {
             fixed.append(j)
         }
         defer { for j in fixed { setBounds(column: Int32(j + 1), program.columnLower[j], program.columnUpper[j]) } }
-        glp_adv_basis(problem, 0)
+        // The presolver builds its own starting basis: no glp_adv_basis here.
         var parm = glp_smcp()
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF

@@ -16,7 +16,21 @@ public enum AtomicFile {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
     }
 
+    /// Whether `path` names something other than a regular file (a device such as /dev/null or
+    /// /dev/stdout, or a pipe): such a target is written in place, never replaced.
+    static func isSpecial(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFLNK
+    }
+
     public static func write(_ text: String, to path: String) throws {
+        if isSpecial(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw WriteError.cannotWrite(path: path, reason: "cannot open it") }
+            handle.write(Data(text.utf8))
+            try? handle.close()
+            return
+        }
         let temporary = temporaryPath(for: path)
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
@@ -33,6 +47,7 @@ public enum AtomicFile {
 
     /// Runs `produce` with a temporary path, then renames the result to `path`.
     public static func produce(at path: String, _ produce: (String) throws -> Void) throws {
+        if isSpecial(path) { try produce(path); return }
         let temporary = temporaryPath(for: path)
         do { try produce(temporary) } catch {
             try? FileManager.default.removeItem(atPath: temporary)
