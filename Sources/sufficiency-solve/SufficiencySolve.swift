@@ -13,6 +13,7 @@ struct SufficiencySolve: ParsableCommand {
 
     /// Parses and runs, mapping ArgumentParser's usage errors (64) to the documented exit code 1.
     static func main() {
+        Interrupt.install()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -166,6 +166,7 @@ struct ScenarioReader {
         let maxMinutes = top["maxTravelMinutes"].map { readMaxTravel($0) } ?? Array(repeating: nil, count: needs.count)
         let demand = top["demand"].map { readDemand($0) } ?? []
         let incumbents = settingsComplete ? (top["incumbents"].map { readIncumbents($0, settings: settings, travel: travel, maxMinutes: maxMinutes) } ?? []) : []
+        if !settingsComplete, let node = top["incumbents"] { checkIncumbentReferences(node) }
         let policies = settingsComplete ? (top["policies"].map { readPolicies($0, settings: settings) } ?? []) : []
         let capital = readCapital(top["capital"])
         let finance = readFinance(top["finance"])
@@ -681,6 +682,20 @@ struct ScenarioReader {
             merged[key]!.children += count
         }
         return order.map { merged[$0]! }
+    }
+
+    /// When some settings could not be read, incumbents are still checked for their own problems.
+    func checkIncumbentReferences(_ node: SourceNode) {
+        guard let elements = context.array(node, "incumbents") else { return }
+        for (k, element) in elements.enumerated() {
+            let path = "incumbents[\(k)]"
+            let allowed = zones.isEmpty ? ["setting", "need", "children"] : ["setting", "need", "children", "zone"]
+            guard let object = context.object(element, path, allowed: allowed, required: allowed) else { continue }
+            _ = object["setting"].flatMap { context.reference($0, "\(path).setting", in: settingIndex, kind: "setting") }
+            _ = object["need"].flatMap { context.reference($0, "\(path).need", in: needIndex, kind: "need") }
+            _ = object["children"].flatMap { children($0, "\(path).children") }
+            if !zones.isEmpty { _ = object["zone"].flatMap { context.reference($0, "\(path).zone", in: zoneIndex, kind: "zone") } }
+        }
     }
 
     func readPolicies(_ node: SourceNode, settings: [Setting]) -> [Policy] {

@@ -24,6 +24,15 @@ public enum AtomicFile {
         return (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFLNK
     }
 
+    /// The temporary file being written, kept where a signal handler can reach it (see ``Interrupt``).
+    nonisolated(unsafe) static var pendingTemporary: UnsafeMutablePointer<CChar>?
+
+    static func track(_ temporary: String?) {
+        let old = pendingTemporary
+        pendingTemporary = temporary.map { strdup($0) }
+        free(old)
+    }
+
     public static func write(_ text: String, to path: String) throws {
         if isSpecial(path) {
             guard let handle = FileHandle(forWritingAtPath: path) else { throw WriteError.cannotWrite(path: path, reason: "cannot open it") }
@@ -32,6 +41,8 @@ public enum AtomicFile {
             return
         }
         let temporary = temporaryPath(for: path)
+        track(temporary)
+        defer { track(nil) }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
         } catch {
@@ -49,6 +60,8 @@ public enum AtomicFile {
     public static func produce(at path: String, _ produce: (String) throws -> Void) throws {
         if isSpecial(path) { try produce(path); return }
         let temporary = temporaryPath(for: path)
+        track(temporary)
+        defer { track(nil) }
         do { try produce(temporary) } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
@@ -57,6 +70,25 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
             throw WriteError.cannotWrite(path: path, reason: reason)
+        }
+    }
+}
+
+/// Ctrl-C and termination: stop at once with exit 130 (143 for SIGTERM), removing any temporary
+/// output file first, so no partial file is ever left under the target name or beside it.
+public enum Interrupt {
+    public static func install() {
+        // A parent may have started us with these signals blocked: unblock them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signalNumber) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                // Only async-signal-safe calls here.
+                if let pending = AtomicFile.pendingTemporary { unlink(pending) }
+                _exit(128 + received)
+            }
         }
     }
 }
