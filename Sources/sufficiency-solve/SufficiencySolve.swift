@@ -8,7 +8,7 @@ struct SufficiencySolve: ParsableCommand {
         commandName: "sufficiency-solve",
         abstract: "Least-cost school placements for children with EHC plans: allocation, unmet need, value of a place, capital options, deficit.",
         discussion: "Exit codes: 0 solved, 1 bad input or usage, 2 infeasible / unbounded / no solution, 3 verification failed, 70 internal error.",
-        subcommands: [Solve.self, Validate.self, Export.self, Generate.self, BenchCommand.self, BenchRun.self]
+        subcommands: [Solve.self, Validate.self, Compare.self, SweepCommand.self, Export.self, Generate.self, BenchCommand.self, BenchRun.self]
     )
 
     /// Parses and runs, mapping ArgumentParser's usage errors (64) to the documented exit code 1.
@@ -373,5 +373,123 @@ struct BenchRun: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(sample), as: UTF8.self))
+    }
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Solve several scenarios, or variants of one with --set, and show them side by side.",
+        discussion: """
+        sufficiency-solve compare a.json b.json c.json
+        sufficiency-solve compare city.json --set 'settings[id=indep].costPerPlace=70000' --set 'demand.growth=0.08'
+        Each --set is one variant beside the scenario as given; join several changes with ';'.
+        """)
+
+    @Argument(help: "Scenario files.") var files: [String]
+    @Option(name: .customLong("set"), help: "A variant: PATH=VALUE (several joined by ';').") var variants: [String] = []
+    @Option(help: "Relative MIP gap.") var mipGap: Double = 0
+    @Option(help: "Time limit per solve, seconds.") var timeLimit: Double?
+    @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        if !variants.isEmpty && files.count != 1 { throw ValidationError("--set makes variants of one scenario: give exactly one file") }
+        if variants.isEmpty && files.count < 2 { throw ValidationError("give two or more scenarios, or one with --set variants") }
+    }
+
+    func run() throws {
+        let limit = try input.maxBytes()
+        var runs: [(label: String, file: String, edits: [ScenarioEdit])] = []
+        if variants.isEmpty {
+            runs = files.map { (URL(fileURLWithPath: $0).lastPathComponent, $0, []) }
+        } else {
+            runs.append(("as given", files[0], []))
+            for variant in variants {
+                do {
+                    let edits = try variant.split(separator: ";").map { try ScenarioEdit(assignment: String($0).trimmingCharacters(in: .whitespaces)) }
+                    runs.append((variant, files[0], edits))
+                } catch {
+                    printError("--set \(variant): \(error)")
+                    throw ExitCode(1)
+                }
+            }
+        }
+        var reports: [(label: String, report: Report)] = []
+        var failed = false
+        for run in runs {
+            let scenario: Scenario
+            do { scenario = try ScenarioDecoder.load(path: run.file, edits: run.edits, maxInputBytes: limit) } catch let error as ScenarioErrors {
+                throw reportBadInput(error, file: run.file + (run.edits.isEmpty ? "" : " with \(run.label)"))
+            } catch {
+                printError("--set \(run.label): \(error)")
+                throw ExitCode(1)
+            }
+            let report = try ScenarioSolver(options: SolverOptions(mipGap: mipGap, timeLimit: timeLimit), compareOptions: .off).run(scenario).report
+            if report.exitCode != 0 { failed = true }
+            reports.append((run.label, report))
+        }
+        print(ReportText.comparison(reports), terminator: "")
+        if failed { throw ExitCode(2) }
+    }
+}
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Re-solve over a range of one input, warm-starting each solve from the previous basis.",
+        discussion: "sufficiency-solve sweep city.json --vary 'settings[id=indep].costPerPlace=50000..80000:5000'")
+
+    @Argument(help: "Scenario file.") var file: String
+    @Option(help: "PATH=FROM..TO:STEP") var vary: String
+    @Flag(help: "Rebuild the GLPK problem at every point instead of warm-starting (for comparison).") var cold = false
+    @Option(help: "Relative MIP gap.") var mipGap: Double = 0
+    @OptionGroup var input: InputOptions
+
+    func run() throws {
+        guard let split = vary.lastIndex(of: "="), let values = Sweep.values(String(vary[vary.index(after: split)...])) else {
+            printError("--vary must be PATH=FROM..TO:STEP with FROM ≤ TO and STEP > 0, got \(vary)")
+            throw ExitCode(1)
+        }
+        let path = String(vary[..<split])
+        let limit = try input.maxBytes()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let points: [Sweep.Point]
+        do {
+            points = try Sweep(options: SolverOptions(mipGap: mipGap), cold: cold).run(path: file, vary: path, values: values, maxInputBytes: limit)
+        } catch let error as ScenarioErrors {
+            throw reportBadInput(error, file: file)
+        } catch let error as ScenarioEdit.EditError {
+            printError("--vary \(path): \(error)")
+            throw ExitCode(1)
+        }
+        let elapsed = (clock.now - start).seconds
+        let changes = Set(Sweep.mixChanges(points))
+        guard let first = points.first?.report else { return }
+        let last = first.years.count - 1
+        let types = SettingType.allCases.map(\.rawValue).filter { type in points.contains { $0.report.placementsByType.contains { $0.type == type } } }
+        let best = points.compactMap { $0.report.objective }.max() ?? 1
+        var rows: [[String]] = []
+        for (index, point) in points.enumerated() {
+            let report = point.report
+            let cost: String = report.objective.map { ReportText.money($0) } ?? report.status
+            let barLength: Int = report.objective.map { max(1, Int(($0 / best) * 30)) } ?? 0
+            let deficit: String = report.finance.last.map { ReportText.money($0.cumulative) } ?? "—"
+            var row: [String] = [ScenarioEdit.show(.number(point.value, text: "")), cost, deficit]
+            for type in types {
+                let children: Double = report.placementsByType.first { $0.type == type }?.children[last] ?? 0
+                row.append(ReportText.children(children))
+            }
+            let unmet: Double = report.unmet.reduce(0) { $0 + $1.children[last] }
+            row.append(ReportText.children(unmet))
+            row.append(report.options.filter(\.chosen).map(\.id).joined(separator: " "))
+            row.append(changes.contains(index) ? "◀ mix changes" : "")
+            row.append(String(repeating: "█", count: barLength))
+            rows.append(row)
+        }
+        print("Sweep of \(path) (\(first.years[last]) children by setting type; cost is the present value)")
+        print(ReportText.table([path, "total cost £", "deficit \(first.years[last]) £"] + types + ["unmet", "options", "", "cost"], rows))
+        let solveTime = points.reduce(0) { $0 + $1.solveSeconds }
+        printError(String(format: "%d points in %.3f s (solver %.3f s, %d simplex iterations; %@)", points.count, elapsed, solveTime,
+                          points.reduce(0) { $0 + $1.iterations }, cold ? "cold" : "\(points.filter(\.warm).count) warm-started"))
     }
 }

@@ -29,7 +29,7 @@ public enum ReportText {
     }
 
     /// A table with a header row; the first column is left-aligned, the rest right-aligned.
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
+    public static func table(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows
         let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -189,5 +189,45 @@ public enum ReportText {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
+}
+
+extension ReportText {
+    /// Reports side by side: cost, deficit, placements by type, unmet need and options chosen, each
+    /// column after the first with its difference to the first.
+    public static func comparison(_ reports: [(label: String, report: Report)]) -> String {
+        guard let first = reports.first?.report else { return "" }
+        let years = first.years
+        var rows: [[String]] = []
+        func row(_ name: String, _ value: (Report) -> Double?, format: (Double) -> String) {
+            let reference = value(first)
+            rows.append([name] + reports.enumerated().map { index, entry in
+                guard let v = value(entry.report) else { return "—" }
+                guard index > 0, let reference else { return format(v) }
+                let delta = v - reference
+                return abs(delta) < 0.5 ? format(v) : "\(format(v)) (\(delta > 0 ? "+" : "")\(format(delta)))"
+            })
+        }
+        rows.append(["status"] + reports.map { $0.report.status })
+        row("total cost, present value (£)", { $0.objective }, format: { money($0) })
+        for (t, year) in years.enumerated() {
+            row("cost \(year) (£)", { $0.costs.map { costs in t < costs.byYear.count ? costs.byYear[t].total : 0 } }, format: { money($0) })
+        }
+        for (t, year) in years.enumerated() {
+            row("cumulative deficit \(year) (£)", { $0.finance.isEmpty || t >= $0.finance.count ? nil : $0.finance[t].cumulative }, format: { money($0) })
+        }
+        let last = years.count - 1
+        for type in SettingType.allCases {
+            let name = type.rawValue
+            guard reports.contains(where: { $0.report.placementsByType.contains { $0.type == name } }) else { continue }
+            row("\(name) children \(years[last])", { report in report.costs == nil ? nil : report.placementsByType.first { $0.type == name }?.children[last] ?? 0 },
+                format: { children($0) })
+        }
+        row("unmet children \(years[last])", { report in report.costs == nil ? nil : report.unmet.reduce(0) { $0 + $1.children[last] } }, format: { children($0) })
+        rows.append(["options opened"] + reports.map { entry in
+            let chosen = entry.report.options.filter(\.chosen).map { "\($0.id) \($0.openingYear ?? "")" }
+            return chosen.isEmpty ? (entry.report.options.isEmpty ? "—" : "none") : chosen.joined(separator: ", ")
+        })
+        return table(["", ] + reports.map(\.label), rows) + "\n"
     }
 }

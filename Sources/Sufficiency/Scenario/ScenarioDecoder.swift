@@ -68,10 +68,16 @@ public enum ScenarioDecoder {
             }
             parsed = try YAMLSourceReader.parse(text)
         }
-        var reader = ScenarioReader(context: DecodeContext(issues: parsed.issues))
+        return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: baseDirectory, maxInputBytes: maxInputBytes)
+    }
+
+    /// Decodes a parsed document; `issues` are problems its parser already found.
+    public static func decode(root: SourceNode, issues parserIssues: [ScenarioIssue], baseDirectory: String?,
+                              maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
+        var reader = ScenarioReader(context: DecodeContext(issues: parserIssues))
         reader.baseDirectory = baseDirectory
         reader.maxInputBytes = maxInputBytes
-        let scenario = reader.read(parsed.root)
+        let scenario = reader.read(root)
         // The scenario's own problems in file order, then each CSV file's in its order.
         let origin = SourceLocation(line: 0, column: 0)
         let issues = reader.context.issues.enumerated().sorted { a, b in

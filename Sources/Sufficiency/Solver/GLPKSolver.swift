@@ -105,6 +105,13 @@ public final class GLPKSolver {
         glp_set_obj_coef(problem, Int32(column + 1), cost)
     }
 
+    /// Changes the objective's constant term (`glp_set_obj_coef` on column 0).
+    public func setObjectiveConstant(_ constant: Double) throws(GLPKError) {
+        guard constant.isFinite else { throw .invalidArgument("objective constant \(constant) is not finite") }
+        program.objectiveConstant = constant
+        glp_set_obj_coef(problem, 0, constant)
+    }
+
     /// Changes a column's bounds (`glp_set_col_bnds`). The basis is kept.
     public func setColumnBounds(column: Int, lower: Double, upper: Double) throws(GLPKError) {
         guard program.columnNames.indices.contains(column) else { throw .invalidArgument("column \(column) does not exist") }

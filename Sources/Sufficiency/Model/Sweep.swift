@@ -1,0 +1,104 @@
+import Foundation
+
+/// Re-solves a scenario over a range of one input, warm-starting each LP from the previous basis:
+/// the model is rebuilt in Swift (cheap), and when its structure is unchanged only the costs and
+/// bounds that differ are pushed into the same GLPK problem, which the simplex then re-optimises
+/// from where it stopped.
+public struct Sweep {
+    public var options: SolverOptions
+    /// Rebuild the GLPK problem at every point (for comparison with the warm start).
+    public var cold: Bool
+
+    public init(options: SolverOptions = SolverOptions(), cold: Bool = false) {
+        self.options = options
+        self.cold = cold
+    }
+
+    public struct Point: Sendable {
+        public var value: Double
+        public var report: Report
+        /// Whether the point re-used the previous point's GLPK problem and basis.
+        public var warm: Bool
+        public var iterations: Int
+        public var solveSeconds: Double
+    }
+
+    /// `FROM..TO:STEP` → the values, inclusive of TO when the steps land on it.
+    public static func values(_ text: String) -> [Double]? {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let step = Double(parts[1]), step.isFinite, step > 0 else { return nil }
+        let bounds = parts[0].components(separatedBy: "..")
+        guard bounds.count == 2, let from = Double(bounds[0]), let to = Double(bounds[1]), from.isFinite, to.isFinite, to >= from else { return nil }
+        let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
+        guard count <= 10_000 else { return nil }
+        return (0..<count).map { from + Double($0) * step }
+    }
+
+    public func run(path: String, vary: String, values: [Double], maxInputBytes: Int = ScenarioDecoder.Limits.defaultMaxInputBytes,
+                    progress: (Point) -> Void = { _ in }) throws -> [Point] {
+        var points: [Point] = []
+        var solver: GLPKSolver?
+        for value in values {
+            let edit = try ScenarioEdit(path: vary, number: value)
+            let scenario = try ScenarioDecoder.load(path: path, edits: [edit], maxInputBytes: maxInputBytes)
+            let buildStart = ContinuousClock().now
+            let model = try PlacementModel(scenario: scenario, relax: options.relax)
+            let buildSeconds = (ContinuousClock().now - buildStart).seconds
+            var warm = false
+            var solveOptions = options
+            if !cold, !model.program.isMIP || options.relax, let current = solver, Self.sameStructure(current.program, model.program) {
+                try Self.update(current, to: model.program)
+                warm = true
+                // The presolver would discard the basis: re-optimise from it.
+                solveOptions.presolve = false
+            } else {
+                solver = try GLPKSolver(program: model.program)
+            }
+            let solution = try solver!.solve(solveOptions)
+            let verification = solution.status.hasSolution ? solution.verify(against: model.program) : nil
+            let statistics = Report.SolverStatistics(glpk: GLPKSolver.version, method: solution.method.rawValue, rows: model.program.rowCount,
+                                                     columns: model.program.columnCount, nonzeros: model.program.nonzeroCount,
+                                                     integerColumns: model.program.integerCount, iterations: solution.iterations,
+                                                     nodes: solution.nodes, mipGap: solution.mipGap, buildSeconds: buildSeconds,
+                                                     solveSeconds: solution.solveSeconds)
+            let explanation = solution.status == .infeasible ? Infeasibility.explain(model) : []
+            let report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
+            let point = Point(value: value, report: report, warm: warm, iterations: solution.iterations, solveSeconds: solution.solveSeconds)
+            progress(point)
+            points.append(point)
+        }
+        return points
+    }
+
+    static func sameStructure(_ a: LinearProgram, _ b: LinearProgram) -> Bool {
+        a.columnCount == b.columnCount && a.rowCount == b.rowCount && a.isInteger == b.isInteger
+            && a.columnStart == b.columnStart && a.rowIndex == b.rowIndex && a.value == b.value
+    }
+
+    /// Pushes the costs and bounds of `target` that differ from what `solver` holds.
+    static func update(_ solver: GLPKSolver, to target: LinearProgram) throws {
+        let current = solver.program
+        if current.objectiveConstant != target.objectiveConstant { try solver.setObjectiveConstant(target.objectiveConstant) }
+        for j in 0..<target.columnCount {
+            if current.objective[j] != target.objective[j] { try solver.setObjectiveCoefficient(column: j, to: target.objective[j]) }
+            if current.columnLower[j] != target.columnLower[j] || current.columnUpper[j] != target.columnUpper[j] {
+                try solver.setColumnBounds(column: j, lower: target.columnLower[j], upper: target.columnUpper[j])
+            }
+        }
+        for i in 0..<target.rowCount where current.rowLower[i] != target.rowLower[i] || current.rowUpper[i] != target.rowUpper[i] {
+            try solver.setRowBounds(row: i, lower: target.rowLower[i], upper: target.rowUpper[i])
+        }
+    }
+
+    /// Indices of points whose placement mix (children by setting type, options opened) differs
+    /// from the point before by more than `tolerance` children.
+    public static func mixChanges(_ points: [Point], tolerance: Double = 0.5) -> [Int] {
+        func signature(_ report: Report) -> [Double] {
+            SettingType.allCases.map { type in report.placementsByType.first { $0.type == type.rawValue }?.children.reduce(0, +) ?? 0 }
+                + report.options.map { $0.chosen ? 1000 : 0 }
+        }
+        return points.indices.dropFirst().filter { k in
+            zip(signature(points[k].report), signature(points[k - 1].report)).contains { abs($0 - $1) > tolerance }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import Sufficiency
+
+@Suite("Compare, sweep and scenario edits")
+struct CompareSweepTests {
+    @Test("edits address keys, positions and ids; a bad path is a clear error")
+    func edits() throws {
+        let path = CLI.scenario("tutorial.json")
+        let edited = try ScenarioDecoder.load(path: path, edits: [
+            ScenarioEdit(assignment: "settings[id=indep].costPerPlace=70000"),
+            ScenarioEdit(assignment: "demand.growth=0.08"),
+            ScenarioEdit(assignment: "settings[0].capacity=900"),
+            ScenarioEdit(assignment: "finance.grant.2027/28=1"),
+        ])
+        #expect(edited.settings[3].costByNeed[0] == 70000)
+        #expect(edited.settings[3].costByNeed[3] == 90000) // costByNeed still wins for PMLD
+        #expect(edited.settings[0].capacity == [900, 900, 900])
+        #expect(abs(edited.demand(year: 1, zone: 0, need: 0) - 600 * 1.08) < 1e-9)
+        #expect(edited.finance.grant[1] == 1)
+        for (assignment, message) in [("settings[id=nope].costPerPlace=1", "settings[id=nope]: no element has id \"nope\""),
+                                      ("setings[0].capacity=1", "setings: no such key; did you mean \"settings\"?"),
+                                      ("settings[9].capacity=1", "settings[9]: the list has 4 elements"),
+                                      ("name.x=1", "name is text; cannot go into it")] {
+            do {
+                _ = try ScenarioDecoder.load(path: path, edits: [ScenarioEdit(assignment: assignment)])
+                Issue.record("\(assignment) accepted")
+            } catch {
+                #expect("\(error)".contains(message), "\(assignment): \(error)")
+            }
+        }
+        #expect(throws: ScenarioEdit.EditError.self) { try ScenarioEdit(assignment: "no-equals") }
+        // A value that breaks a rule is reported like any bad input.
+        #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.load(path: path, edits: [ScenarioEdit(assignment: "settings[0].capacity=-5")]) }
+    }
+
+    @Test("a warm-started sweep gives the objectives of separate cold solves, with far fewer iterations")
+    func sweepMatchesSeparateSolves() throws {
+        let path = CLI.scenario("leicester-city.json")
+        let values = try #require(Sweep.values("50000..90000:10000"))
+        #expect(values == [50000, 60000, 70000, 80000, 90000])
+        let warm = try Sweep().run(path: path, vary: "settings[id=independent].costPerPlace", values: values)
+        let cold = try Sweep(cold: true).run(path: path, vary: "settings[id=independent].costPerPlace", values: values)
+        #expect(warm.dropFirst().allSatisfy { $0.warm })
+        #expect(cold.allSatisfy { !$0.warm })
+        for (index, value) in values.enumerated() {
+            let scenario = try ScenarioDecoder.load(path: path, edits: [ScenarioEdit(path: "settings[id=independent].costPerPlace", number: value)])
+            let separate = try ScenarioSolver().run(scenario).report.objective!
+            #expect(abs(warm[index].report.objective! - separate) <= 1e-9 * separate, "\(value)")
+            #expect(abs(cold[index].report.objective! - separate) <= 1e-9 * separate, "\(value)")
+            #expect(warm[index].report.verification.passed)
+        }
+        #expect(warm.reduce(0) { $0 + $1.iterations } < cold.reduce(0) { $0 + $1.iterations })
+        #expect(Sweep.values("5..1:1") == nil && Sweep.values("1..5:0") == nil && Sweep.values("x") == nil)
+    }
+
+    @Test("compare on the command line: side by side with differences; a bad --set exits 1")
+    func compareCLI() throws {
+        let result = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "settings[id=indep].costPerPlace=70000", "--set", "demand.growth=0.08"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("total cost, present value (£)   75,458,949"))
+        let separate = try ScenarioSolver().run(ScenarioDecoder.load(path: CLI.scenario("tutorial.json"), edits: [ScenarioEdit(assignment: "demand.growth=0.08")])).report.objective!
+        #expect(result.stdout.contains(ReportText.money(separate)))
+        let bad = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "settings[id=nope].costPerPlace=1"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("no element has id \"nope\""))
+        let files = try CLI.run(["compare", CLI.scenario("leicester-city.json"), CLI.scenario("leicester-city-capital.json")])
+        #expect(files.status == 0)
+        #expect(files.stdout.contains("options opened"))
+    }
+}
