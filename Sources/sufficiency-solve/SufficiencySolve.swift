@@ -65,7 +65,7 @@ func printError(_ message: String) {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, markdown, csv
 }
 
 extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
@@ -80,10 +80,10 @@ struct Solve: ParsableCommand {
     @Argument(help: "Scenario file (.json, or .yaml / .yml).")
     var file: String
 
-    @Option(help: "Report format: table or json.")
+    @Option(help: "Report format: table, json, markdown, or csv (one file per table into the --output folder).")
     var format: OutputFormat = .table
 
-    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    @Option(help: "Write the report to this file (atomically) instead of standard output; for csv, a folder.")
     var output: String?
 
     @Option(help: "Stop after this many seconds; a MIP keeps its best plan and reports its gap.")
@@ -112,6 +112,7 @@ struct Solve: ParsableCommand {
     func validate() throws {
         if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) { throw ValidationError("--time-limit must be a number of seconds > 0") }
         if !(mipGap.isFinite && mipGap >= 0 && mipGap < 1) { throw ValidationError("--mip-gap must be a number in [0, 1)") }
+        if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
     }
 
     func run() throws {
@@ -129,7 +130,19 @@ struct Solve: ParsableCommand {
         }
         var report = run.report
         if noTimings { report.removeTimings() }
-        let text = format == .json ? try ReportText.json(report) : ReportText.render(report)
+        if format == .csv, let output {
+            do { try ReportTables.writeCSVFolder(report, to: output) } catch {
+                printError("cannot write \(output): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            return try finish(report)
+        }
+        let text: String
+        switch format {
+        case .json: text = try ReportText.json(report)
+        case .markdown: text = ReportTables.markdown(report)
+        case .table, .csv: text = ReportText.render(report)
+        }
         if let output {
             do { try AtomicFile.write(text, to: output) } catch {
                 printError("\(error)")
@@ -138,6 +151,11 @@ struct Solve: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        try finish(report)
+    }
+
+    /// Warnings and the exit code of SPEC §5.
+    func finish(_ report: Report) throws {
         switch report.exitCode {
         case 0:
             if report.status == "feasible" { printError("warning: the time limit stopped the search; the plan is feasible but not proven optimal") }

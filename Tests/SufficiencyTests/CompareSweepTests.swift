@@ -69,3 +69,27 @@ struct CompareSweepTests {
         #expect(files.stdout.contains("options opened"))
     }
 }
+
+@Suite("Report formats: Markdown and CSV")
+struct FormatTests {
+    @Test("markdown tables and a CSV folder carry the report's numbers")
+    func formats() throws {
+        let markdown = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "markdown", "--no-timings"])
+        #expect(markdown.status == 0)
+        #expect(markdown.stdout.contains("| 2026/27 | 20,000,000 | 20,778,000 | 3,000,000 | 3,778,000 | 8,578,000 | 0 |"))
+        let folder = try TemporaryFolder()
+        let out = folder.url.appendingPathComponent("report").path
+        let csv = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "csv", "--output", out])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files.contains("finance.csv") && files.contains("settings.csv") && files.contains("placements.csv"))
+        let finance = try String(contentsOfFile: out + "/finance.csv", encoding: .utf8)
+        #expect(finance.split(separator: "\n")[1] == "2026/27,20000000,20778000,3000000,3778000,8578000,0")
+        // Written again over the same folder: replaced whole, nothing left beside it.
+        #expect(try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "csv", "--output", out]).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["report"])
+        #expect(try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "csv"]).status == 1)
+        let table = ReportTables.Table(name: "t", title: "t", header: ["a", "b"], rows: [["x,y", "say \"hi\""]])
+        #expect(ReportTables.csv(table) == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n")
+    }
+}
