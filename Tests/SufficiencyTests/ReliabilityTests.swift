@@ -76,10 +76,20 @@ struct ReliabilityTests {
     /// A deterministic mutation fuzzer over the decoder, the model build and the LP validation:
     /// any trap ends the test process, so passing means no input among these crashed.
     /// `Fuzz/run.sh` runs the same harness for many more iterations.
+    @Test("a tiny discount rate (found by the fuzzer) gives finite annualised charges")
+    func tinyDiscountRate() throws {
+        let option = dspOption("A", cost: 20000, earliest: "y3")
+        let run = try solve(capitalScenario(options: [option], capital: ["accounting": "annualised", "assetLifeYears": 5],
+                                            extra: ["discountRate": 1e-320]))
+        #expect(run.report.status == "optimal")
+        #expect(abs(run.report.objective! - 26000) < 1e-6)
+    }
+
     @Test("fuzz: mutated scenarios never crash the decoder, model build or validation")
     func fuzz() throws {
         let iterations = Int(ProcessInfo.processInfo.environment["FUZZ_ITERATIONS"] ?? "") ?? 3000
         let stats = try Fuzzer.run(seedFolder: CLI.packageRoot.appendingPathComponent("scenarios").path, iterations: iterations, seed: 20261125)
+        print("fuzz: \(stats)")
         #expect(stats.executions == iterations)
         #expect(stats.rejected > 0 && stats.accepted > 0, "\(stats)")
     }

@@ -203,10 +203,7 @@ public struct PlacementModel: Sendable {
 
         // Capital options: b[o,t] for earliestYear ≤ t ≤ latestYear.
         let options = s.capitalOptions
-        let annuity: [Double] = options.map { option in
-            let life = Double(s.capital.assetLifeYears), r = s.discountRate
-            return r == 0 ? option.capitalCost / life : option.capitalCost * r / (1 - pow(1 + r, -life))
-        }
+        let annuity: [Double] = options.map { s.annuity(of: $0.capitalCost) }
         for (o, option) in options.enumerated() {
             optionColumnStart.append(b.columnCount)
             for t in option.earliestYear...option.latestYear {

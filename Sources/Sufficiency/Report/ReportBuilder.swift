@@ -83,8 +83,7 @@ extension Report {
                 addedPlaces[option.setting * T + t] += cumulative * option.places
             }
             if s.capital.accounting == .annualised {
-                let life = Double(s.capital.assetLifeYears), r = s.discountRate
-                let annuity = r == 0 ? option.capitalCost / life : option.capitalCost * r / (1 - pow(1 + r, -life))
+                let annuity = s.annuity(of: option.capitalCost)
                 for t in option.earliestYear...option.latestYear {
                     let share = x[model.optionColumnStart[o] + t - option.earliestYear]
                     for year in t..<min(T, t + s.capital.assetLifeYears) { capitalCharge[year] += share * annuity }

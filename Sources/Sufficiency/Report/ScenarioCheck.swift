@@ -181,8 +181,9 @@ struct ScenarioCheck {
                 switch s.capital.accounting {
                 case .upfront: objective += s.discountFactor(year: t) * option.capitalCost * share
                 case .annualised:
+                    // Recomputed here rather than taken from Scenario.annuity, so the check stays independent.
                     let life = Double(s.capital.assetLifeYears), r = s.discountRate
-                    let annuity = r == 0 ? option.capitalCost / life : option.capitalCost * r / (1 - pow(1 + r, -life))
+                    let annuity = r == 0 ? option.capitalCost / life : option.capitalCost * r / -expm1(-life * log1p(r))
                     for year in t..<min(T, t + s.capital.assetLifeYears) { objective += s.discountFactor(year: year) * annuity * share }
                 }
             }

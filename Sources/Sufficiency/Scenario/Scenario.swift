@@ -45,6 +45,15 @@ public struct Scenario: Sendable, Equatable {
 
     /// δ_t = (1 + r)^−t.
     public func discountFactor(year t: Int) -> Double { pow(1 + discountRate, -Double(t)) }
+    /// The yearly charge of `capitalCost` annualised over `capital.assetLifeYears` at the discount
+    /// rate: C · r / (1 − (1 + r)^−L), or C / L when r = 0. Written with log1p / expm1 so that a
+    /// tiny rate (1e-320 is a valid number ≥ 0) does not divide zero by zero.
+    public func annuity(of capitalCost: Double) -> Double {
+        let life = Double(capital.assetLifeYears), r = discountRate
+        guard r > 0 else { return capitalCost / life }
+        return capitalCost * r / -expm1(-life * log1p(r))
+    }
+
     /// (1 + i)^t for placement and transport costs.
     public func inflationFactor(year t: Int) -> Double { pow(1 + inflation, Double(t)) }
 }
