@@ -65,7 +65,7 @@ func printError(_ message: String) {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, markdown, csv
+    case table, json, markdown, csv, html
 }
 
 extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
@@ -80,7 +80,7 @@ struct Solve: ParsableCommand {
     @Argument(help: "Scenario file (.json, or .yaml / .yml).")
     var file: String
 
-    @Option(help: "Report format: table, json, markdown, or csv (one file per table into the --output folder).")
+    @Option(help: "Report format: table, json, markdown, html (one page with charts), or csv (one file per table into the --output folder).")
     var format: OutputFormat = .table
 
     @Option(help: "Write the report to this file (atomically) instead of standard output; for csv, a folder.")
@@ -141,6 +141,7 @@ struct Solve: ParsableCommand {
         switch format {
         case .json: text = try ReportText.json(report)
         case .markdown: text = ReportTables.markdown(report)
+        case .html: text = ReportHTML.render(report)
         case .table, .csv: text = ReportText.render(report)
         }
         if let output {

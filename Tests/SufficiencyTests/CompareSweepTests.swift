@@ -93,3 +93,50 @@ struct FormatTests {
         #expect(ReportTables.csv(table) == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n")
     }
 }
+
+@Suite("HTML report")
+struct HTMLTests {
+    /// The `data-value` of every element of one chart, by series and year.
+    func values(in html: String, chart: String) -> [String: Double] {
+        guard let start = html.range(of: "<figure id=\"\(chart)\"") else { return [:] }
+        let figure = html[start.lowerBound...].prefix { _ in true }
+        let end = figure.range(of: "</figure>")!.upperBound
+        let text = String(figure[..<end])
+        var result: [String: Double] = [:]
+        let pattern = try! NSRegularExpression(pattern: "data-series=\"([^\"]*)\"(?: data-year=\"([^\"]*)\")? data-value=\"([^\"]*)\"")
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let series = String(text[Range(match.range(at: 1), in: text)!])
+            let year = match.range(at: 2).location == NSNotFound ? "" : String(text[Range(match.range(at: 2), in: text)!])
+            result["\(series)|\(year)"] = Double(text[Range(match.range(at: 3), in: text)!])
+        }
+        return result
+    }
+
+    @Test("the charts' numbers are the report's")
+    func chartsMatchReport() throws {
+        let result = try CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--format", "html", "--no-timings"])
+        #expect(result.status == 0)
+        let html = result.stdout
+        // One self-contained file: no scripts, nothing loaded from elsewhere.
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg"))
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
+        let report = try JSONDecoder().decode(Report.self, from: Data(CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--format", "json", "--no-timings"]).stdout.utf8))
+        let bars = values(in: html, chart: "placements-by-type")
+        for line in report.placementsByType {
+            for (t, year) in report.years.enumerated() {
+                let drawn = try #require(bars["\(line.type)|\(year)"])
+                #expect(abs(drawn - line.children[t]) <= 1e-5 * max(1, line.children[t]), "\(line.type) \(year)")
+            }
+        }
+        let deficit = values(in: html, chart: "deficit")
+        for (t, year) in report.years.enumerated() {
+            #expect(abs(deficit["with this plan|\(year)"]! - report.finance[t].cumulative) <= 1e-5 * abs(report.finance[t].cumulative))
+            #expect(abs(deficit["without the capital programme|\(year)"]! - report.withoutOptions!.finance[t].cumulative) <= 1e-5 * abs(report.finance[t].cumulative))
+        }
+        let costs = values(in: html, chart: "cost-stack")
+        #expect(abs(costs["placements|\(report.years[0])"]! - report.costs!.byYear[0].placements) <= 1e-5 * report.costs!.byYear[0].placements)
+        let utilisation = values(in: html, chart: "utilisation")
+        let last = report.years.count - 1
+        for line in report.settings { if let u = line.utilisation[last] { #expect(abs(utilisation["\(line.id)|"]! - u) < 1e-5) } }
+    }
+}

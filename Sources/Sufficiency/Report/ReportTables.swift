@@ -66,16 +66,18 @@ public enum ReportTables {
         return tables
     }
 
+    /// A cell for people: pounds whole with separators, children to one place, ratios to three.
+    public static func readable(_ cell: String) -> String {
+        guard let value = Double(cell), value.isFinite, cell.first != "+" else { return cell }
+        if abs(value) >= 1000 { return ReportText.money(value) }
+        if abs(value) < 1 && value != 0 { return String(format: "%.3f", value) }
+        return ReportText.children(value)
+    }
+
     /// GitHub-flavoured Markdown: a heading and a table for each part of the report.
     public static func markdown(_ report: Report) -> String {
         func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
-        // Readable numbers: pounds whole with separators, children and ratios to one or three places.
-        func readable(_ cell: String) -> String {
-            guard let value = Double(cell), value.isFinite, cell.first != "+" else { return escape(cell) }
-            if abs(value) >= 1000 { return ReportText.money(value) }
-            if abs(value) < 1 && value != 0 { return String(format: "%.3f", value) }
-            return ReportText.children(value)
-        }
+        func readable(_ cell: String) -> String { escape(Self.readable(cell)) }
         var out = ["# \(escape(report.scenario))", ""]
         for table in tables(report) where !table.rows.isEmpty {
             out.append("## \(table.title)")
