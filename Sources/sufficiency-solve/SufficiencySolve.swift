@@ -406,6 +406,7 @@ struct Compare: ParsableCommand {
 
     @Argument(help: "Scenario files.") var files: [String]
     @Option(name: .customLong("set"), help: "A variant: PATH=VALUE (several joined by ';').") var variants: [String] = []
+    @Option(help: "Also write the comparison as one HTML page with charts.") var html: String?
     @Option(help: "Relative MIP gap.") var mipGap: Double = 0
     @Option(help: "Time limit per solve, seconds.") var timeLimit: Double?
     @OptionGroup var input: InputOptions
@@ -447,6 +448,9 @@ struct Compare: ParsableCommand {
             reports.append((run.label, report))
         }
         print(ReportText.comparison(reports), terminator: "")
+        if let html {
+            do { try AtomicFile.write(ReportHTML.comparison(reports), to: html) } catch { printError("\(error)"); throw ExitCode(1) }
+        }
         if failed { throw ExitCode(2) }
     }
 }
@@ -460,6 +464,7 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: "Scenario file.") var file: String
     @Option(help: "PATH=FROM..TO:STEP") var vary: String
     @Flag(help: "Rebuild the GLPK problem at every point instead of warm-starting (for comparison).") var cold = false
+    @Option(help: "Also write the sweep as one HTML page with charts.") var html: String?
     @Option(help: "Relative MIP gap.") var mipGap: Double = 0
     @OptionGroup var input: InputOptions
 
@@ -506,7 +511,13 @@ struct SweepCommand: ParsableCommand {
             rows.append(row)
         }
         print("Sweep of \(path) (\(first.years[last]) children by setting type; cost is the present value)")
-        print(ReportText.table([path, "total cost £", "deficit \(first.years[last]) £"] + types + ["unmet", "options", "", "cost"], rows))
+        let table = ReportText.table([path, "total cost £", "deficit \(first.years[last]) £"] + types + ["unmet", "options", "", "cost"], rows)
+        print(table)
+        if let html {
+            let page = ReportHTML.sweep(path: path, points: points.map { (ScenarioEdit.show(.number($0.value, text: "")), $0.report) },
+                                        changes: changes, table: table)
+            do { try AtomicFile.write(page, to: html) } catch { printError("\(error)"); throw ExitCode(1) }
+        }
         let solveTime = points.reduce(0) { $0 + $1.solveSeconds }
         printError(String(format: "%d points in %.3f s (solver %.3f s, %d simplex iterations; %@)", points.count, elapsed, solveTime,
                           points.reduce(0) { $0 + $1.iterations }, cold ? "cold" : "\(points.filter(\.warm).count) warm-started"))

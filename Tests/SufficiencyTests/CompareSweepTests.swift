@@ -64,9 +64,17 @@ struct CompareSweepTests {
         let bad = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "settings[id=nope].costPerPlace=1"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("no element has id \"nope\""))
-        let files = try CLI.run(["compare", CLI.scenario("leicester-city.json"), CLI.scenario("leicester-city-capital.json")])
+        let folder = try TemporaryFolder()
+        let page = folder.url.appendingPathComponent("compare.html").path
+        let files = try CLI.run(["compare", CLI.scenario("leicester-city.json"), CLI.scenario("leicester-city-capital.json"), "--html", page])
         #expect(files.status == 0)
         #expect(files.stdout.contains("options opened"))
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<figure id=\"deficit\"") && html.contains("data-series=\"leicester-city-capital.json\""))
+        let sweepPage = folder.url.appendingPathComponent("sweep.html").path
+        let sweep = try CLI.run(["sweep", CLI.scenario("tutorial.json"), "--vary", "settings[id=indep].costPerPlace=60000..70000:5000", "--html", sweepPage])
+        #expect(sweep.status == 0)
+        #expect(try String(contentsOfFile: sweepPage, encoding: .utf8).contains("<figure id=\"cost\""))
     }
 }
 

@@ -32,7 +32,8 @@ public enum ReportHTML {
                 y -= h
                 out += "<rect class=\"bar\" data-series=\"\(escape(entry.name))\" data-year=\"\(escape(year))\" data-value=\"\(number(entry.values[t]))\" x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(slot * 0.6))\" height=\"\(number(h))\" fill=\"\(palette[k % palette.count])\"><title>\(escape(entry.name)) \(escape(year)): \(escape(format(value, unit)))</title></rect>"
             }
-            out += "<text x=\"\(number(x + slot * 0.3))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"12\">\(escape(year))</text>"
+            let label = year.count > 22 ? String(year.prefix(21)) + "…" : year
+            out += "<text x=\"\(number(x + slot * 0.3))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"12\"><title>\(escape(year))</title>\(escape(label))</text>"
         }
         out += legend(series.map(\.name), x: left, y: 14)
         return out + "</svg></figure>"
@@ -152,5 +153,45 @@ public enum ReportHTML {
         td.n{text-align:right;font-variant-numeric:tabular-nums}th{text-align:left;background:#f4f4f4}
         """
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(escape(report.scenario))</title><style>\(style)</style></head><body>\(body)\(tables)<p><small>\(escape(report.verification.summary))</small></p></body></html>\n"
+    }
+}
+
+extension ReportHTML {
+    static func page(title: String, body: String) -> String {
+        let style = "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}figure{display:inline-block;margin:1em 1em 1em 0;vertical-align:top}figcaption{font-weight:600}pre{font-size:12px;background:#f7f7f7;padding:1em;overflow-x:auto}"
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(escape(title))</title><style>\(style)</style></head><body><h1>\(escape(title))</h1>\(body)</body></html>\n"
+    }
+
+    static func typeSeries(_ reports: [Report], year: (Report) -> Int) -> [(name: String, values: [Double])] {
+        SettingType.allCases.map(\.rawValue).compactMap { type in
+            let values = reports.map { report in report.placementsByType.first { $0.type == type }?.children[year(report)] ?? 0 }
+            return values.contains { $0 > 0 } ? (type, values) : nil
+        }
+    }
+
+    /// Several plans side by side: their deficits over the years, their placement mix in the last
+    /// year, and the comparison table.
+    public static func comparison(_ reports: [(label: String, report: Report)]) -> String {
+        guard let first = reports.first?.report else { return page(title: "Comparison", body: "") }
+        var body = lines(id: "deficit", title: "Cumulative High Needs deficit (£)", years: first.years,
+                         series: reports.filter { $0.report.finance.count == first.years.count }.map { ($0.label, $0.report.finance.map(\.cumulative)) }, unit: "£")
+        body += stackedBars(id: "placements-by-type", title: "Children by setting type, \(first.years.last ?? "")", years: reports.map(\.label),
+                            series: typeSeries(reports.map(\.report)) { $0.years.count - 1 }, unit: "children")
+        body += "<pre>\(escape(ReportText.comparison(reports)))</pre>"
+        return page(title: "Comparison: \(first.scenario)", body: body)
+    }
+
+    /// A sweep: total cost and the placement mix against the input.
+    public static func sweep(path: String, points: [(value: String, report: Report)], changes: Set<Int>, table: String) -> String {
+        let labels = points.map(\.value)
+        var body = lines(id: "cost", title: "Total cost (present value, £) against \(path)", years: labels,
+                         series: [("total cost", points.map { $0.report.objective ?? 0 })], unit: "£")
+        body += stackedBars(id: "placements-by-type", title: "Children by setting type in the last year", years: labels,
+                            series: typeSeries(points.map(\.report)) { $0.years.count - 1 }, unit: "children")
+        if !changes.isEmpty {
+            body += "<p>The optimal mix changes at \(changes.sorted().map { escape(points[$0].value) }.joined(separator: ", ")).</p>"
+        }
+        body += "<pre>\(escape(table))</pre>"
+        return page(title: "Sweep of \(path)", body: body)
     }
 }
