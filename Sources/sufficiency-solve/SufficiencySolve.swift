@@ -69,6 +69,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
+extension ScenarioSolver.Strategy: ExpressibleByArgument {}
 
 enum Method: String, ExpressibleByArgument, CaseIterable {
     case simplex, interior
@@ -104,6 +105,9 @@ struct Solve: ParsableCommand {
     @Option(help: "Solve the plan without the capital programme and each option's counterfactual (payback): on, off, or auto (on up to \(ScenarioSolver.autoComparisonColumns) columns).")
     var compareOptions: ScenarioSolver.Comparisons = .auto
 
+    @Option(help: "LP strategy: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), or auto (sifting above \(ScenarioSolver.autoSiftingColumns) columns).")
+    var strategy: ScenarioSolver.Strategy = .auto
+
     @Flag(help: "Show GLPK's log.")
     var verbose = false
 
@@ -124,7 +128,9 @@ struct Solve: ParsableCommand {
         let options = SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, timeLimit: timeLimit,
                                     relax: relax, verbose: verbose)
         let run: ScenarioSolver.Run
-        do { run = try ScenarioSolver(options: options, compareOptions: compareOptions).run(scenario) } catch {
+        var engine = ScenarioSolver(options: options, compareOptions: compareOptions)
+        engine.strategy = strategy
+        do { run = try engine.run(scenario) } catch {
             printError("internal error: \(error)")
             throw ExitCode(70)
         }
@@ -363,6 +369,7 @@ struct BenchRun: ParsableCommand {
     @Argument var file: String
     @Option var mipGap: Double = 0
     @Option var timeLimit: Double?
+    @Option var strategy: ScenarioSolver.Strategy = .auto
 
     func run() throws {
         let clock = ContinuousClock()
@@ -372,7 +379,9 @@ struct BenchRun: ParsableCommand {
         do {
             let scenario = try ScenarioDecoder.load(path: file)
             let options = SolverOptions(mipGap: mipGap, timeLimit: timeLimit)
-            let report = try ScenarioSolver(options: options, compareOptions: .off).run(scenario).report
+            var engine = ScenarioSolver(options: options, compareOptions: .off)
+            engine.strategy = strategy
+            let report = try engine.run(scenario).report
             sample.status = report.status
             sample.objective = report.objective
             sample.verified = report.verification.passed

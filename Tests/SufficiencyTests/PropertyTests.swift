@@ -71,3 +71,20 @@ struct PropertyTests {
         #expect(try Self.objective(fromReencoded).objective == Self.objective(fromJSON).objective)
     }
 }
+
+@Suite("Sifting")
+struct SiftingTests {
+    @Test("sifting reaches the full LP's optimum, and its reduced costs over all columns verify", arguments: PropertyTests.seeds.prefix(6))
+    func siftingMatchesFull(seed: UInt64) throws {
+        let scenario = try PropertyTests.scenario(seed + 100)
+        var full = ScenarioSolver(compareOptions: .off)
+        full.strategy = .full
+        var sifting = full
+        sifting.strategy = .sifting
+        let a = try full.run(scenario), b = try sifting.run(scenario)
+        #expect(b.solution?.method == .sifting)
+        #expect(abs(a.report.objective! - b.report.objective!) <= 1e-9 * max(1, a.report.objective!), "seed \(seed)")
+        #expect(b.report.verification.passed && b.report.verification.model?.checkedDuals == true, "\(b.report.verification.summary)")
+        #expect(b.solution!.reducedCosts.count == b.model.program.columnCount)
+    }
+}

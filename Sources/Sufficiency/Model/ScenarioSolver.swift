@@ -14,6 +14,17 @@ public struct ScenarioSolver {
     }
     public var compareOptions: Comparisons
     public static let autoComparisonColumns = 20_000
+
+    /// How an LP is solved: GLPK on the whole model, or sifting from the cheapest placements.
+    public enum Strategy: String, Sendable, CaseIterable {
+        case full, sifting
+        /// Sifting for LPs (not MIPs) with more than ``ScenarioSolver/autoSiftingColumns`` columns, simplex method.
+        case auto
+    }
+    public var strategy: Strategy = .auto
+    public static let autoSiftingColumns = 100_000
+    /// Placement columns per (zone, need, year) in the first restricted model of a sifting solve.
+    public static let siftingStartColumns = 8
     /// Payback is worked out for at most this many chosen options (one extra solve each).
     public static let maxPaybackSolves = 12
 
@@ -46,8 +57,14 @@ public struct ScenarioSolver {
             let report = Report(model: model, solution: nil, verification: nil, explanation: Infeasibility.explain(model), statistics: statistics)
             return Run(model: model, solution: nil, report: report)
         }
-        let solver = try GLPKSolver(program: model.program)
-        let solution = try solver.solve(options)
+        let sift = (strategy == .sifting || (strategy == .auto && model.program.columnCount > Self.autoSiftingColumns))
+            && (!model.program.isMIP || options.relax) && options.lpMethod != .interior
+        var solution: Solution
+        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.timeLimit) {
+            solution = sifted
+        } else {
+            solution = try GLPKSolver(program: model.program).solve(options)
+        }
         statistics.method = solution.method.rawValue
         statistics.iterations = solution.iterations
         statistics.nodes = solution.nodes
@@ -72,6 +89,25 @@ public struct ScenarioSolver {
             try addOptionComparisons(to: &report, model: model)
         }
         return Run(model: model, solution: solution, report: report)
+    }
+
+    /// The first columns of a sifting solve: for each zone, need and year the few placement columns
+    /// with the lowest cost (the cost of a start, persistence included); unmet columns are always in.
+    static func cheapestPlacements(_ model: PlacementModel) -> [Bool] {
+        var active = [Bool](repeating: false, count: model.program.columnCount)
+        var bySlot: [Int: [Int]] = [:]
+        let Z = model.zoneCount, N = model.needCount
+        for column in 0..<model.placementCount {
+            let slot = (Int(model.placementYear[column]) * Z + Int(model.placementZone[column])) * N + Int(model.placementNeed[column])
+            bySlot[slot, default: []].append(column)
+        }
+        for columns in bySlot.values {
+            for column in columns.sorted(by: { model.program.objective[$0] < model.program.objective[$1] }).prefix(siftingStartColumns) {
+                active[column] = true
+            }
+        }
+        for column in model.placementCount..<model.program.columnCount { active[column] = true }
+        return active
     }
 
     /// Solves `model` with the given options' columns fixed at 0 (and optionally one option forced

@@ -13,50 +13,74 @@ enum FixedLPSifting {
             fixed.columnUpper[j] = value
             fixed.isInteger[j] = false
         }
-        let n = fixed.columnCount
-        // Columns priced: plain [0, ∞) ones; the rest are always in.
-        let priced = (0..<n).map { fixed.columnLower[$0] == 0 && fixed.columnUpper[$0] == .infinity }
-        var active = (0..<n).map { !priced[$0] || mip.columnValues[$0] > 1e-9 }
-        let scale = max(1, fixed.objective.reduce(0) { max($0, abs($1)) })
-        for _ in 0..<50 {
+        let active = (0..<fixed.columnCount).map { mip.columnValues[$0] > 1e-9 }
+        guard var solution = Sifting.solve(fixed, active: active, timeLimit: timeLimit) else { return nil }
+        solution.status = mip.status
+        solution.outcome = mip.outcome
+        solution.method = mip.method
+        solution.mipGap = mip.mipGap
+        solution.nodes = mip.nodes
+        solution.dualsFromFixedLP = true
+        return solution
+    }
+}
+
+/// Sifting (column generation over a known column set) for an LP: solve the LP restricted to the
+/// `active` columns (plus every column that is not a plain `[0, ∞)` one), price all the others
+/// with its duals in Swift, add those with a negative reduced cost, repeat. When none prices out,
+/// the restricted optimum is optimal for the whole LP; the returned reduced costs cover every column.
+public enum Sifting {
+    public static func solve(_ program: LinearProgram, active initial: [Bool], timeLimit: Double?) -> Solution? {
+        guard program.sense == .minimize, !program.isMIP, initial.count == program.columnCount else { return nil }
+        let n = program.columnCount
+        let clock = ContinuousClock()
+        let start = clock.now
+        let priced = (0..<n).map { program.columnLower[$0] == 0 && program.columnUpper[$0] == .infinity }
+        var active = (0..<n).map { !priced[$0] || initial[$0] }
+        let scale = max(1, program.objective.reduce(0) { max($0, abs($1)) })
+        var iterations = 0
+        for _ in 0..<200 {
             let columns = (0..<n).filter { active[$0] }
             var builder = LinearProgram.Builder(name: "sifting")
             for j in columns {
-                builder.addColumn(name: "", lower: fixed.columnLower[j], upper: fixed.columnUpper[j], cost: fixed.objective[j])
+                builder.addColumn(name: "", lower: program.columnLower[j], upper: program.columnUpper[j], cost: program.objective[j])
             }
-            for i in 0..<fixed.rowCount { builder.addRow(name: "", lower: fixed.rowLower[i], upper: fixed.rowUpper[i]) }
+            for i in 0..<program.rowCount { builder.addRow(name: "", lower: program.rowLower[i], upper: program.rowUpper[i]) }
             for (k, j) in columns.enumerated() {
-                for e in fixed.columnStart[j]..<fixed.columnStart[j + 1] { builder.add(row: fixed.rowIndex[e], column: k, fixed.value[e]) }
+                for e in program.columnStart[j]..<program.columnStart[j + 1] { builder.add(row: program.rowIndex[e], column: k, program.value[e]) }
             }
-            builder.setObjectiveConstant(fixed.objectiveConstant)
+            builder.setObjectiveConstant(program.objectiveConstant)
+            let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
             guard let restricted = try? builder.build(), let solver = try? GLPKSolver(program: restricted),
-                  let small = try? solver.solve(SolverOptions(lpMethod: .primalSimplex, presolve: true, timeLimit: timeLimit)),
+                  let small = try? solver.solve(SolverOptions(lpMethod: .primalSimplex, presolve: true, timeLimit: remaining)),
                   small.status == .optimal, small.hasDuals else { return nil }
+            iterations += small.iterations
             // Price every column: d = c − Aᵀy.
             let y = small.rowDuals
             var reduced = [Double](repeating: 0, count: n)
             var entering: [(Int, Double)] = []
             for j in 0..<n {
-                var d = fixed.objective[j]
-                for e in fixed.columnStart[j]..<fixed.columnStart[j + 1] { d -= fixed.value[e] * y[fixed.rowIndex[e]] }
+                var d = program.objective[j]
+                for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
                 reduced[j] = d
                 if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
             }
             if entering.isEmpty {
-                var solution = mip
+                var solution = Solution(status: .optimal, outcome: .completed, method: .sifting)
                 solution.columnValues = [Double](repeating: 0, count: n)
                 for (k, j) in columns.enumerated() { solution.columnValues[j] = small.columnValues[k] }
-                solution.rowActivities = fixed.rowActivities(solution.columnValues)
+                solution.rowActivities = program.rowActivities(solution.columnValues)
                 solution.rowDuals = y
                 solution.reducedCosts = reduced
                 solution.objective = small.objective
                 solution.hasDuals = true
-                solution.dualsFromFixedLP = true
+                solution.iterations = iterations
+                solution.solveSeconds = (clock.now - start).seconds
                 return solution
             }
             // Add the most negative columns, at least a thousand at a time.
             entering.sort { $0.1 < $1.1 }
-            for (j, _) in entering.prefix(max(1000, columns.count / 10)) { active[j] = true }
+            for (j, _) in entering.prefix(max(1000, columns.count / 5)) { active[j] = true }
         }
         return nil
     }

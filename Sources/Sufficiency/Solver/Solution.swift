@@ -30,6 +30,8 @@ public enum SolveMethod: String, Sendable, Equatable, CaseIterable, Codable {
     case dualSimplex = "dual simplex"
     case interior = "interior point"
     case branchAndCut = "branch and cut"
+    /// Primal simplex on a restricted set of columns, grown by pricing every column in Swift.
+    case sifting
 }
 
 /// What a solver found: status, primal and dual values and statistics.
