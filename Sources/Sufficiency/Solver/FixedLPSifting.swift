@@ -39,21 +39,25 @@ public enum Sifting {
         var active = (0..<n).map { !priced[$0] || initial[$0] }
         let scale = max(1, program.objective.reduce(0) { max($0, abs($1)) })
         var iterations = 0
+        // The restricted LP lives in one GLPK problem: later rounds add columns and re-optimise
+        // from the previous basis.
+        var columns = (0..<n).filter { active[$0] }
+        var builder = LinearProgram.Builder(name: "sifting")
+        for j in columns {
+            builder.addColumn(name: "", lower: program.columnLower[j], upper: program.columnUpper[j], cost: program.objective[j])
+        }
+        for i in 0..<program.rowCount { builder.addRow(name: "", lower: program.rowLower[i], upper: program.rowUpper[i]) }
+        for (k, j) in columns.enumerated() {
+            for e in program.columnStart[j]..<program.columnStart[j + 1] { builder.add(row: program.rowIndex[e], column: k, program.value[e]) }
+        }
+        builder.setObjectiveConstant(program.objectiveConstant)
+        guard let restricted = try? builder.build(), let solver = try? GLPKSolver(program: restricted) else { return nil }
+        var presolve = true
         for _ in 0..<200 {
-            let columns = (0..<n).filter { active[$0] }
-            var builder = LinearProgram.Builder(name: "sifting")
-            for j in columns {
-                builder.addColumn(name: "", lower: program.columnLower[j], upper: program.columnUpper[j], cost: program.objective[j])
-            }
-            for i in 0..<program.rowCount { builder.addRow(name: "", lower: program.rowLower[i], upper: program.rowUpper[i]) }
-            for (k, j) in columns.enumerated() {
-                for e in program.columnStart[j]..<program.columnStart[j + 1] { builder.add(row: program.rowIndex[e], column: k, program.value[e]) }
-            }
-            builder.setObjectiveConstant(program.objectiveConstant)
             let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
-            guard let restricted = try? builder.build(), let solver = try? GLPKSolver(program: restricted),
-                  let small = try? solver.solve(SolverOptions(lpMethod: .primalSimplex, presolve: true, timeLimit: remaining)),
+            guard let small = try? solver.solve(SolverOptions(lpMethod: .primalSimplex, presolve: presolve, timeLimit: remaining)),
                   small.status == .optimal, small.hasDuals else { return nil }
+            presolve = false
             iterations += small.iterations
             // Price every column: d = c − Aᵀy.
             let y = small.rowDuals
@@ -80,7 +84,12 @@ public enum Sifting {
             }
             // Add the most negative columns, at least a thousand at a time.
             entering.sort { $0.1 < $1.1 }
-            for (j, _) in entering.prefix(max(1000, columns.count / 5)) { active[j] = true }
+            let adding = entering.prefix(max(1000, columns.count / 5)).map(\.0).sorted()
+            for j in adding { active[j] = true }
+            columns += adding
+            let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
+            guard (try? solver.addColumns(lower: adding.map { program.columnLower[$0] }, upper: adding.map { program.columnUpper[$0] },
+                                          cost: adding.map { program.objective[$0] }, entries: entries)) != nil else { return nil }
         }
         return nil
     }

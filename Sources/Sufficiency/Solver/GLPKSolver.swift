@@ -136,6 +136,42 @@ public final class GLPKSolver {
         }
     }
 
+    /// Appends columns (`glp_add_cols`, `glp_set_mat_col`); the basis is kept, the new columns
+    /// start non-basic at their lower bound. Each column's entries are (row, value) pairs.
+    public func addColumns(lower: [Double], upper: [Double], cost: [Double], entries: [[(row: Int, value: Double)]]) throws(GLPKError) {
+        let count = entries.count
+        guard lower.count == count, upper.count == count, cost.count == count else { throw .invalidArgument("column arrays differ in length") }
+        guard count > 0 else { return }
+        for k in 0..<count {
+            guard cost[k].isFinite else { throw .invalidArgument("cost \(cost[k]) is not finite") }
+            try Self.checkBounds(lower[k], upper[k], "new column \(k)")
+            var previous = -1
+            for entry in entries[k].sorted(by: { $0.row < $1.row }) {
+                guard entry.row >= 0, entry.row < program.rowCount, entry.row > previous, entry.value.isFinite else {
+                    throw .invalidArgument("new column \(k) has an invalid entry in row \(entry.row)")
+                }
+                previous = entry.row
+            }
+        }
+        let first = program.columnCount
+        glp_add_cols(problem, Int32(count))
+        for k in 0..<count {
+            let column = Int32(first + k + 1)
+            setBounds(column: column, lower[k], upper[k])
+            glp_set_obj_coef(problem, column, cost[k])
+            let sorted = entries[k].filter { $0.value != 0 }.sorted { $0.row < $1.row }
+            // glp_set_mat_col takes 1-based arrays: element 0 is ignored.
+            var rows = [Int32](repeating: 0, count: sorted.count + 1)
+            var values = [Double](repeating: 0, count: sorted.count + 1)
+            for (e, entry) in sorted.enumerated() { rows[e + 1] = Int32(entry.row + 1); values[e + 1] = entry.value }
+            glp_set_mat_col(problem, column, Int32(sorted.count), &rows, &values)
+            program.addColumn(name: "", lower: lower[k], upper: upper[k], cost: cost[k])
+            program.rowIndex.append(contentsOf: sorted.map(\.row))
+            program.value.append(contentsOf: sorted.map(\.value))
+            program.columnStart[program.columnCount] = program.value.count
+        }
+    }
+
     // MARK: Solving
 
     /// Solves the model: simplex or interior point for an LP (or a relaxed MIP), branch and cut
