@@ -1,0 +1,22 @@
+#!/usr/bin/env python3
+"""HiGHS (highspy, PyPI; dev-only, not a dependency) on an exported MPS: wall time of reading and
+solving, repeated, min and median, and the objective. Usage:
+    python3 Benchmarks/highs_reference.py model.mps [repeat] [solver: simplex|ipm|choose]"""
+import statistics, sys, time
+import highspy
+
+path = sys.argv[1]
+repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+method = sys.argv[3] if len(sys.argv) > 3 else "choose"
+times, objective = [], None
+for _ in range(repeat):
+    start = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("solver", method)
+    h.readModel(path)
+    h.run()
+    times.append(time.perf_counter() - start)
+    objective = h.getInfo().objective_function_value
+print(f"HiGHS {method}: min {min(times):.3f} s, median {statistics.median(times):.3f} s, objective {objective!r}")
