@@ -421,6 +421,8 @@ struct Compare: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
+        if !(mipGap.isFinite && mipGap >= 0 && mipGap < 1) { throw ValidationError("--mip-gap must be a number in [0, 1)") }
+        if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) { throw ValidationError("--time-limit must be a number of seconds > 0") }
         if !variants.isEmpty && files.count != 1 { throw ValidationError("--set makes variants of one scenario: give exactly one file") }
         if variants.isEmpty && files.count < 2 { throw ValidationError("give two or more scenarios, or one with --set variants") }
     }
@@ -474,6 +476,10 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "PATH=FROM..TO:STEP") var vary: String
     @Flag(help: "Rebuild the GLPK problem at every point instead of warm-starting (for comparison).") var cold = false
     @Option(help: "Also write the sweep as one HTML page with charts.") var html: String?
+
+    func validate() throws {
+        if !(mipGap.isFinite && mipGap >= 0 && mipGap < 1) { throw ValidationError("--mip-gap must be a number in [0, 1)") }
+    }
     @Option(help: "Relative MIP gap.") var mipGap: Double = 0
     @OptionGroup var input: InputOptions
 

@@ -119,13 +119,13 @@ struct GLPKSolverTests {
     @Test("solves on several threads at once give the right answers")
     func concurrentSolves() throws {
         let transport = try TestPrograms.transportation(), knapsack = try TestPrograms.knapsack()
-        let results = ResultBox(count: 16)
+        let results = Locked([Double](repeating: .nan, count: 16))
         DispatchQueue.concurrentPerform(iterations: 16) { index in
             let lp = index.isMultiple(of: 2) ? transport : knapsack
             let objective = (try? GLPKSolver(program: lp).solve().objective) ?? .nan
-            results.set(index, objective)
+            results.withLock { $0[index] = objective }
         }
-        for (index, objective) in results.values.enumerated() {
+        for (index, objective) in results.withLock({ $0 }).enumerated() {
             #expect(objective == (index.isMultiple(of: 2) ? 125 : 21), "solve \(index)")
         }
     }
@@ -148,15 +148,6 @@ struct GLPKSolverTests {
             #expect(abs(objective - 125) < 1e-9)
         }
     }
-}
-
-/// Thread-safe slots for results written from `concurrentPerform`.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Double]
-    init(count: Int) { storage = Array(repeating: .nan, count: count) }
-    func set(_ index: Int, _ value: Double) { lock.lock(); storage[index] = value; lock.unlock() }
-    var values: [Double] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 
 /// Runs `glpsol` (from glpk-utils) as an independent reference, where it is installed.

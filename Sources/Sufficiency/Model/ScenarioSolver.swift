@@ -47,10 +47,7 @@ public struct ScenarioSolver {
         let buildStart = clock.now
         let model = try PlacementModel(scenario: scenario, relax: options.relax)
         let buildSeconds = (clock.now - buildStart).seconds
-        var statistics = Report.SolverStatistics(
-            glpk: GLPKSolver.version, method: "none", rows: model.program.rowCount, columns: model.program.columnCount,
-            nonzeros: model.program.nonzeroCount, integerColumns: model.program.integerCount, iterations: 0, nodes: 0,
-            mipGap: nil, buildSeconds: buildSeconds, solveSeconds: nil, verifySeconds: nil)
+        var statistics = Report.SolverStatistics(program: model.program, solution: nil, buildSeconds: buildSeconds)
 
         // Conflicts found while building (a minimum above a maximum) need no solver.
         guard model.conflicts.isEmpty else {
@@ -65,11 +62,7 @@ public struct ScenarioSolver {
         } else {
             solution = try GLPKSolver(program: model.program).solve(options)
         }
-        statistics.method = solution.method.rawValue
-        statistics.iterations = solution.iterations
-        statistics.nodes = solution.nodes
-        statistics.mipGap = solution.mipGap
-        statistics.solveSeconds = solution.solveSeconds
+        statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
 
         var verification: Verification?
         var explanation: [String] = []
@@ -123,9 +116,8 @@ public struct ScenarioSolver {
         }
         let solution = try GLPKSolver(program: program).solve(options)
         let verification = solution.status.hasSolution ? solution.verify(against: program) : nil
-        let statistics = Report.SolverStatistics(glpk: GLPKSolver.version, method: solution.method.rawValue, rows: program.rowCount,
-                                                 columns: program.columnCount, nonzeros: program.nonzeroCount, integerColumns: program.integerCount,
-                                                 iterations: solution.iterations, nodes: solution.nodes, mipGap: solution.mipGap)
+        var statistics = Report.SolverStatistics(program: program, solution: solution)
+        statistics.solveSeconds = nil
         return Report(model: model, solution: solution, verification: verification, explanation: [], statistics: statistics)
     }
 

@@ -56,11 +56,7 @@ public struct Sweep {
             }
             let solution = try solver!.solve(solveOptions)
             let verification = solution.status.hasSolution ? solution.verify(against: model.program) : nil
-            let statistics = Report.SolverStatistics(glpk: GLPKSolver.version, method: solution.method.rawValue, rows: model.program.rowCount,
-                                                     columns: model.program.columnCount, nonzeros: model.program.nonzeroCount,
-                                                     integerColumns: model.program.integerCount, iterations: solution.iterations,
-                                                     nodes: solution.nodes, mipGap: solution.mipGap, buildSeconds: buildSeconds,
-                                                     solveSeconds: solution.solveSeconds)
+            let statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
             let explanation = solution.status == .infeasible ? Infeasibility.explain(model) : []
             let report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
             let point = Point(value: value, report: report, warm: warm, iterations: solution.iterations, solveSeconds: solution.solveSeconds)

@@ -175,6 +175,21 @@ public struct Report: Codable, Sendable, Equatable {
         public var buildSeconds: Double?
         public var solveSeconds: Double?
         public var verifySeconds: Double?
+
+        /// The sizes of `program` and, when given, what the solve of it reported.
+        init(program: LinearProgram, solution: Solution?, buildSeconds: Double? = nil) {
+            glpk = GLPKSolver.version
+            method = solution?.method.rawValue ?? "none"
+            rows = program.rowCount
+            columns = program.columnCount
+            nonzeros = program.nonzeroCount
+            integerColumns = program.integerCount
+            iterations = solution?.iterations ?? 0
+            nodes = solution?.nodes ?? 0
+            mipGap = solution?.mipGap
+            self.buildSeconds = buildSeconds
+            solveSeconds = solution?.solveSeconds
+        }
     }
 
     /// The exit code of SPEC §5 for this outcome.

@@ -24,10 +24,28 @@ public enum ScenarioDecoder {
     /// Reads and decodes a scenario file. YAML is chosen by a `.yaml` / `.yml` extension.
     public static func load(path: String, maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)
+        return try decode(bytes, syntax: syntax(of: path), baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
+    }
+
+    /// YAML by a `.yaml` / `.yml` extension, else JSON.
+    static func syntax(of path: String) -> SyntaxKind {
         let lower = path.lowercased()
-        let kind: SyntaxKind = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? .yaml : .json
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try decode(bytes, syntax: kind, baseDirectory: folder, maxInputBytes: maxInputBytes)
+        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? .yaml : .json
+    }
+
+    /// The folder CSV files named by the scenario are read from.
+    static func folder(of path: String) -> String { URL(fileURLWithPath: path).deletingLastPathComponent().path }
+
+    /// The document tree and the problems its parser found (duplicate keys); throws on a syntax error.
+    static func parse(_ bytes: [UInt8], syntax: SyntaxKind) throws(ScenarioErrors) -> (root: SourceNode, issues: [ScenarioIssue]) {
+        switch syntax {
+        case .json: return try JSONSourceParser.parse(bytes)
+        case .yaml:
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is not UTF-8 text")])
+            }
+            return try YAMLSourceReader.parse(text)
+        }
     }
 
     /// Reads a whole file, refusing a missing, unreadable or oversized one with a clear message.
@@ -59,15 +77,7 @@ public enum ScenarioDecoder {
     /// relative to `baseDirectory`, each held to `maxInputBytes`.
     public static func decode(_ bytes: [UInt8], syntax: SyntaxKind = .json, baseDirectory: String? = nil,
                               maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
-        let parsed: (root: SourceNode, issues: [ScenarioIssue])
-        switch syntax {
-        case .json: parsed = try JSONSourceParser.parse(bytes)
-        case .yaml:
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is not UTF-8 text")])
-            }
-            parsed = try YAMLSourceReader.parse(text)
-        }
+        let parsed = try parse(bytes, syntax: syntax)
         return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: baseDirectory, maxInputBytes: maxInputBytes)
     }
 

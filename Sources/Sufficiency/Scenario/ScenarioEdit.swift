@@ -146,12 +146,8 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
 extension ScenarioDecoder {
     /// Reads a scenario file, applies `edits` to the document, then decodes it.
     public static func load(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> Scenario {
-        let bytes = try readFile(path, maxInputBytes: maxInputBytes)
-        let lower = path.lowercased()
-        var parsed = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
-            ? try YAMLSourceReader.parse(String(decoding: bytes, as: UTF8.self)) : try JSONSourceParser.parse(bytes)
+        var parsed = try parse(readFile(path, maxInputBytes: maxInputBytes), syntax: syntax(of: path))
         for edit in edits { try edit.apply(to: &parsed.root) }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: folder, maxInputBytes: maxInputBytes)
+        return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
     }
 }

@@ -34,25 +34,16 @@ public enum AtomicFile {
     }
 
     public static func write(_ text: String, to path: String) throws {
-        if isSpecial(path) {
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw WriteError.cannotWrite(path: path, reason: "cannot open it") }
-            handle.write(Data(text.utf8))
-            try? handle.close()
-            return
-        }
-        let temporary = temporaryPath(for: path)
-        track(temporary)
-        defer { track(nil) }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw WriteError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw WriteError.cannotWrite(path: path, reason: reason)
+        try produce(at: path) { target in
+            if isSpecial(target) {
+                guard let handle = FileHandle(forWritingAtPath: target) else { throw WriteError.cannotWrite(path: path, reason: "cannot open it") }
+                defer { try? handle.close() }
+                handle.write(Data(text.utf8))
+                return
+            }
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: target)) } catch {
+                throw WriteError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+            }
         }
     }
 
@@ -70,25 +61,6 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
             throw WriteError.cannotWrite(path: path, reason: reason)
-        }
-    }
-}
-
-/// Ctrl-C and termination: stop at once with exit 130 (143 for SIGTERM), removing any temporary
-/// output file first, so no partial file is ever left under the target name or beside it.
-public enum Interrupt {
-    public static func install() {
-        // A parent may have started us with these signals blocked: unblock them.
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signalNumber) }
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { received in
-                // Only async-signal-safe calls here.
-                if let pending = AtomicFile.pendingTemporary { unlink(pending) }
-                _exit(128 + received)
-            }
         }
     }
 }
