@@ -137,13 +137,12 @@ struct GLPKSolverTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let lpPath = folder.appendingPathComponent("t.lp").path, mpsPath = folder.appendingPathComponent("t.mps").path
-        try solver.writeLP(to: lpPath)
-        try solver.writeMPS(to: mpsPath)
+        try solver.lpData().write(to: URL(fileURLWithPath: lpPath))
+        try solver.mpsData().write(to: URL(fileURLWithPath: mpsPath))
         let mps = try String(contentsOfFile: mpsPath, encoding: .utf8)
         #expect(mps.contains("x[s1,d1]"))
         #expect(mps.contains("supply[s1]"))
         #expect(try String(contentsOfFile: lpPath, encoding: .utf8).contains("Minimize"))
-        #expect(throws: GLPKError.self) { try solver.writeMPS(to: "/nonexistent-dir/x.mps") }
         if let objective = try GlpsolReference.objective(mps: mpsPath) {
             #expect(abs(objective - 125) < 1e-9)
         }

@@ -3,24 +3,6 @@ import Testing
 @testable import Sufficiency
 
 /// Writes files into a fresh folder and removes it afterwards.
-final class TemporaryFolder {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("sufficiency-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = url.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-    func write(_ name: String, json object: [String: Any]) throws -> String {
-        try write(name, String(decoding: encode(object), as: UTF8.self))
-    }
-}
-
 func twoZones(maxMinutes: Double, travel: Any = [["zone": "south", "setting": "dsp-n", "minutes": 50, "cost": 200]]) -> [String: Any] {
     [
         "format": "sufficiency/1", "name": "two zones", "years": ["y1"], "needs": ["ASD"], "unmetPenalty": 1000,

@@ -34,23 +34,12 @@ struct ReliabilityTests {
         #expect(try CLI.run(["solve", big, "--max-input-size", "12X"]).status == 1)
     }
 
-    /// Starts the built binary in the background, output discarded.
-    func launch(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = try #require(CLI.executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     @Test("Ctrl-C during a long solve stops with exit 130 and leaves no output file")
     func interrupt() throws {
         let folder = try TemporaryFolder()
         let output = folder.url.appendingPathComponent("report.json").path
         // The full LP (not sifting) keeps GLPK busy for seconds, so the interrupt lands mid-solve.
-        let process = try launch(["solve", CLI.packageRoot.appendingPathComponent("scenarios/bench/gen-z150-s300-y1.json").path, "--strategy", "full", "--output", output])
+        let process = try CLI.launch(["solve", CLI.packageRoot.appendingPathComponent("scenarios/bench/gen-z150-s300-y1.json").path, "--strategy", "full", "--output", output])
         Thread.sleep(forTimeInterval: 1.5)
         process.interrupt()
         process.waitUntilExit()
@@ -64,7 +53,7 @@ struct ReliabilityTests {
         let output = folder.url.appendingPathComponent("report.json").path
         for delay in [0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5] {
             try? FileManager.default.removeItem(atPath: output)
-            let process = try launch(["solve", CLI.packageRoot.appendingPathComponent("scenarios/bench/gen-z50-s100-y1.json").path, "--format", "json", "--output", output])
+            let process = try CLI.launch(["solve", CLI.packageRoot.appendingPathComponent("scenarios/bench/gen-z50-s100-y1.json").path, "--format", "json", "--output", output])
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -111,10 +111,25 @@ public enum Bench {
 
     // MARK: Running children
 
+    /// A child process that could not be run.
+    public struct ChildError: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// The running executable's own path (`/proc/self/exe`), so children run the same binary
+    /// however we were started (from PATH, through a link).
+    public static func ownExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return Bundle.main.executablePath }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Runs `executable arguments` and returns its standard output, exit status and peak RSS (MB).
     public static func runChild(_ executable: String, _ arguments: [String]) throws -> (output: String, status: Int32, peakMB: Double) {
         var pipe: [Int32] = [0, 0]
-        guard Foundation.pipe(&pipe) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard Foundation.pipe(&pipe) == 0 else { throw ChildError(reason: "cannot make a pipe: \(String(cString: strerror(errno)))") }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -125,7 +140,13 @@ public enum Bench {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         close(pipe[1])
-        guard spawned == 0 else { close(pipe[0]); throw CocoaError(.executableNotLoadable) }
+        guard spawned == 0 else {
+            close(pipe[0])
+            throw ChildError(reason: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+        }
+        // A signal to us is passed on to the child, which we then wait for (see Cleanup).
+        let slot = Cleanup.register(child: pid)
+        defer { Cleanup.release(child: slot) }
         let reader = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true)
         let data = reader.readDataToEndOfFile()
         var status: Int32 = 0
@@ -187,14 +208,24 @@ public enum Bench {
     }
 
     /// Objectives that changed beyond `tolerance` (relative), statuses that changed, verification
-    /// lost, and medians slower than `threshold` × the baseline's (ignoring differences under
-    /// `slack` seconds, which are noise on small models).
-    public static func compare(_ results: [Result], baseline: [Result], threshold: Double, tolerance: Double = 1e-6,
-                               slack: Double = 0.05) -> [Regression] {
+    /// lost, scenarios on one side only, and medians slower than `threshold` × the baseline's *and*
+    /// more than `floor` seconds slower (sub-second noise on small models is not a regression).
+    /// `folder` lists every scenario of the folder: a baseline entry that is in it but not among
+    /// `results` belongs to another shard and is not missing.
+    public static func compare(_ results: [Result], baseline: [Result], threshold: Double, floor: Double = 0.5,
+                               tolerance: Double = 1e-6, folder: [String]? = nil) -> [Regression] {
         let byName = Dictionary(baseline.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let ran = Set(results.map(\.name)), inFolder = Set(folder ?? results.map(\.name))
         var regressions: [Regression] = []
+        for base in baseline.sorted(by: { $0.name < $1.name }) where !ran.contains(base.name) && !inFolder.contains(base.name) {
+            regressions.append(Regression(name: base.name, reason: "in the baseline but not in the folder (removed or renamed?)"))
+        }
         for result in results.sorted(by: { $0.name < $1.name }) {
-            guard let base = byName[result.name] else { continue }
+            if let error = result.error { regressions.append(Regression(name: result.name, reason: "error: \(error)")) }
+            guard let base = byName[result.name] else {
+                regressions.append(Regression(name: result.name, reason: "not in the baseline (add it with a new baseline)"))
+                continue
+            }
             if result.status != base.status {
                 regressions.append(Regression(name: result.name, reason: "status \(result.status), baseline \(base.status)"))
             }
@@ -204,9 +235,9 @@ public enum Bench {
                 regressions.append(Regression(name: result.name, reason: "objective \(result.objective.map { "\($0)" } ?? "none"), baseline \(base.objective.map { "\($0)" } ?? "none")"))
             }
             if base.verified && !result.verified { regressions.append(Regression(name: result.name, reason: "verification failed")) }
-            if result.total.median > threshold * base.total.median && result.total.median - base.total.median > slack {
-                regressions.append(Regression(name: result.name, reason: String(format: "median %.3f s, baseline %.3f s (%.2f×, threshold %.2f×)",
-                                                                                result.total.median, base.total.median, result.total.median / base.total.median, threshold)))
+            if result.total.median > threshold * base.total.median && result.total.median - base.total.median > floor {
+                regressions.append(Regression(name: result.name, reason: String(format: "median %.3f s, baseline %.3f s (%.2f×, threshold %.2f× and %.2f s)",
+                                                                                result.total.median, base.total.median, result.total.median / base.total.median, threshold, floor)))
             }
         }
         return regressions
@@ -232,14 +263,3 @@ public enum Bench {
     }
 }
 
-/// A value behind a lock, for results written from several threads.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}

@@ -171,3 +171,20 @@ extension LinearProgram {
         }
     }
 }
+
+extension LinearProgram {
+    /// The programme as written for other solvers: the objective constant becomes the cost of a
+    /// column fixed at 1 (named `constant`, or `constant_2`… when that name is taken), because
+    /// CPLEX LP files carry no constant and readers disagree on the sign of MPS's. Every reader
+    /// then reports the objective we report.
+    public func withConstantAsColumn() -> LinearProgram {
+        guard objectiveConstant != 0 else { return self }
+        var copy = self
+        let taken = Set(columnNames)
+        var name = "constant", suffix = 1
+        while taken.contains(name) { suffix += 1; name = "constant_\(suffix)" }
+        copy.addColumn(name: name, lower: 1, upper: 1, cost: objectiveConstant)
+        copy.objectiveConstant = 0
+        return copy
+    }
+}

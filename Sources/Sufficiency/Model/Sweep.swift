@@ -23,16 +23,33 @@ public struct Sweep {
         public var solveSeconds: Double
     }
 
-    /// `FROM..TO:STEP` → the values, inclusive of TO when the steps land on it.
-    public static func values(_ text: String) -> [Double]? {
-        let parts = text.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let step = Double(parts[1]), step.isFinite, step > 0 else { return nil }
+    /// The most points one sweep solves.
+    public static let maxPoints = 10_000
+
+    /// Why a range was refused.
+    public struct RangeProblem: Error, Equatable, Sendable { public var message: String }
+
+    /// `FROM..TO:STEP` → the values, inclusive of TO when the steps land on it, or the reason not.
+    public static func parseRange(_ text: String) -> Result<[Double], RangeProblem> {
+        func problem(_ message: String) -> Result<[Double], RangeProblem> { .failure(RangeProblem(message: message)) }
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return problem("give FROM..TO:STEP, e.g. 50000..80000:5000") }
         let bounds = parts[0].components(separatedBy: "..")
-        guard bounds.count == 2, let from = Double(bounds[0]), let to = Double(bounds[1]), from.isFinite, to.isFinite, to >= from else { return nil }
-        let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
-        guard count <= 10_000 else { return nil }
-        return (0..<count).map { from + Double($0) * step }
+        guard bounds.count == 2, let from = Double(bounds[0]), let to = Double(bounds[1]) else { return problem("FROM..TO must be two numbers, got \(parts[0])") }
+        guard let step = Double(parts[1]) else { return problem("STEP must be a number, got \(parts[1])") }
+        guard from.isFinite, to.isFinite, step.isFinite else { return problem("FROM, TO and STEP must be finite numbers") }
+        guard to >= from else { return problem("FROM (\(formatGeneral(from))) must not be above TO (\(formatGeneral(to)))") }
+        guard step > 0 else { return problem("STEP must be > 0, got \(formatGeneral(step))") }
+        let steps = (to - from) / step + 1e-9
+        guard steps.isFinite, steps < Double(maxPoints) else {
+            return problem("that is more than \(maxPoints) points (\(formatGeneral(steps.rounded(.down) + 1))); take a larger STEP")
+        }
+        let count = Int(steps.rounded(.down)) + 1
+        return .success((0..<count).map { from + Double($0) * step })
     }
+
+    /// `FROM..TO:STEP` → the values, or nil when the range is not valid (see ``parseRange(_:)``).
+    public static func values(_ text: String) -> [Double]? { try? parseRange(text).get() }
 
     public func run(path: String, vary: String, values: [Double], maxInputBytes: Int = ScenarioDecoder.Limits.defaultMaxInputBytes,
                     progress: (Point) -> Void = { _ in }) throws -> [Point] {

@@ -152,14 +152,14 @@ public enum ReportHTML {
         table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border-bottom:1px solid #ddd;padding:.25em .6em;font-size:13px}
         td.n{text-align:right;font-variant-numeric:tabular-nums}th{text-align:left;background:#f4f4f4}
         """
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(escape(report.scenario))</title><style>\(style)</style></head><body>\(body)\(tables)<p><small>\(escape(report.verification.summary))</small></p></body></html>\n"
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\(OutputKind.htmlGenerator)<title>\(escape(report.scenario))</title><style>\(style)</style></head><body>\(body)\(tables)<p><small>\(escape(report.verification.summary))</small></p></body></html>\n"
     }
 }
 
 extension ReportHTML {
     static func page(title: String, body: String) -> String {
         let style = "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}figure{display:inline-block;margin:1em 1em 1em 0;vertical-align:top}figcaption{font-weight:600}pre{font-size:12px;background:#f7f7f7;padding:1em;overflow-x:auto}"
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(escape(title))</title><style>\(style)</style></head><body><h1>\(escape(title))</h1>\(body)</body></html>\n"
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\(OutputKind.htmlGenerator)<title>\(escape(title))</title><style>\(style)</style></head><body><h1>\(escape(title))</h1>\(body)</body></html>\n"
     }
 
     static func typeSeries(_ reports: [Report], year: (Report) -> Int) -> [(name: String, values: [Double])] {

@@ -78,7 +78,7 @@ public enum ReportTables {
     public static func markdown(_ report: Report) -> String {
         func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
         func readable(_ cell: String) -> String { escape(Self.readable(cell)) }
-        var out = ["# \(escape(report.scenario))", ""]
+        var out = [OutputKind.markdownMarker, "# \(escape(report.scenario))", ""]
         for table in tables(report) where !table.rows.isEmpty {
             out.append("## \(table.title)")
             out.append("")
@@ -100,29 +100,8 @@ public enum ReportTables {
 
     /// Writes one CSV file per table into `folder`: built in a temporary folder beside it, then
     /// renamed into place, so the folder is never left half-written.
-    public static func writeCSVFolder(_ report: Report, to folder: String) throws {
-        let target = URL(fileURLWithPath: folder)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        let manager = FileManager.default
-        try? manager.removeItem(at: temporary)
-        AtomicFile.track(temporary.path)
-        defer { AtomicFile.track(nil) }
-        try manager.createDirectory(at: temporary, withIntermediateDirectories: false)
-        do {
-            for table in tables(report) {
-                try Data(csv(table).utf8).write(to: temporary.appendingPathComponent("\(table.name).csv"))
-            }
-            if manager.fileExists(atPath: target.path) {
-                let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
-                try manager.moveItem(at: target, to: old)
-                try manager.moveItem(at: temporary, to: target)
-                try? manager.removeItem(at: old)
-            } else {
-                try manager.moveItem(at: temporary, to: target)
-            }
-        } catch {
-            try? manager.removeItem(at: temporary)
-            throw error
-        }
+    /// Writes the report as a CSV folder (see ``CSVFolder`` for what may be replaced).
+    public static func writeCSVFolder(_ report: Report, to folder: String) throws(OutputError) {
+        try CSVFolder.write(tables(report).map { ("\($0.name).csv", Data(csv($0).utf8)) }, to: folder)
     }
 }

@@ -50,27 +50,46 @@ public enum ScenarioDecoder {
 
     /// Reads a whole file, refusing a missing, unreadable or oversized one with a clear message.
     static func readFile(_ path: String, maxInputBytes: Int) throws(ScenarioErrors) -> [UInt8] {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "file not found: \(path)")])
+        func failure(_ message: String) -> ScenarioErrors { ScenarioErrors([ScenarioIssue(path: "", message: message)]) }
+        // Non-blocking, so a FIFO is refused below instead of waiting for a writer forever.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            switch errno {
+            case ENOENT, ENOTDIR: throw failure("file not found: \(path)")
+            case EACCES: throw failure("cannot read \(path): permission denied")
+            default: throw failure("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
         }
-        guard !isDirectory.boolValue else {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "\(path) is a folder, not a scenario file")])
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw failure("cannot read \(path): \(String(cString: strerror(errno)))") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw failure("\(path) is a folder, not a file")
+        default: throw failure("\(path) is not a regular file (a pipe or a device); only files are read")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "cannot read \(path) (permission denied?)")])
+        InputFiles.record(descriptor: descriptor)
+        guard info.st_size <= off_t(maxInputBytes) else {
+            throw failure("\(path) is larger than the limit of \(maxInputBytes) bytes (--max-input-size changes it)")
         }
-        defer { try? handle.close() }
-        // Read at most one byte past the limit, so a huge file is never loaded whole.
-        let data: Data
-        do { data = try handle.read(upToCount: maxInputBytes + 1) ?? Data() } catch {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "cannot read \(path): \(error.localizedDescription)")])
+        // Read at most one byte past the limit (the file may grow while we read).
+        var bytes = [UInt8](repeating: 0, count: min(maxInputBytes, Int(info.st_size)) + 1)
+        var count = 0
+        while count < bytes.count {
+            let read = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if read < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw failure("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if read == 0 { break }
+            count += read
+            if count == bytes.count && count <= maxInputBytes { bytes += [UInt8](repeating: 0, count: min(bytes.count, maxInputBytes - count) + 1) }
         }
-        guard data.count <= maxInputBytes else {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "\(path) is larger than the limit of \(maxInputBytes) bytes (--max-input-size changes it)")])
+        guard count <= maxInputBytes else {
+            throw failure("\(path) is larger than the limit of \(maxInputBytes) bytes (--max-input-size changes it)")
         }
-        return [UInt8](data)
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 
     /// Decodes a scenario from the bytes of a JSON or YAML document. CSV files it names are read

@@ -176,6 +176,7 @@ public struct ScenarioGenerator: Sendable {
 
         var scenario: [String: Any] = [
             "format": "sufficiency/1",
+            "metadata": ["generator": OutputKind.scenarioGenerator, "seed": "\(seed)"],
             "name": "Generated: \(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options, seed \(seed)",
             "description": "Synthetic scenario from `sufficiency-solve generate` for scale tests. Costs and capacities are drawn from the national ranges in seed-facts §5; places are on a random 40 × 28 km map.",
             "years": yearList,

@@ -1,0 +1,165 @@
+import Foundation
+
+/// Writes a CSV report: one file per table into a folder (SPEC §5). Only a new folder, an empty
+/// one, or one holding a previous CSV report of ours (its marker file lists the files we wrote)
+/// is written; then only our files are replaced, each atomically, and files of others are never
+/// touched. A new folder is built under a temporary name and renamed into place whole.
+public enum CSVFolder {
+    /// The marker file naming the files of our report.
+    public static let markerName = ".sufficiency-csv-report"
+    static let markerHeader = "# sufficiency-solve CSV report. The files listed below were written by it; its next report into this folder replaces them.\n"
+
+    /// Writes `files` (name → bytes) as the report folder `path`.
+    public static func write(_ files: [(name: String, data: Data)], to path: String) throws(OutputError) {
+        for file in files where file.name.contains("/") || file.name == markerName || file.name.hasPrefix(".") {
+            throw .refused(path: path, reason: "internal: bad table name \(file.name)")
+        }
+        guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
+        var info = stat()
+        if lstat(path, &info) != 0 {
+            if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
+            guard errno == ENOENT else { throw .refused(path: path, reason: OutputFile.errorText()) }
+            return try writeNew(files, to: path)
+        }
+        guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .refused(path: path, reason: "it is \((info.st_mode & S_IFMT) == S_IFREG ? "a file" : "not a folder"); a CSV report is a folder of files")
+        }
+        guard let resolved = realpath(path, nil) else { throw .refused(path: path, reason: OutputFile.errorText()) }
+        let folder = String(cString: resolved)
+        free(resolved)
+        try writeInPlace(files, folder: folder, path: path)
+    }
+
+    /// Checks, without writing, that `path` may receive a CSV report (a new name in an existing
+    /// folder, an empty folder, or a folder with our marker).
+    public static func check(_ path: String) throws(OutputError) {
+        guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
+        var info = stat()
+        if lstat(path, &info) != 0 {
+            if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
+            guard errno == ENOENT else { throw .refused(path: path, reason: OutputFile.errorText()) }
+            let url = URL(fileURLWithPath: path)
+            guard url.lastPathComponent.utf8.count <= 255 else { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
+            var folder = stat()
+            guard stat(url.deletingLastPathComponent().path, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR else {
+                throw .refused(path: path, reason: "the folder \(url.deletingLastPathComponent().path) does not exist")
+            }
+            return
+        }
+        guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .refused(path: path, reason: "it is \((info.st_mode & S_IFMT) == S_IFREG ? "a file" : "not a folder"); a CSV report is a folder of files")
+        }
+        _ = try ourFiles(in: path, path: path)
+    }
+
+    /// The files of our previous report in an existing folder (empty for an empty folder).
+    static func ourFiles(in folder: String, path: String) throws(OutputError) -> Set<String> {
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw .refused(path: path, reason: "cannot list it")
+        }
+        if entries.isEmpty { return [] }
+        let markerPath = Paths.join(folder, markerName)
+        var markerInfo = stat()
+        guard lstat(markerPath, &markerInfo) == 0, (markerInfo.st_mode & S_IFMT) == S_IFREG,
+              let content = FileManager.default.contents(atPath: markerPath), let listed = listed(in: content) else {
+            throw .refused(path: path, reason: "the folder holds files that sufficiency-solve did not write (it has no \(markerName) marker); give a new or empty folder")
+        }
+        return listed
+    }
+
+    static func marker(for names: [String]) -> Data { Data((markerHeader + names.sorted().joined(separator: "\n") + "\n").utf8) }
+
+    /// The files a marker lists, or nil when `content` is not our marker.
+    static func listed(in content: Data) -> Set<String>? {
+        guard content.starts(with: Data(markerHeader.utf8)), let text = String(data: content, encoding: .utf8) else { return nil }
+        return Set(text.split(separator: "\n").dropFirst().map(String.init).filter { !$0.isEmpty && !$0.contains("/") })
+    }
+
+    /// A folder that does not exist yet: built whole under a temporary name, then renamed.
+    static func writeNew(_ files: [(name: String, data: Data)], to path: String) throws(OutputError) {
+        let url = URL(fileURLWithPath: path)
+        guard url.lastPathComponent.utf8.count <= 255 else { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
+        let parent = url.deletingLastPathComponent().path
+        var folderInfo = stat()
+        guard stat(parent, &folderInfo) == 0, (folderInfo.st_mode & S_IFMT) == S_IFDIR else {
+            throw .refused(path: path, reason: "the folder \(parent) does not exist")
+        }
+        let temporary = OutputFile.temporaryName(in: parent)
+        let folderSlot = Cleanup.register(path: temporary)
+        guard mkdir(temporary, 0o777) == 0 else { Cleanup.release(folderSlot); throw .failed(path: path, reason: OutputFile.errorText()) }
+        var written: [(path: String, slot: Int?)] = []
+        func discard() {
+            for file in written { unlink(file.path); Cleanup.release(file.slot) }
+            rmdir(temporary)
+            Cleanup.release(folderSlot)
+        }
+        let all = files + [(markerName, marker(for: files.map(\.name)))]
+        for file in all {
+            let filePath = Paths.join(temporary, file.name)
+            let slot = Cleanup.register(path: filePath)
+            written.append((filePath, slot))
+            let descriptor = open(filePath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            guard descriptor >= 0 else { let reason = OutputFile.errorText(); discard(); throw .failed(path: path, reason: reason) }
+            do { try OutputFile.writeAll(file.data, to: descriptor, path: path) } catch { close(descriptor); discard(); throw error }
+            guard fsync(descriptor) == 0, close(descriptor) == 0 else { let reason = OutputFile.errorText(); discard(); throw .failed(path: path, reason: reason) }
+        }
+        Cleanup.pauseBeforeCommit()
+        guard rename(temporary, path) == 0 else {
+            let reason = errno == EEXIST || errno == ENOTEMPTY ? "it appeared while the report was being written" : OutputFile.errorText()
+            discard()
+            throw .failed(path: path, reason: reason)
+        }
+        for file in written { Cleanup.release(file.slot) }
+        Cleanup.release(folderSlot)
+        OutputFile.syncFolder(of: path)
+    }
+
+    /// An existing folder: empty, or holding our previous report.
+    static func writeInPlace(_ files: [(name: String, data: Data)], folder: String, path: String) throws(OutputError) {
+        let ours = try ourFiles(in: folder, path: path)
+        // Check every file before writing any.
+        for file in files {
+            let filePath = Paths.join(folder, file.name)
+            var fileInfo = stat()
+            guard lstat(filePath, &fileInfo) == 0 else { continue }
+            guard ours.contains(file.name), (fileInfo.st_mode & S_IFMT) == S_IFREG else {
+                throw .refused(path: path, reason: "it holds \(file.name), which sufficiency-solve did not write")
+            }
+            if InputFiles.contains(fileInfo) { throw .refused(path: path, reason: "\(file.name) in it is an input of this run") }
+        }
+        let markerPath = Paths.join(folder, markerName)
+        let newNames = Set(files.map(\.name))
+        // The marker first names old and new files, so an interruption leaves every file ours.
+        try OutputFile.replace(marker(for: Array(ours.union(newNames))), at: markerPath, path: path)
+        var staged: [(temporary: String, final: String, slot: Int?)] = []
+        for file in files {
+            let final = Paths.join(folder, file.name)
+            do {
+                let stage = try OutputFile.stage(file.data, beside: final, mode: nil, path: path)
+                staged.append((stage.path, final, stage.slot))
+            } catch {
+                for stage in staged { unlink(stage.temporary); Cleanup.release(stage.slot) }
+                throw error
+            }
+        }
+        Cleanup.pauseBeforeCommit()
+        for (index, stage) in staged.enumerated() {
+            guard rename(stage.temporary, stage.final) == 0 else {
+                let reason = OutputFile.errorText()
+                for later in staged[index...] { unlink(later.temporary); Cleanup.release(later.slot) }
+                throw .failed(path: path, reason: reason)
+            }
+            Cleanup.release(stage.slot)
+        }
+        for stale in ours.subtracting(newNames) {
+            let stalePath = Paths.join(folder, stale)
+            var staleInfo = stat()
+            if lstat(stalePath, &staleInfo) == 0, (staleInfo.st_mode & S_IFMT) == S_IFREG, !InputFiles.contains(staleInfo) { unlink(stalePath) }
+        }
+        try OutputFile.replace(marker(for: Array(newNames)), at: markerPath, path: path)
+        OutputFile.syncFolder(of: markerPath)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The kinds of file the tool writes, each recognisable from its content, so `--output` onto an
+/// existing file replaces only a file of the same kind (SPEC §5) and never a user's own file.
+public enum OutputKind: Sendable, Equatable {
+    /// The readable report (`--format table`): its first line is `Sufficiency: NAME`.
+    case textReport
+    /// The JSON report: an object with `status`, `solver` and `verification`.
+    case jsonReport
+    /// The Markdown report: first line `<!-- sufficiency-solve report -->`.
+    case markdownReport
+    /// Any HTML page of ours: `<meta name="generator" content="sufficiency-solve">` in its head.
+    case htmlPage
+    /// The CPLEX LP export (GLPK's writer starts `\* Problem:`).
+    case lp
+    /// The free MPS export (GLPK's writer starts `* Problem:`).
+    case mps
+    /// Bench JSON lines: every line a bench result.
+    case benchLines
+    /// A scenario written by `generate` (`metadata.generator`).
+    case generatedScenario
+    /// The travel table written by `generate` beside its scenario.
+    case generatedTravel
+    /// One table of a CSV report folder (replaced only as part of its folder).
+    case csvTable
+
+    /// The marker comment that opens a Markdown report.
+    public static let markdownMarker = "<!-- sufficiency-solve report -->"
+    /// The generator tag every HTML page carries.
+    public static let htmlGenerator = "<meta name=\"generator\" content=\"sufficiency-solve\">"
+    /// `metadata.generator` of a generated scenario.
+    public static let scenarioGenerator = "sufficiency-solve generate"
+
+    public var description: String {
+        switch self {
+        case .textReport: return "a text report"
+        case .jsonReport: return "a JSON report"
+        case .markdownReport: return "a Markdown report"
+        case .htmlPage: return "an HTML page"
+        case .lp: return "an LP file"
+        case .mps: return "an MPS file"
+        case .benchLines: return "a bench result file"
+        case .generatedScenario: return "a generated scenario"
+        case .generatedTravel: return "a generated travel table"
+        case .csvTable: return "a CSV table"
+        }
+    }
+
+    /// Whether `content` (a whole existing file) is a file of this kind.
+    public func recognises(_ content: Data) -> Bool {
+        func starts(_ prefix: String) -> Bool { content.starts(with: Data(prefix.utf8)) }
+        func object() -> [String: Any]? { (try? JSONSerialization.jsonObject(with: content)) as? [String: Any] }
+        switch self {
+        case .textReport: return starts("Sufficiency: ")
+        case .markdownReport: return starts(Self.markdownMarker)
+        case .htmlPage:
+            return starts("<!DOCTYPE html>") && String(decoding: content.prefix(4096), as: UTF8.self).contains(Self.htmlGenerator)
+        case .lp: return starts("\\* Problem:")
+        case .mps: return starts("* Problem:")
+        case .jsonReport:
+            guard let object = object() else { return false }
+            return object["status"] != nil && object["solver"] != nil && object["verification"] != nil && (object["format"] as? String) != "sufficiency/1"
+        case .benchLines:
+            guard let text = String(data: content, encoding: .utf8), let results = try? Bench.readLines(text) else { return false }
+            return !results.isEmpty
+        case .generatedScenario:
+            return ((object()?["metadata"] as? [String: Any])?["generator"] as? String) == Self.scenarioGenerator
+        case .generatedTravel: return starts("zone,setting,minutes,cost\n")
+        case .csvTable: return false
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Sufficiency
+
+/// What a command can fail with, beyond ArgumentParser's own errors.
+enum CommandFailure: Error {
+    /// A scenario (or one of its files) has problems: every one is printed, exit 1.
+    case badScenario(file: String, ScenarioErrors)
+    /// A usage or input problem that is not in a scenario: exit 1.
+    case badInput(String)
+    /// The command ran and its outcome has this exit code (2 infeasible, 3 unverified, 4 regression);
+    /// its messages are already printed.
+    case outcome(Int32)
+}
+
+/// The one place that maps errors to the exit codes of SPEC §5.
+enum ExitCodes {
+    static func code(for error: Error, command: SufficiencySolve.Type) -> Int32 {
+        switch error {
+        case let failure as CommandFailure:
+            switch failure {
+            case let .badScenario(file, errors):
+                for issue in errors.issues { StandardStreams.writeError("\(file): \(issue)\n") }
+                StandardStreams.writeError("\(file): \(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") found; nothing solved\n")
+                return 1
+            case let .badInput(message):
+                Console.error(message)
+                return 1
+            case let .outcome(code):
+                return code
+            }
+        case let output as OutputError:
+            Console.error("\(output)")
+            if case .refused = output { return 1 }
+            return 74
+        case let edit as ScenarioEdit.EditError:
+            Console.error("\(edit)")
+            return 1
+        case let glpk as GLPKError:
+            Console.error("internal error: \(glpk)")
+            return 70
+        default:
+            break
+        }
+        let code = command.exitCode(for: error)
+        if code == .success {
+            // --help and --version: ArgumentParser's text on standard output.
+            do { try StandardStreams.writeOutput(command.fullMessage(for: error) + "\n") } catch {
+                Console.error("\(error)")
+                return 74
+            }
+            return 0
+        }
+        if code == .validationFailure || code.rawValue == 64 {
+            StandardStreams.writeError(command.fullMessage(for: error) + "\n")
+            return 1
+        }
+        if let exit = error as? ExitCode { return exit.rawValue }
+        Console.error("internal error: \(error)")
+        return 70
+    }
+}

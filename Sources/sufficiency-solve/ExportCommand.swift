@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Sufficiency
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the model for another solver: CPLEX LP or free MPS.",
+        discussion: "The objective's constant (the cost of children already placed) is the cost of a column `constant` fixed at 1, so glpsol, HiGHS and CPLEX report the objective sufficiency-solve reports.")
+
+    @Argument(help: "Scenario file.")
+    var file: String
+
+    @Option(help: "Write CPLEX LP format to this file.")
+    var lp: String?
+
+    @Option(help: "Write free MPS format to this file.")
+    var mps: String?
+
+    @Flag(help: "Export the LP relaxation (capital options continuous).")
+    var relax = false
+
+    @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        if lp == nil && mps == nil { throw ValidationError("give --lp OUT or --mps OUT (or both)") }
+        if let lp, lp == mps { throw ValidationError("--lp and --mps name the same file") }
+    }
+
+    func run() throws {
+        let scenario = try loadScenario(file, maxBytes: input.maxBytes)
+        if let lp { try OutputFile.check(lp, kind: .lp) }
+        if let mps { try OutputFile.check(mps, kind: .mps) }
+        let model = try PlacementModel(scenario: scenario, relax: relax)
+        let solver = try GLPKSolver(program: model.program.withConstantAsColumn())
+        var files: [(data: Data, path: String, kind: OutputKind)] = []
+        if let lp { files.append((try solver.lpData(), lp, .lp)) }
+        if let mps { files.append((try solver.mpsData(), mps, .mps)) }
+        try OutputFile.writeTogether(files)
+    }
+}

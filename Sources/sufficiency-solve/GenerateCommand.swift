@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Sufficiency
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic scenario of a given size (and its travel CSV), the same for the same seed.")
+
+    @Option(help: "Number of zones.") var zones: Int = 10
+    @Option(help: "Number of settings.") var settings: Int = 40
+    @Option(help: "Number of needs.") var needs: Int = 13
+    @Option(help: "Number of years.") var years: Int = 1
+    @Option(help: "Number of capital options.") var options: Int = 0
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Scenario file to write; the travel table goes beside it as NAME-travel.csv. Either is replaced only if generate wrote it.") var output: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: output)
+        var info = stat()
+        // Two files side by side: the target must be a file name in a folder, not a device or a folder.
+        if output.hasSuffix("/") || (stat(output, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG) || output.hasPrefix("/dev/") || output.hasPrefix("/proc/") {
+            throw CommandFailure.badInput("--output \(output): generate writes a scenario and its travel table side by side: give a file name such as big.json")
+        }
+        let travelName = url.deletingPathExtension().lastPathComponent + "-travel.csv"
+        let travelPath = url.deletingLastPathComponent().appendingPathComponent(travelName).path
+        let generator = ScenarioGenerator(zones: zones, settings: settings, needs: needs, years: years, options: options, seed: seed)
+        let files: ScenarioGenerator.Output
+        do { files = try generator.generate(travelFileName: travelName) } catch {
+            throw CommandFailure.badInput("\(error)")
+        }
+        try OutputFile.writeTogether([(Data(files.travelCSV.utf8), travelPath, .generatedTravel),
+                                      (Data(files.scenarioJSON.utf8), output, .generatedScenario)])
+        StandardStreams.writeError("wrote \(output) and \(travelPath) (\(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options, seed \(seed))\n")
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Sufficiency
+
+/// A number of bytes with an optional K, M or G suffix (powers of 1024).
+struct ByteSize: ExpressibleByArgument {
+    var bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        let trimmed = argument.trimmingCharacters(in: .whitespaces).uppercased()
+        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(trimmed), multiplier = 1
+        if let last = trimmed.last, let m = multipliers[last] { multiplier = m; digits = trimmed.dropLast() }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let value = Int(digits), value > 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        // Beyond 1 TiB no file is read whole; refuse rather than overflow later.
+        guard !overflow, product <= 1 << 40 else { return nil }
+        bytes = product
+    }
+
+    var defaultValueDescription: String { "64M" }
+}
+
+/// Options shared by the commands that read a scenario.
+struct InputOptions: ParsableArguments {
+    @Option(name: .long, help: "Largest input file accepted, in bytes or with a K/M/G suffix (at most 1T).")
+    var maxInputSize: ByteSize = ByteSize(bytes: ScenarioDecoder.Limits.defaultMaxInputBytes)
+
+    var maxBytes: Int { maxInputSize.bytes }
+}
+
+/// The solver flags, the same on every command that solves.
+struct SolverFlags: ParsableArguments {
+    @Option(help: "Stop after this many seconds; a MIP keeps its best plan and reports its gap.")
+    var timeLimit: Double?
+
+    @Option(help: "Relative MIP gap at which to stop (0: a proven optimum).")
+    var mipGap: Double = 0
+
+    @Option(help: "LP algorithm: simplex or interior.")
+    var method: Method = .simplex
+
+    @Flag(help: "Solve the LP relaxation: capital options may be part-built (quick screening).")
+    var relax = false
+
+    func validate() throws {
+        if let timeLimit, !(timeLimit.isFinite && timeLimit > 0 && timeLimit <= 1e7) {
+            throw ValidationError("--time-limit must be a number of seconds > 0 (at most 10000000)")
+        }
+        if !(mipGap.isFinite && mipGap >= 0 && mipGap < 1) { throw ValidationError("--mip-gap must be a number in [0, 1)") }
+    }
+
+    func options(verbose: Bool = false) -> SolverOptions {
+        SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, timeLimit: timeLimit,
+                      relax: relax, verbose: verbose)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, markdown, csv, html
+
+    var kind: OutputKind {
+        switch self {
+        case .table: return .textReport
+        case .json: return .jsonReport
+        case .markdown: return .markdownReport
+        case .html: return .htmlPage
+        case .csv: return .csvTable
+        }
+    }
+}
+
+extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
+extension ScenarioSolver.Strategy: ExpressibleByArgument {}
+
+enum Method: String, ExpressibleByArgument, CaseIterable {
+    case simplex, interior
+}
+
+/// Loads a scenario, turning its problems into a ``CommandFailure``.
+func loadScenario(_ file: String, edits: [ScenarioEdit] = [], label: String? = nil, maxBytes: Int) throws -> Scenario {
+    do {
+        if edits.isEmpty { return try ScenarioDecoder.load(path: file, maxInputBytes: maxBytes) }
+        return try ScenarioDecoder.load(path: file, edits: edits, maxInputBytes: maxBytes)
+    } catch let error as ScenarioErrors {
+        throw CommandFailure.badScenario(file: label ?? file, error)
+    } catch let error as ScenarioEdit.EditError {
+        throw CommandFailure.badInput("\(label ?? file): \(error)")
+    }
+}

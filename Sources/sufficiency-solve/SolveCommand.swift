@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Sufficiency
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Solve one scenario and print its report.")
+
+    @Argument(help: "Scenario file (.json, or .yaml / .yml).")
+    var file: String
+
+    @Option(help: "Report format: table, json, markdown, html (one page with charts), or csv (one file per table into the --output folder).")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output; for csv, a new or empty folder, or one holding an earlier CSV report.")
+    var output: String?
+
+    @OptionGroup var solver: SolverFlags
+
+    @Flag(help: "Leave timings out of the report, so equal runs give equal bytes.")
+    var noTimings = false
+
+    @Option(help: "Solve the plan without the capital programme and each option's counterfactual (payback): on, off, or auto (on up to \(ScenarioSolver.autoComparisonColumns) columns).")
+    var compareOptions: ScenarioSolver.Comparisons = .auto
+
+    @Option(help: "LP strategy: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), or auto (sifting above \(ScenarioSolver.autoSiftingColumns) columns).")
+    var strategy: ScenarioSolver.Strategy = .auto
+
+    @Flag(help: "Show GLPK's log.")
+    var verbose = false
+
+    @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
+    }
+
+    func run() throws {
+        let scenario = try loadScenario(file, maxBytes: input.maxBytes)
+        // A target that cannot be written is reported before the solve, not after it.
+        if let output {
+            if format == .csv { try CSVFolder.check(output) } else { try OutputFile.check(output, kind: format.kind) }
+        }
+        var engine = ScenarioSolver(options: solver.options(verbose: verbose), compareOptions: compareOptions)
+        engine.strategy = strategy
+        var report = try engine.run(scenario).report
+        if noTimings { report.removeTimings() }
+        switch format {
+        case .csv: try ReportTables.writeCSVFolder(report, to: output!)
+        case .json: try Console.emit(try ReportText.json(report), to: output, kind: .jsonReport)
+        case .markdown: try Console.emit(ReportTables.markdown(report), to: output, kind: .markdownReport)
+        case .html: try Console.emit(ReportHTML.render(report), to: output, kind: .htmlPage)
+        case .table: try Console.emit(ReportText.render(report), to: output, kind: .textReport)
+        }
+        try Self.finish(report)
+    }
+
+    /// Warnings and the exit code of SPEC §5.
+    static func finish(_ report: Report) throws {
+        switch report.exitCode {
+        case 0:
+            if report.status == "feasible" { Console.error("warning: the time limit stopped the search; the plan is feasible but not proven optimal") }
+        case 3: Console.error("VERIFICATION FAILED: \(report.verification.summary)")
+        case 2: Console.error("no plan: \(report.status)" + (report.explanation.first.map { ": \($0)" } ?? ""))
+        default: break
+        }
+        if report.exitCode != 0 { throw CommandFailure.outcome(Int32(report.exitCode)) }
+    }
+}
