@@ -31,7 +31,7 @@ struct Export: ParsableCommand {
         if let lp { try OutputFile.check(lp, kind: .lp) }
         if let mps { try OutputFile.check(mps, kind: .mps) }
         let model = try PlacementModel(scenario: scenario, relax: relax)
-        let solver = try GLPKSolver(program: model.program.withConstantAsColumn())
+        let solver = try SolverBackend.glpk.make(model.program.withConstantAsColumn())
         var files: [(data: Data, path: String, kind: OutputKind)] = []
         if let lp { files.append((try solver.lpData(), lp, .lp)) }
         if let mps { files.append((try solver.mpsData(), mps, .mps)) }

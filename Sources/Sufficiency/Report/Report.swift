@@ -178,7 +178,7 @@ public struct Report: Codable, Sendable, Equatable {
 
         /// The sizes of `program` and, when given, what the solve of it reported.
         init(program: LinearProgram, solution: Solution?, buildSeconds: Double? = nil) {
-            glpk = GLPKSolver.version
+            glpk = SolverBackend.glpk.version
             method = solution?.method.rawValue ?? "none"
             rows = program.rowCount
             columns = program.columnCount

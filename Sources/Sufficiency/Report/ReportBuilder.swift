@@ -98,7 +98,7 @@ extension Report {
         for t in 0..<T {
             for z in 0..<Z {
                 for n in 0..<N {
-                    let slot = (t * Z + z) * N + n
+                    let slot = model.index.slot(year: t, zone: z, need: n)
                     let value = x[model.unmetColumn[slot]]
                     unmetByNeed[n * T + t] += value
                     if !model.hasPlacement[slot] { unreachable[n * T + t] += value }
@@ -133,7 +133,7 @@ extension Report {
                 let places = base + addedPlaces[index * T + t]
                 capacity.append(clean(places))
                 utilisation.append(places > 1e-9 ? childrenBySetting[index * T + t] / places : nil)
-                let row = model.capacityRow[index * T + t]
+                let row = model.capacityRow[model.index.settingYear(setting: index, year: t)]
                 if solution.hasDuals, row >= 0 { marginal.append(clean(-solution.rowDuals[row] / discount[t])) } else { marginal.append(nil) }
             }
             // A new setting whose option never opened has nothing to show.

@@ -23,7 +23,7 @@ public enum GLPKError: Error, Equatable, Sendable, CustomStringConvertible {
 /// created, solved, read and released on one thread. Several instances on several threads are fine.
 /// Every argument is checked in Swift before it reaches GLPK, which would abort the process on a
 /// bad one. This file is the only place in the library that imports `CGLPK`.
-public final class GLPKSolver {
+public final class GLPKSolver: LPSolver {
     /// The model as GLPK currently holds it (cost and bound changes included).
     public private(set) var program: LinearProgram
     private let problem: OpaquePointer
@@ -365,21 +365,27 @@ public final class GLPKSolver {
         solution.objective = glp_mip_obj_val(problem)
         solution.columnValues = (0..<n).map { glp_mip_col_val(problem, Int32($0 + 1)) }
         solution.rowActivities = (0..<m).map { glp_mip_row_val(problem, Int32($0 + 1)) }
-        let remaining = options.timeLimit.map { max(0.5, $0 - (clock.now - start).seconds) }
-        addFixedLPDuals(to: &solution, deadline: Self.milliseconds(remaining))
+        if options.fixedLPDuals {
+            let remaining = options.timeLimit.map { max(0.5, $0 - (clock.now - start).seconds) }
+            addFixedLPDuals(to: &solution, deadline: Self.milliseconds(remaining))
+        }
+        return solution
+    }
+
+    /// The MIP solution `mip` with the duals of the LP with its integers fixed (see below); `mip`
+    /// unchanged when that LP does not solve in time.
+    public func withFixedLPDuals(_ mip: Solution, timeLimit: Double?) throws(GLPKError) -> Solution {
+        guard mip.columnValues.count == program.columnCount, mip.status.hasSolution else { return mip }
+        var solution = mip
+        glp_term_out(GLP_OFF)
+        addFixedLPDuals(to: &solution, deadline: Self.milliseconds(timeLimit))
         return solution
     }
 
     /// Fixes every integer column at its rounded MIP value, solves the LP by simplex and takes
     /// its duals (and its continuous values, so primal and dual agree), then restores the bounds.
     private func addFixedLPDuals(to solution: inout Solution, deadline: Int32) {
-        // Sifting from the columns the MIP uses is much cheaper on large placement models.
         let tolerance = 1e-7 * max(1, abs(solution.objective))
-        if let sifted = FixedLPSifting.solve(program, mip: solution, timeLimit: deadline == Int32.max ? nil : Double(deadline) / 1000),
-           sifted.objective <= solution.objective + tolerance {
-            solution = sifted
-            return
-        }
         var fixed: [Int] = []
         for j in 0..<program.columnCount where program.isInteger[j] {
             let value = solution.columnValues[j].rounded()

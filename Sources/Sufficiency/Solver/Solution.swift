@@ -95,6 +95,9 @@ public struct SolverOptions: Sendable, Equatable {
     public var relax: Bool = false
     /// Let GLPK print its log to standard output.
     public var verbose: Bool = false
+    /// After branch and cut, solve the LP with the integers fixed for the duals (the backend's
+    /// own way). ``SolveStrategy`` turns it off to try sifting first.
+    public var fixedLPDuals: Bool = true
 
     public init(lpMethod: LPMethod = .primalSimplex, presolve: Bool = true, mipGap: Double = 0,
                 timeLimit: Double? = nil, relax: Bool = false, verbose: Bool = false) {

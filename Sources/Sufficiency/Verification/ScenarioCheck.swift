@@ -15,26 +15,70 @@ struct ScenarioCheck {
         func near(_ a: Double, _ b: Double, scale: Double = 1) -> Bool { abs(a - b) <= tolerance * max(1, abs(a), abs(b), scale) }
         func fail(_ message: String) { if check.failures.count < 20 { check.failures.append(message) } }
 
-        // Children by (t, z, n, s), from the placement columns.
+        // The solution in the scenario's terms. The model supplies only which column is which
+        // (its labels); children placed are rebuilt here from the starts with the scenario's own
+        // leaving rates and incumbents, reach and unmet values recomputed from the scenario.
+        var starts: [Int: Double] = [:] // key ((t * Z + z) * N + n) * S + s
+        for column in 0..<model.placementCount {
+            let key = ((Int(model.placementYear[column]) * Z + Int(model.placementZone[column])) * N + Int(model.placementNeed[column])) * S
+                + Int(model.placementSetting[column])
+            starts[key, default: 0] += x[column]
+        }
+        let journeys = Dictionary(s.travel.map { ("\($0.zone)/\($0.setting)", $0) }, uniquingKeysWith: { a, _ in a })
+        let travel = Dictionary(s.travel.map { ($0.zone * S + $0.setting, $0) }, uniquingKeysWith: { a, _ in a })
+        /// SPEC §2 Zones, written again here: a county-wide setting or one in the child's own zone
+        /// is reached (its minutes 0 unless a journey says otherwise), another zone's only by a journey.
+        func reaches(_ z: Int, _ setting: Int, _ n: Int) -> (Bool, transport: Double) {
+            let journey = journeys["\(z)/\(setting)"]
+            let local = s.settings[setting].zone == nil || s.settings[setting].zone == z
+            if !local && journey == nil { return (false, 0) }
+            if let limit = s.maxTravelMinutes[n], (journey?.minutes ?? 0) > limit { return (false, 0) }
+            return (true, journey?.cost ?? s.settings[setting].transportPerPlace)
+        }
+        var firstYearIncumbents: [Int: Double] = [:]
+        for incumbent in s.incumbents { firstYearIncumbents[(incumbent.zone * N + incumbent.need) * S + incumbent.setting, default: 0] += incumbent.children }
         var placed: [Int: Double] = [:]
+        for t in 0..<T {
+            for z in 0..<Z {
+                for n in 0..<N {
+                    for setting in 0..<S {
+                        let key = ((t * Z + z) * N + n) * S + setting
+                        let stay = 1 - s.settings[setting].leavingRate
+                        var carried = 0.0
+                        if s.settings[setting].isOpen(t) && s.settings[setting].serves[n] {
+                            if t == 0 { carried = stay * (firstYearIncumbents[(z * N + n) * S + setting] ?? 0) }
+                            else if s.settings[setting].isOpen(t - 1) { carried = stay * (placed[key - Z * N * S] ?? 0) }
+                        }
+                        let value = carried + (starts[key] ?? 0)
+                        if value != 0 || starts[key] != nil { placed[key] = value }
+                    }
+                }
+            }
+        }
         var bySettingYear = [Double](repeating: 0, count: S * T)
         var byNeedSettingYear: [Int: Double] = [:]
-        let travel = Dictionary(s.travel.map { ($0.zone * S + $0.setting, $0) }, uniquingKeysWith: { a, _ in a })
         var suitabilityOK = true
-        let children = model.placementValues(x)
-        for column in 0..<model.placementCount {
-            let t = Int(model.placementYear[column]), z = Int(model.placementZone[column])
-            let n = Int(model.placementNeed[column]), setting = Int(model.placementSetting[column])
-            let value = children[column]
+        for (key, value) in placed.sorted(by: { $0.key < $1.key }) {
+            let setting = key % S, n = (key / S) % N, z = (key / (S * N)) % Z, t = key / (S * N * Z)
             if value < -tolerance { fail("negative placement: \(value) children of \(s.needs[n]) in \(s.settings[setting].id), \(s.years[t])") }
-            placed[((t * Z + z) * N + n) * S + setting] = value
             bySettingYear[setting * T + t] += value
             byNeedSettingYear[(setting * N + n) * T + t, default: 0] += value
-            let reach = ScenarioReader.reach(zone: z, setting: setting, need: n, settings: s.settings, travelByPair: travel, settingCount: S, maxMinutes: s.maxTravelMinutes)
-            if value > tolerance && (!s.settings[setting].serves[n] || !s.settings[setting].isOpen(t) || !reach.reachable) {
+            if abs(value) > tolerance && (!s.settings[setting].serves[n] || !s.settings[setting].isOpen(t) || !reaches(z, setting, n).0) {
                 suitabilityOK = false
                 fail("\(s.needs[n]) children placed in \(s.settings[setting].id) in \(s.years[t]), which cannot take them")
             }
+        }
+        // What an unmet child counts at in the deficit (SPEC §3, constraint 7): the dearest
+        // placement + transport of the existing settings with a place for them, else of the new ones.
+        func unmetValue(_ t: Int, _ z: Int, _ n: Int) -> Double {
+            var existing: Double?, created: Double?
+            for setting in 0..<S where s.settings[setting].serves[n] && s.settings[setting].isOpen(t) {
+                let (reached, transport) = reaches(z, setting, n)
+                guard reached else { continue }
+                let price = (s.settings[setting].costByNeed[n] + transport) * s.inflationFactor(year: t)
+                if s.settings[setting].createdByOption == nil { existing = max(existing ?? price, price) } else { created = max(created ?? price, price) }
+            }
+            return existing ?? created ?? 0
         }
         if suitabilityOK { check.checks.append("every child placed in a setting that serves, reaches and is open for them") }
 
@@ -200,7 +244,7 @@ struct ScenarioCheck {
             var ok = true
             for t in 0..<T {
                 var unmetCost = 0.0
-                for slot in (t * Z * N)..<((t + 1) * Z * N) { unmetCost += x[model.unmetColumn[slot]] * model.unmetValue[slot] }
+                for z in 0..<Z { for n in 0..<N { unmetCost += x[model.unmetColumn[(t * Z + z) * N + n]] * unmetValue(t, z, n) } }
                 cumulative += spend[t] + unmetCost + s.finance.otherSpend[t] - s.finance.grant[t]
                 if cumulative > cap + 1e-7 * max(1, abs(cap), abs(cumulative)) {
                     ok = false; fail("cumulative deficit \(cumulative) in \(s.years[t]) is above the cap \(cap)")

@@ -22,6 +22,8 @@ public struct ScenarioSolver {
         case auto
     }
     public var strategy: Strategy = .auto
+    /// The solver backend every solve of the run uses.
+    public var backend: SolverBackend = .glpk
     public static let autoSiftingColumns = 100_000
     /// Placement columns per (zone, need, year) in the first restricted model of a sifting solve.
     public static let siftingStartColumns = 8
@@ -57,10 +59,10 @@ public struct ScenarioSolver {
         let sift = (strategy == .sifting || (strategy == .auto && model.program.columnCount > Self.autoSiftingColumns))
             && (!model.program.isMIP || options.relax) && options.lpMethod != .interior
         var solution: Solution
-        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.timeLimit) {
+        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.timeLimit, backend: backend) {
             solution = sifted
         } else {
-            solution = try GLPKSolver(program: model.program).solve(options)
+            solution = try SolveStrategy.solve(model.program, options: options, backend: backend)
         }
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
 
@@ -89,9 +91,8 @@ public struct ScenarioSolver {
     static func cheapestPlacements(_ model: PlacementModel) -> [Bool] {
         var active = [Bool](repeating: false, count: model.program.columnCount)
         var bySlot: [Int: [Int]] = [:]
-        let Z = model.zoneCount, N = model.needCount
         for column in 0..<model.placementCount {
-            let slot = (Int(model.placementYear[column]) * Z + Int(model.placementZone[column])) * N + Int(model.placementNeed[column])
+            let slot = model.index.slot(year: Int(model.placementYear[column]), zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]))
             bySlot[slot, default: []].append(column)
         }
         for columns in bySlot.values {
@@ -114,7 +115,7 @@ public struct ScenarioSolver {
             let column = model.optionColumnStart[forced.option] + forced.year - model.scenario.capitalOptions[forced.option].earliestYear
             program.columnLower[column] = 1
         }
-        let solution = try GLPKSolver(program: program).solve(options)
+        let solution = try SolveStrategy.solve(program, options: options, backend: backend)
         let verification = solution.status.hasSolution ? solution.verify(against: program) : nil
         var statistics = Report.SolverStatistics(program: program, solution: solution)
         statistics.solveSeconds = nil

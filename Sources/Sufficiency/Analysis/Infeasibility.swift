@@ -23,7 +23,7 @@ enum Infeasibility {
             for z in 0..<Z {
                 for n in 0..<N {
                     let stay = (0..<S).reduce(0.0) { $0 + staying[(z * N + n) * S + $1] }
-                    let demand = s.demand[(t * Z + z) * N + n]
+                    let demand = s.demand[model.index.slot(year: t, zone: z, need: n)]
                     if stay > demand + 1e-6 * max(1, demand) {
                         let from = t == 0 ? "already placed" : "stay from \(s.years[t - 1])"
                         let zone = s.zones.isEmpty ? "" : " in zone \(s.zones[z])"
@@ -44,7 +44,7 @@ enum Infeasibility {
         // Policies whose minimum cannot be reached, and minimum shares that add up to more than all demand.
         for (p, policy) in s.policies.enumerated() {
             for t in 0..<T {
-                let total = (0..<(Z * N)).reduce(0.0) { $0 + s.demand[t * Z * N + $1] }
+                let total = model.index.slots(year: t).reduce(0.0) { $0 + s.demand[$1] }
                 let minimum = max(policy.minChildren[t] ?? 0, (policy.minShare ?? 0) * total)
                 if minimum <= 0 { continue }
                 var room = 0.0
@@ -54,7 +54,7 @@ enum Infeasibility {
                 }
                 var demandServed = 0.0
                 for z in 0..<Z {
-                    for n in 0..<N where policy.settings.contains(where: { s.settings[$0].serves[n] }) { demandServed += s.demand[(t * Z + z) * N + n] }
+                    for n in 0..<N where policy.settings.contains(where: { s.settings[$0].serves[n] }) { demandServed += s.demand[model.index.slot(year: t, zone: z, need: n)] }
                 }
                 if minimum > min(room, demandServed) + 1e-6 {
                     reasons.append("policy \(p + 1) (\(policy.label)) \(s.years[t]): needs at least \(PlacementModel.children(minimum)) children but its settings can take at most \(PlacementModel.children(min(room, demandServed)))")
@@ -118,7 +118,7 @@ enum Infeasibility {
             if base.rowUpper[i].isFinite { let c = b.addColumn(name: "over[\(i)]", cost: 1); b.add(row: i, column: c, -1); slackRow[c] = i }
             if base.rowLower[i].isFinite { let c = b.addColumn(name: "under[\(i)]", cost: 1); b.add(row: i, column: c, 1); slackRow[c] = i }
         }
-        guard let lp = try? b.build(), let solver = try? GLPKSolver(program: lp),
+        guard let lp = try? b.build(), let solver = try? SolverBackend.glpk.make(lp),
               let solution = try? solver.solve(SolverOptions(lpMethod: .dualSimplex)), solution.status == .optimal else { return nil }
         var violated: [(Int, Double)] = []
         for (column, row) in slackRow.sorted(by: { $0.key < $1.key }) where solution.columnValues[column] > 1e-6 {

@@ -8,6 +8,8 @@ public struct Sweep {
     public var options: SolverOptions
     /// Rebuild the GLPK problem at every point (for comparison with the warm start).
     public var cold: Bool
+    /// The solver backend.
+    public var backend: SolverBackend = .glpk
 
     public init(options: SolverOptions = SolverOptions(), cold: Bool = false) {
         self.options = options
@@ -54,7 +56,7 @@ public struct Sweep {
     public func run(path: String, vary: String, values: [Double], maxInputBytes: Int = ScenarioDecoder.Limits.defaultMaxInputBytes,
                     progress: (Point) -> Void = { _ in }) throws -> [Point] {
         var points: [Point] = []
-        var solver: GLPKSolver?
+        var solver: (any LPSolver)?
         for value in values {
             let edit = try ScenarioEdit(path: vary, number: value)
             let scenario = try ScenarioDecoder.load(path: path, edits: [edit], maxInputBytes: maxInputBytes)
@@ -69,9 +71,9 @@ public struct Sweep {
                 // The presolver would discard the basis: re-optimise from it.
                 solveOptions.presolve = false
             } else {
-                solver = try GLPKSolver(program: model.program)
+                solver = try backend.make(model.program)
             }
-            let solution = try solver!.solve(solveOptions)
+            let solution = try SolveStrategy.solve(with: solver!, options: solveOptions, backend: backend)
             let verification = solution.status.hasSolution ? solution.verify(against: model.program) : nil
             let statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
             let explanation = solution.status == .infeasible ? Infeasibility.explain(model) : []
@@ -89,7 +91,7 @@ public struct Sweep {
     }
 
     /// Pushes the costs and bounds of `target` that differ from what `solver` holds.
-    static func update(_ solver: GLPKSolver, to target: LinearProgram) throws {
+    static func update(_ solver: any LPSolver, to target: LinearProgram) throws {
         let current = solver.program
         if current.objectiveConstant != target.objectiveConstant { try solver.setObjectiveConstant(target.objectiveConstant) }
         for j in 0..<target.columnCount {

@@ -1,0 +1,70 @@
+import Foundation
+
+extension PlacementModel {
+    /// What the constraint families share while the model is built: the builder, the names,
+    /// the year factors, and the constants that persistence moves to row bounds.
+    struct Assembly {
+        let scenario: Scenario
+        let index: PlacementIndex
+        var builder: LinearProgram.Builder
+        let yearNames: [String], needNames: [String], settingNames: [String], zoneNames: [String]
+        let discount: [Double], inflation: [Double]
+        /// Incumbents who stay, by row: moved to the row's bounds at the end.
+        var rowConstant: [Int: Double] = [:]
+        var objectiveConstant = 0.0
+        /// Placement columns of each (setting, year), by ``PlacementIndex/settingYear(setting:year:)``.
+        var columnsBySettingYear: [[Int]] = []
+
+        init(scenario: Scenario, index: PlacementIndex, builder: LinearProgram.Builder) {
+            self.scenario = scenario
+            self.index = index
+            self.builder = builder
+            yearNames = scenario.years.map(PlacementModel.sanitize)
+            needNames = scenario.needs.map(PlacementModel.sanitize)
+            settingNames = scenario.settings.map { PlacementModel.sanitize($0.id) }
+            zoneNames = scenario.zones.map(PlacementModel.sanitize)
+            discount = (0..<index.years).map { scenario.discountFactor(year: $0) }
+            inflation = (0..<index.years).map { scenario.inflationFactor(year: $0) }
+        }
+
+        func zoneTag(_ z: Int) -> String { zoneNames.isEmpty ? "" : "\(zoneNames[z])," }
+
+        /// Moves the staying incumbents to the bounds of the rows they appear in, and builds.
+        mutating func finish() throws(LinearProgramError) -> LinearProgram {
+            for (row, constant) in rowConstant.sorted(by: { $0.key < $1.key }) {
+                let lower = builder.program.rowLower[row], upper = builder.program.rowUpper[row]
+                builder.setRowBounds(row, lower: lower.isFinite ? lower - constant : lower, upper: upper.isFinite ? upper - constant : upper)
+            }
+            builder.setObjectiveConstant(objectiveConstant)
+            return try builder.build()
+        }
+    }
+
+    /// Calls `body` with each start column that makes up the children placed in `column`
+    /// (itself and the same placement in earlier years) and its factor; returns the incumbents
+    /// who stay in it (a constant).
+    func expand(_ column: Int, _ body: (Int, Double) -> Void) -> Double {
+        var factor = 1.0, current = column
+        while true {
+            body(current, factor)
+            let previous = Int(placementPrevious[current])
+            if previous < 0 { return factor * placementIncumbents[current] }
+            factor *= placementStay[current]
+            if factor == 0 { return 0 }
+            current = previous
+        }
+    }
+
+    /// Adds `coefficient` × (children placed in `column`) to `row`: every x term goes through here.
+    func addPlaced(_ assembly: inout Assembly, row: Int, column: Int, _ coefficient: Double) {
+        let constant = expand(column) { assembly.builder.add(row: row, column: $0, coefficient * $1) }
+        if constant != 0 { assembly.rowConstant[row, default: 0] += coefficient * constant }
+    }
+
+    /// The columns b[o, t] of option `o` for its years up to `year`.
+    func optionColumns(_ o: Int, through year: Int) -> [Int] {
+        let option = scenario.capitalOptions[o]
+        guard year >= option.earliestYear else { return [] }
+        return (0...(min(year, option.latestYear) - option.earliestYear)).map { optionColumnStart[o] + $0 }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+// Demand and the children already placed.
+extension ScenarioReader {
+    func readDemand(_ node: SourceNode) -> [Double] {
+        var demand = [Double](repeating: 0, count: years.count * zoneCount * needs.count)
+        func slot(_ t: Int, _ z: Int, _ n: Int) -> Int { (t * zoneCount + z) * needs.count + n }
+        /// need → children, or zone → need → children with zones.
+        func readZoneNeed(_ node: SourceNode, _ path: String, into apply: (Int, Int, Double) -> Void) {
+            if zones.isEmpty {
+                guard let map = needValues(node, path, read: children) else { return }
+                for (n, value) in map { apply(0, n, value) }
+                return
+            }
+            guard let members = context.map(node, path) else { return }
+            for member in members {
+                let zonePath = "\(path).\(member.key)"
+                guard let z = context.resolve(member.key, zonePath, in: zoneIndex, kind: "zone", at: member.keyLocation),
+                      let map = needValues(member.value, zonePath, read: children) else { continue }
+                for (n, value) in map { apply(z, n, value) }
+            }
+        }
+        guard case .object(let members) = node.value else {
+            context.fail("demand", "must be an object: a table by year, or {\"base\": …, \"growth\": …}", at: node)
+            return demand
+        }
+        let keys = Set(members.map(\.key))
+        if keys.contains("csv") {
+            guard let object = context.object(node, "demand", allowed: ["csv"], required: ["csv"]), let fileNode = object["csv"] else { return demand }
+            readDemandCSV(fileNode, into: &demand)
+            return demand
+        }
+        if keys.contains("projection") {
+            guard let object = context.object(node, "demand", allowed: ["projection", "labels"], required: ["projection"]),
+                  let fileNode = object["projection"] else { return demand }
+            readProjection(fileNode, labels: object["labels"], into: &demand)
+            return demand
+        }
+        if keys.contains("base") || keys.contains("growth") || keys.contains("growthByNeed") {
+            guard let object = context.object(node, "demand", allowed: ["base", "growth", "growthByNeed"], required: ["base"]) else { return demand }
+            let growth = object["growth"].flatMap { context.number($0, "demand.growth", above: -1, max: 10) } ?? 0
+            var byNeed = [Double](repeating: growth, count: needs.count)
+            if let node = object["growthByNeed"], let map = needValues(node, "demand.growthByNeed", read: { self.context.number($0, $1, above: -1, max: 10) }) {
+                for (n, g) in map { byNeed[n] = g }
+            }
+            guard let base = object["base"] else { return demand }
+            readZoneNeed(base, "demand.base") { z, n, value in
+                for t in years.indices { demand[slot(t, z, n)] = value * pow(1 + byNeed[n], Double(t)) }
+            }
+            for t in years.indices {
+                for k in 0..<(zoneCount * needs.count) where demand[t * zoneCount * needs.count + k] > ScenarioDecoder.Limits.maxChildren {
+                    context.fail("demand", "growth takes demand above 10 million children by \(years[t])", at: node)
+                    return demand
+                }
+            }
+            return demand
+        }
+        var given = [Bool](repeating: false, count: years.count)
+        for member in members {
+            let path = "demand.\(member.key)"
+            guard let t = context.resolve(member.key, path, in: yearIndex, kind: "year", at: member.keyLocation) else { continue }
+            given[t] = true
+            readZoneNeed(member.value, path) { z, n, value in demand[slot(t, z, n)] = value }
+        }
+        let absent = years.indices.filter { !given[$0] }.map { years[$0] }
+        if !absent.isEmpty { context.fail("demand", "a demand table must give every year; missing \(absent.joined(separator: ", "))", at: node) }
+        return demand
+    }
+
+
+    func readIncumbents(_ node: SourceNode, settings: [Setting], travel: [TravelLink], maxMinutes: [Double?]) -> [Incumbent] {
+        guard let elements = context.array(node, "incumbents") else { return [] }
+        let byPair = Dictionary(travel.map { ($0.zone * settings.count + $0.setting, $0) }, uniquingKeysWith: { a, _ in a })
+        var merged: [String: Incumbent] = [:]
+        var order: [String] = []
+        for (k, element) in elements.enumerated() {
+            let path = "incumbents[\(k)]"
+            let allowed = zones.isEmpty ? ["setting", "need", "children"] : ["setting", "need", "children", "zone"]
+            guard let object = context.object(element, path, allowed: allowed, required: allowed) else { continue }
+            let s = object["setting"].flatMap { context.reference($0, "\(path).setting", in: settingIndex, kind: "setting") }
+            let n = object["need"].flatMap { context.reference($0, "\(path).need", in: needIndex, kind: "need") }
+            let count = object["children"].flatMap { children($0, "\(path).children") }
+            let z = zones.isEmpty ? 0 : object["zone"].flatMap { context.reference($0, "\(path).zone", in: zoneIndex, kind: "zone") }
+            guard let s, let n, let count, let z else { continue }
+            let setting = settings[s]
+            if !setting.serves[n] { context.fail("\(path).need", "setting \(setting.id) does not serve \(needs[n])", at: object["need"]); continue }
+            if !setting.isOpen(0) { context.fail("\(path).setting", "setting \(setting.id) is not open in the first year (\(years[0]))", at: object["setting"]); continue }
+            if !Geography.reach(zone: z, setting: s, need: n, settings: settings, travelByPair: byPair, settingCount: settings.count, maxMinutes: maxMinutes).reachable {
+                context.fail("\(path).zone", "setting \(setting.id) cannot be reached from zone \(zones[z]) for \(needs[n])", at: object["zone"])
+                continue
+            }
+            let key = "\(s)/\(n)/\(z)"
+            if merged[key] == nil { order.append(key); merged[key] = Incumbent(setting: s, need: n, zone: z, children: 0) }
+            merged[key]!.children += count
+        }
+        return order.map { merged[$0]! }
+    }
+
+    /// When some settings could not be read, incumbents are still checked for their own problems.
+    func checkIncumbentReferences(_ node: SourceNode) {
+        guard let elements = context.array(node, "incumbents") else { return }
+        for (k, element) in elements.enumerated() {
+            let path = "incumbents[\(k)]"
+            let allowed = zones.isEmpty ? ["setting", "need", "children"] : ["setting", "need", "children", "zone"]
+            guard let object = context.object(element, path, allowed: allowed, required: allowed) else { continue }
+            _ = object["setting"].flatMap { context.reference($0, "\(path).setting", in: settingIndex, kind: "setting") }
+            _ = object["need"].flatMap { context.reference($0, "\(path).need", in: needIndex, kind: "need") }
+            _ = object["children"].flatMap { children($0, "\(path).children") }
+            if !zones.isEmpty { _ = object["zone"].flatMap { context.reference($0, "\(path).zone", in: zoneIndex, kind: "zone") } }
+        }
+    }
+}

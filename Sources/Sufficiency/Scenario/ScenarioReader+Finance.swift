@@ -1,0 +1,86 @@
+import Foundation
+
+// Policies, capital rules and finance.
+extension ScenarioReader {
+    func readPolicies(_ node: SourceNode, settings: [Setting]) -> [Policy] {
+        guard let elements = context.array(node, "policies") else { return [] }
+        var policies: [Policy] = []
+        for (k, element) in elements.enumerated() {
+            let path = "policies[\(k)]"
+            guard let object = context.object(element, path, allowed: ["type", "settings", "maxShare", "minShare", "maxChildren", "minChildren"]) else { continue }
+            let before = context.issues.count
+            var members: [Int] = []
+            var label = ""
+            switch (object["type"], object["settings"]) {
+            case (let typeNode?, nil):
+                if let text = context.string(typeNode, "\(path).type") {
+                    if let type = SettingType(rawValue: text) {
+                        members = settings.indices.filter { settings[$0].type == type }
+                        label = "type \(text)"
+                    } else {
+                        context.fail("\(path).type", "\"\(text)\" is not a setting type (\(SettingType.allCases.map(\.rawValue).joined(separator: ", ")))", at: typeNode)
+                    }
+                }
+            case (nil, let listNode?):
+                if let list = context.array(listNode, "\(path).settings") {
+                    for (e, item) in list.enumerated() {
+                        if let s = context.reference(item, "\(path).settings[\(e)]", in: settingIndex, kind: "setting"), !members.contains(s) { members.append(s) }
+                    }
+                    if list.isEmpty { context.fail("\(path).settings", "must list at least one setting", at: listNode) }
+                    label = "settings " + members.map { settings[$0].id }.joined(separator: ", ")
+                }
+            default:
+                context.fail(path, "must have exactly one of \"type\" and \"settings\"", at: element)
+            }
+            let share = { (key: String) in object[key].flatMap { self.context.number($0, "\(path).\(key)", min: 0, max: 1) } }
+            let maxShare = share("maxShare"), minShare = share("minShare")
+            let bound = { (key: String) -> [Double?] in
+                guard let node = object[key] else { return Array(repeating: nil, count: self.years.count) }
+                return self.yearValues(node, "\(path).\(key)", requiredYears: nil, missing: nil, allowNull: false, read: self.children)
+                    ?? Array(repeating: nil, count: self.years.count)
+            }
+            let maxChildren = bound("maxChildren"), minChildren = bound("minChildren")
+            if ["maxShare", "minShare", "maxChildren", "minChildren"].allSatisfy({ object[$0] == nil }) {
+                context.fail(path, "must set at least one of maxShare, minShare, maxChildren, minChildren", at: element)
+            }
+            guard context.issues.count == before else { continue }
+            policies.append(Policy(label: label, settings: members.sorted(), maxShare: maxShare, minShare: minShare,
+                                   maxChildren: maxChildren, minChildren: minChildren))
+        }
+        return policies
+    }
+
+    func readCapital(_ node: SourceNode?) -> CapitalRules {
+        var rules = CapitalRules(budget: nil, budgetByYear: Array(repeating: nil, count: years.count), accounting: .upfront, assetLifeYears: 40)
+        guard let node, let object = context.object(node, "capital", allowed: ["budget", "budgetByYear", "accounting", "assetLifeYears"]) else { return rules }
+        rules.budget = object["budget"].flatMap { context.number($0, "capital.budget", min: 0, max: ScenarioDecoder.Limits.maxMoney, what: "£1 trillion") }
+        if let byYear = object["budgetByYear"] {
+            guard case .object = byYear.value else { context.fail("capital.budgetByYear", "must be a map year → budget", at: byYear); return rules }
+            rules.budgetByYear = yearValues(byYear, "capital.budgetByYear", requiredYears: nil, missing: nil, allowNull: false, read: money) ?? rules.budgetByYear
+        }
+        if let accounting = object["accounting"], let text = context.string(accounting, "capital.accounting") {
+            if let value = CapitalRules.Accounting(rawValue: text) { rules.accounting = value }
+            else { context.fail("capital.accounting", "must be \"upfront\" or \"annualised\", got \"\(text)\"", at: accounting) }
+        }
+        if let life = object["assetLifeYears"], let years = context.integer(life, "capital.assetLifeYears", min: 1, max: 200) { rules.assetLifeYears = years }
+        return rules
+    }
+
+    func readFinance(_ node: SourceNode?) -> Finance {
+        let zeros = [Double](repeating: 0, count: years.count)
+        var finance = Finance(grant: zeros, otherSpend: zeros, broughtForwardDeficit: 0, maxCumulativeDeficit: nil, given: node != nil)
+        guard let node, let object = context.object(node, "finance", allowed: ["grant", "otherSpend", "broughtForwardDeficit", "maxCumulativeDeficit"]) else { return finance }
+        for key in ["grant", "otherSpend"] {
+            guard let valueNode = object[key],
+                  let values = yearValues(valueNode, "finance.\(key)", requiredYears: nil, missing: 0, allowNull: false, read: money) else { continue }
+            let resolved = values.map { $0 ?? 0 }
+            if key == "grant" { finance.grant = resolved } else { finance.otherSpend = resolved }
+        }
+        let signedMoney = { (key: String) in
+            object[key].flatMap { self.context.number($0, "finance.\(key)", min: -ScenarioDecoder.Limits.maxMoney, max: ScenarioDecoder.Limits.maxMoney, what: "£1 trillion") }
+        }
+        finance.broughtForwardDeficit = signedMoney("broughtForwardDeficit") ?? 0
+        finance.maxCumulativeDeficit = signedMoney("maxCumulativeDeficit")
+        return finance
+    }
+}

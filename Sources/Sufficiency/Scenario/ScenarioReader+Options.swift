@@ -1,0 +1,83 @@
+import Foundation
+
+// Capital options and the links between them.
+extension ScenarioReader {
+    func readOption(_ node: SourceNode, _ path: String, settings: inout [Setting], leavingDefaults: [SettingType: Double], index: Int) -> CapitalOption? {
+        let keys = ["id", "name", "expands", "newSetting", "places", "capitalCost", "earliestYear", "latestYear", "excludes", "requires", "fractional"]
+        guard let object = context.object(node, path, allowed: keys, required: ["id", "places", "capitalCost"]) else { return nil }
+        let issuesBefore = context.issues.count
+        let id = object["id"].flatMap { context.string($0, "\(path).id") }
+        let places = object["places"].flatMap { context.number($0, "\(path).places", above: 0, max: ScenarioDecoder.Limits.maxChildren, what: "10 million places") }
+        let cost = object["capitalCost"].flatMap { context.number($0, "\(path).capitalCost", min: 0, max: ScenarioDecoder.Limits.maxCapitalCost, what: "£10 billion") }
+        var earliest = 0, latest = years.count - 1
+        if let node = object["earliestYear"], let t = context.reference(node, "\(path).earliestYear", in: yearIndex, kind: "year") { earliest = t }
+        if let node = object["latestYear"], let t = context.reference(node, "\(path).latestYear", in: yearIndex, kind: "year") { latest = t }
+        if earliest > latest { context.fail("\(path).latestYear", "is before earliestYear (\(years[earliest]))", at: object["latestYear"]) }
+        let fractional = object["fractional"].flatMap { context.bool($0, "\(path).fractional") } ?? false
+        var setting: Int?
+        var creates = false
+        switch (object["expands"], object["newSetting"]) {
+        case (nil, nil), (.some, .some):
+            context.fail(path, "must have exactly one of \"expands\" (a setting id) and \"newSetting\"", at: node)
+        case (let expands?, nil):
+            setting = context.reference(expands, "\(path).expands", in: settingIndex, kind: "setting")
+        case (nil, let newNode?):
+            creates = true
+            if var newSetting = readSetting(newNode, "\(path).newSetting", leavingDefaults: leavingDefaults, newFor: index) {
+                newSetting.opensYear = earliest
+                newSetting.closesYear = years.count
+                newSetting.capacity = Array(repeating: 0, count: years.count)
+                setting = settings.count
+                settings.append(newSetting)
+            }
+        }
+        guard context.issues.count == issuesBefore, let id, let places, let cost, let setting else { return nil }
+        return CapitalOption(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id,
+                             setting: setting, createsSetting: creates, places: places, capitalCost: cost,
+                             earliestYear: earliest, latestYear: latest, excludes: [], requires: [], fractional: fractional)
+    }
+
+    /// Resolves `excludes` and `requires`, adds the implicit requirement of an expansion of another
+    /// option's new setting, and rejects cycles in `requires`.
+    func resolveOptionLinks(_ options: inout [CapitalOption], settings: [Setting], nodes: [SourceNode]) {
+        let creator: [Int: Int] = Dictionary(uniqueKeysWithValues: options.enumerated().filter(\.element.createsSetting).map { ($0.element.setting, $0.offset) })
+        for k in options.indices {
+            let path = "capitalOptions[\(k)]"
+            for key in ["excludes", "requires"] {
+                guard let listNode = nodes[k][key], let elements = context.array(listNode, "\(path).\(key)") else { continue }
+                var resolved: [Int] = []
+                for (e, element) in elements.enumerated() {
+                    guard let other = context.reference(element, "\(path).\(key)[\(e)]", in: optionIndex, kind: "option") else { continue }
+                    if other == k && key == "excludes" { context.fail("\(path).excludes[\(e)]", "an option cannot exclude itself", at: element); continue }
+                    if !resolved.contains(other) { resolved.append(other) }
+                }
+                if key == "excludes" { options[k].excludes = resolved } else { options[k].requires = resolved }
+            }
+            // Places added to another option's new setting count only once it has opened.
+            if !options[k].createsSetting, let base = creator[options[k].setting], !options[k].requires.contains(base) {
+                options[k].requires.append(base)
+            }
+        }
+        // Cycles in `requires`: depth-first search with colours.
+        var colour = [Int](repeating: 0, count: options.count)
+        var stack: [Int] = []
+        func visit(_ o: Int) -> Bool {
+            colour[o] = 1
+            stack.append(o)
+            for p in options[o].requires {
+                if colour[p] == 1 {
+                    let cycle = stack[stack.firstIndex(of: p)!...].map { options[$0].id } + [options[p].id]
+                    context.fail("capitalOptions[\(o)].requires", "options require each other in a cycle: \(cycle.joined(separator: " → "))", at: nodes[o]["requires"] ?? nodes[o])
+                    return false
+                }
+                if colour[p] == 0 && !visit(p) { return false }
+            }
+            stack.removeLast()
+            colour[o] = 2
+            return true
+        }
+        for o in options.indices where colour[o] == 0 {
+            if !visit(o) { break }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+
+/// The state of one decode: the problems found and the names declared so far.
+struct ScenarioReader {
+    let context: DecodeContext
+    var years: [String] = []
+    var needs: [String] = []
+    var zones: [String] = []
+    var yearIndex: [String: Int] = [:]
+    var needIndex: [String: Int] = [:]
+    var zoneIndex: [String: Int] = [:]
+    var settingIndex: [String: Int] = [:]
+    var optionIndex: [String: Int] = [:]
+    var baseDirectory: String?
+    var maxInputBytes = ScenarioDecoder.Limits.defaultMaxInputBytes
+
+    static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
+                               "discountRate", "inflation", "demand", "settings", "incumbents", "policies", "defaults",
+                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes"]
+    static let settingKeys = ["id", "name", "type", "serves", "capacity", "capacityByNeed", "costPerPlace", "costByNeed",
+                              "transportPerPlace", "leavingRate", "opensYear", "closesYear", "outOfArea", "zone"]
+
+    init(context: DecodeContext) { self.context = context }
+
+    var zoneCount: Int { max(1, zones.count) }
+
+    mutating func read(_ root: SourceNode) -> Scenario? {
+        guard let top = context.object(root, "", allowed: Self.topLevelKeys,
+                                       required: ["format", "name", "years", "needs", "unmetPenalty", "demand", "settings"]) else { return nil }
+        if let format = top["format"], let text = context.string(format, "format"), text != "sufficiency/1" {
+            context.fail("format", "must be \"sufficiency/1\", got \"\(text)\"", at: format)
+        }
+        let name = top["name"].flatMap { context.string($0, "name") } ?? ""
+        let description = top["description"].flatMap { context.string($0, "description", nonEmpty: false) } ?? ""
+        years = top["years"].map { declareNames($0, "years", kind: "year", limit: ScenarioDecoder.Limits.maxYears) } ?? []
+        needs = top["needs"].map { declareNames($0, "needs", kind: "need", limit: ScenarioDecoder.Limits.maxNeeds) } ?? []
+        if let zonesNode = top["zones"] { zones = declareNames(zonesNode, "zones", kind: "zone", limit: ScenarioDecoder.Limits.maxZones) }
+        yearIndex = Self.index(years)
+        needIndex = Self.index(needs)
+        zoneIndex = Self.index(zones)
+        // Without declared years or needs nothing else can be checked meaningfully.
+        guard !years.isEmpty, !needs.isEmpty else { return nil }
+
+        let unmetPenalty = top["unmetPenalty"].map { readUnmetPenalty($0) } ?? []
+        let discountRate = top["discountRate"].flatMap { context.number($0, "discountRate", min: 0, max: 1) } ?? 0
+        let inflation = top["inflation"].flatMap { context.number($0, "inflation", above: -1, max: 1) } ?? 0
+        let leavingDefaults = top["defaults"].map { readDefaults($0) } ?? [:]
+
+        // Declare every setting id (existing and new) first so that references can go either way.
+        let settingNodes = top["settings"].flatMap { context.array($0, "settings") } ?? []
+        if top["settings"] != nil && settingNodes.isEmpty, case .array = top["settings"]!.value {
+            context.fail("settings", "must list at least one setting", at: top["settings"])
+        }
+        let optionNodes = top["capitalOptions"].flatMap { context.array($0, "capitalOptions") } ?? []
+        declareSettingAndOptionIDs(settingNodes, optionNodes)
+        if settingNodes.count + optionNodes.count > ScenarioDecoder.Limits.maxSettings {
+            context.fail("settings", "more than \(ScenarioDecoder.Limits.maxSettings) settings (new ones included)", at: top["settings"])
+        }
+        if optionNodes.count > ScenarioDecoder.Limits.maxOptions {
+            context.fail("capitalOptions", "more than \(ScenarioDecoder.Limits.maxOptions) options", at: top["capitalOptions"])
+        }
+
+        var settings: [Setting] = []
+        for (k, node) in settingNodes.enumerated() {
+            if let setting = readSetting(node, "settings[\(k)]", leavingDefaults: leavingDefaults, newFor: nil) { settings.append(setting) }
+        }
+        let existingCount = settings.count
+        var options: [CapitalOption] = []
+        var optionOK = true
+        for (k, node) in optionNodes.enumerated() {
+            if let option = readOption(node, "capitalOptions[\(k)]", settings: &settings, leavingDefaults: leavingDefaults, index: k) {
+                options.append(option)
+            } else { optionOK = false }
+        }
+        let settingsComplete = settings.count == settingNodes.count + options.filter(\.createsSetting).count && existingCount == settingNodes.count
+        if optionOK && settingsComplete { resolveOptionLinks(&options, settings: settings, nodes: optionNodes) }
+
+        let travel = top["travel"].map { readTravel($0, declared: top["zones"] != nil) } ?? []
+        let maxMinutes = top["maxTravelMinutes"].map { readMaxTravel($0) } ?? Array(repeating: nil, count: needs.count)
+        let demand = top["demand"].map { readDemand($0) } ?? []
+        let incumbents = settingsComplete ? (top["incumbents"].map { readIncumbents($0, settings: settings, travel: travel, maxMinutes: maxMinutes) } ?? []) : []
+        if !settingsComplete, let node = top["incumbents"] { checkIncumbentReferences(node) }
+        let policies = settingsComplete ? (top["policies"].map { readPolicies($0, settings: settings) } ?? []) : []
+        let capital = readCapital(top["capital"])
+        let finance = readFinance(top["finance"])
+
+        guard context.issues.isEmpty, settingsComplete, optionOK else { return nil }
+        return Scenario(name: name, description: description, years: years, needs: needs, zones: zones,
+                        unmetPenalty: unmetPenalty, discountRate: discountRate, inflation: inflation, demand: demand,
+                        settings: settings, incumbents: incumbents, policies: policies, capitalOptions: options,
+                        capital: capital, finance: finance, travel: travel, maxTravelMinutes: maxMinutes)
+    }
+
+    static func index(_ names: [String]) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (k, name) in names.enumerated() where result[name] == nil { result[name] = k }
+        return result
+    }
+
+    /// A non-empty list of unique names.
+    func declareNames(_ node: SourceNode, _ path: String, kind: String, limit: Int) -> [String] {
+        guard let elements = context.array(node, path) else { return [] }
+        if elements.isEmpty { context.fail(path, "must list at least one \(kind)", at: node) }
+        if elements.count > limit { context.fail(path, "more than \(limit) \(kind)s", at: node); return [] }
+        var names: [String] = []
+        var seen: [String: Int] = [:]
+        for (k, element) in elements.enumerated() {
+            guard let name = context.string(element, "\(path)[\(k)]") else { continue }
+            if let first = seen[name] {
+                context.fail("\(path)[\(k)]", "\(kind) \"\(name)\" is declared twice (also \(path)[\(first)])", at: element)
+                continue
+            }
+            seen[name] = k
+            names.append(name)
+        }
+        return names
+    }
+
+    // MARK: Year maps and need maps
+
+    /// A value given for every year, or a map year → value.
+    /// - Parameters:
+    ///   - requiredYears: years a map must give; others may be missing (they take `missing`).
+    ///   - allowNull: whether null is a value (unlimited / no bound).
+    func yearValues(_ node: SourceNode, _ path: String, requiredYears: Range<Int>?, missing: Double?, allowNull: Bool,
+                    read: (SourceNode, String) -> Double?) -> [Double?]? {
+        if case .object(let members) = node.value {
+            var values = [Double?](repeating: missing, count: years.count)
+            var given = [Bool](repeating: false, count: years.count)
+            var ok = true
+            for member in members {
+                let memberPath = "\(path).\(member.key)"
+                guard let t = context.resolve(member.key, memberPath, in: yearIndex, kind: "year", at: member.keyLocation) else { ok = false; continue }
+                given[t] = true
+                if case .null = member.value.value, allowNull { values[t] = nil; continue }
+                if let value = read(member.value, memberPath) { values[t] = value } else { ok = false }
+            }
+            if let requiredYears {
+                let absent = requiredYears.filter { !given[$0] }.map { years[$0] }
+                if !absent.isEmpty {
+                    context.fail(path, "must give every year the setting is open; missing \(absent.joined(separator: ", "))", at: node)
+                    ok = false
+                }
+            }
+            return ok ? values : nil
+        }
+        if case .null = node.value, allowNull { return [Double?](repeating: nil, count: years.count) }
+        guard let value = read(node, path) else { return nil }
+        return [Double?](repeating: value, count: years.count)
+    }
+
+    /// A map need → number, each need declared.
+    func needValues(_ node: SourceNode, _ path: String, read: (SourceNode, String) -> Double?) -> [Int: Double]? {
+        guard let members = context.map(node, path) else { return nil }
+        var result: [Int: Double] = [:]
+        var ok = true
+        for member in members {
+            let memberPath = "\(path).\(member.key)"
+            guard let n = context.resolve(member.key, memberPath, in: needIndex, kind: "need", at: member.keyLocation) else { ok = false; continue }
+            if let value = read(member.value, memberPath) { result[n] = value } else { ok = false }
+        }
+        return ok ? result : nil
+    }
+
+    func children(_ node: SourceNode, _ path: String) -> Double? {
+        context.number(node, path, min: 0, max: ScenarioDecoder.Limits.maxChildren, what: "10 million children")
+    }
+
+    func money(_ node: SourceNode, _ path: String) -> Double? {
+        context.number(node, path, min: 0, max: ScenarioDecoder.Limits.maxMoney, what: "£1 trillion")
+    }
+
+    func costPerPlace(_ node: SourceNode, _ path: String) -> Double? {
+        context.number(node, path, min: 0, max: ScenarioDecoder.Limits.maxCostPerPlace, what: "£10 million a place")
+    }
+}
