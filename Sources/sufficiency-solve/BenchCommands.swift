@@ -104,7 +104,14 @@ struct BenchMerge: ParsableCommand {
 
     func run() throws {
         var results: [Bench.Result] = []
-        for file in files { results += try readBench(file) }
+        for file in files {
+            for result in try readBench(file) {
+                if let earlier = results.first(where: { $0.name == result.name }) {
+                    throw CommandFailure.badInput("\(file): \(result.name) is in more than one input (also with status \(earlier.status)); merge each shard once")
+                }
+                results.append(result)
+            }
+        }
         try Console.emit(try Bench.jsonLines(results), to: output, kind: .benchLines)
     }
 }

@@ -15,8 +15,14 @@ struct Generate: ParsableCommand {
     @Option(help: "Scenario file to write; the travel table goes beside it as NAME-travel.csv. Either is replaced only if generate wrote it.") var output: String
 
     func run() throws {
-        let url = URL(fileURLWithPath: output)
         var info = stat()
+        // Through a link, the travel table goes beside the file the link names, where the scenario will look for it.
+        var target = output
+        if lstat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(output, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        let url = URL(fileURLWithPath: target)
         // Two files side by side: the target must be a file name in a folder, not a device or a folder.
         if output.hasSuffix("/") || (stat(output, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG) || output.hasPrefix("/dev/") || output.hasPrefix("/proc/") {
             throw CommandFailure.badInput("--output \(output): generate writes a scenario and its travel table side by side: give a file name such as big.json")
@@ -29,7 +35,7 @@ struct Generate: ParsableCommand {
             throw CommandFailure.badInput("\(error)")
         }
         try OutputFile.writeTogether([(Data(files.travelCSV.utf8), travelPath, .generatedTravel),
-                                      (Data(files.scenarioJSON.utf8), output, .generatedScenario)])
+                                      (Data(files.scenarioJSON.utf8), target, .generatedScenario)])
         StandardStreams.writeError("wrote \(output) and \(travelPath) (\(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options, seed \(seed))\n")
     }
 }

@@ -196,9 +196,13 @@ struct BenchTests {
         let gated = try CLI.run(["bench", folder.url.path, "--repeat", "1", "--baseline", alteredPath])
         #expect(gated.status == 4)
         #expect(gated.stderr.contains("REGRESSION tutorial.json: objective"))
-        // merge joins shards.
-        let merged = try CLI.run(["bench", "merge", out, alteredPath])
-        #expect(try Bench.readLines(merged.stdout).count == 2)
+        // merge joins shards, and refuses a scenario that is in two of them.
+        #expect(try CLI.run(["bench", "merge", out, alteredPath]).status == 1)
+        var other = lines
+        other[0].name = "other.json"
+        let otherPath = try folder.write("other.jsonl", Bench.jsonLines(other))
+        let merged = try CLI.run(["bench", "merge", out, otherPath])
+        #expect(try Bench.readLines(merged.stdout).map(\.name) == ["other.json", "tutorial.json"])
         #expect(try CLI.run(["bench", folder.url.path, "--shard", "3/2"]).status == 1)
     }
 }

@@ -49,11 +49,20 @@ struct OutputSafetyTests {
         let tables = try contents(report)
         #expect(tables.contains(CSVFolder.markerName) && tables.contains("costs.csv"))
         try folder.write("report/notes.txt", "mine")
-        try folder.write("report/costs.csv", "stale")
         #expect(try CLI.run(["solve", Self.tutorial, "--format", "csv", "--output", report]).status == 0)
         #expect(try contents(report) == (tables + ["notes.txt"]).sorted())
         #expect(try String(contentsOfFile: report + "/notes.txt", encoding: .utf8) == "mine")
-        #expect(try String(contentsOfFile: report + "/costs.csv", encoding: .utf8).hasPrefix("year,"))
+        // A table of ours that the user has since edited is theirs now: refused, kept.
+        try folder.write("report/costs.csv", "my edits")
+        #expect(try CLI.run(["solve", Self.tutorial, "--format", "csv", "--output", report]).status == 1)
+        #expect(try String(contentsOfFile: report + "/costs.csv", encoding: .utf8) == "my edits")
+        try FileManager.default.removeItem(atPath: report + "/costs.csv")
+        // A report with more tables (zones, options) replaced by one with fewer: ours removed, theirs kept.
+        let bench = CLI.scenario("bench/gen-z10-s40-y3-o5.json")
+        #expect(try CLI.run(["solve", bench, "--mip-gap", "0.05", "--format", "csv", "--output", report]).status == 0)
+        #expect(try contents(report).contains("zones.csv"))
+        #expect(try CLI.run(["solve", Self.tutorial, "--format", "csv", "--output", report]).status == 0)
+        #expect(try contents(report) == (tables + ["notes.txt"]).sorted())
         // A file of the user's under one of our names, in a folder of ours, is not replaced.
         try FileManager.default.removeItem(atPath: report + "/" + CSVFolder.markerName)
         try folder.write(CSVFolder.markerName + "-x", "")
@@ -191,6 +200,37 @@ struct OutputSafetyTests {
         let travel = try CLI.run(["export", CLI.scenario("bench/gen-z10-s40-y3-o5.json"), "--lp", CLI.scenario("bench/gen-z10-s40-y3-o5-travel.csv")])
         #expect(travel.status == 1)
         #expect(travel.stderr.contains("it is an input of this run"))
+    }
+
+    @Test("an interrupted csv write leaves a marker that never claims a file the user writes later")
+    func markerAfterInterrupt() throws {
+        let folder = try TemporaryFolder()
+        let report = folder.url.appendingPathComponent("R").path
+        #expect(try CLI.run(["solve", Self.tutorial, "--format", "csv", "--output", report]).status == 0)
+        let process = try CLI.launch(["solve", CLI.scenario("bench/gen-z10-s40-y3-o5.json"), "--mip-gap", "0.05", "--format", "csv", "--output", report],
+                                     environment: ["SUFFICIENCY_PAUSE_BEFORE_COMMIT": "5"])
+        #expect(CLI.waitFor(30) { ((try? FileManager.default.contentsOfDirectory(atPath: report)) ?? []).contains { $0.hasSuffix(".tmp") } })
+        process.interrupt()
+        process.waitUntilExit()
+        try folder.write("R/zones.csv", "my own zone notes")
+        let after = try CLI.run(["solve", Self.tutorial, "--format", "csv", "--output", report])
+        #expect(after.status == 0)
+        #expect(try String(contentsOfFile: report + "/zones.csv", encoding: .utf8) == "my own zone notes")
+    }
+
+    @Test("two names for one file, and any spelling of standard output")
+    func aliases() throws {
+        let folder = try TemporaryFolder()
+        let same = try CLI.run(["export", Self.tutorial, "--lp", folder.url.path + "/a.model", "--mps", folder.url.path + "/./a.model"])
+        #expect(same.status == 1)
+        #expect(same.stderr.contains("same file"))
+        #expect(try contents(folder.url.path).isEmpty)
+        let log = try folder.write("log.txt", "Sufficiency: yesterday's line\n")
+        let appended = try CLI.shell("\"$SUFF\" solve \"\(Self.tutorial)\" --no-timings --output /dev//stdout >> \"\(log)\"")
+        #expect(appended.status == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.hasPrefix("Sufficiency: yesterday's line\nSufficiency: Tutorial"))
+        #expect(try CLI.run(["export", Self.tutorial, "--lp", folder.url.path + "/x.lp/"]).status == 1)
     }
 
     @Test("output names of 243 to 255 bytes are written; 256 is refused with a reason")

@@ -40,10 +40,16 @@ enum CLI {
 
     static func run(_ arguments: [String]) throws -> Result {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
+        return try collect(executable: executable, arguments: arguments, environment: nil)
+    }
+
+    /// Runs a process from the package root and collects its output and exit status.
+    static func collect(executable: URL, arguments: [String], environment: [String: String]?) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -68,26 +74,10 @@ extension CLI {
     /// for closed descriptors (`>&-`), file-size limits (`ulimit -f`) and pipelines.
     static func shell(_ script: String, environment: [String: String] = [:]) throws -> Result {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = packageRoot
         var env = ProcessInfo.processInfo.environment
         env["SUFF"] = executable.path
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return try collect(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script], environment: env)
     }
 
     /// Starts the built binary in the background, output discarded.

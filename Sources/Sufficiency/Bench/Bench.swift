@@ -192,6 +192,7 @@ public enum Bench {
     public static func jsonLines(_ results: [Result]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard !results.isEmpty else { return "" }
         return try results.sorted { $0.name < $1.name }.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
 

@@ -55,12 +55,12 @@ public enum CSVFolder {
     }
 
     /// The files of our previous report in an existing folder (empty for an empty folder).
-    static func ourFiles(in folder: String, path: String) throws(OutputError) -> Set<String> {
+    static func ourFiles(in folder: String, path: String) throws(OutputError) -> [String: Set<String>] {
         let entries: [String]
         do { entries = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
             throw .refused(path: path, reason: "cannot list it")
         }
-        if entries.isEmpty { return [] }
+        if entries.isEmpty { return [:] }
         let markerPath = Paths.join(folder, markerName)
         var markerInfo = stat()
         guard lstat(markerPath, &markerInfo) == 0, (markerInfo.st_mode & S_IFMT) == S_IFREG,
@@ -70,12 +70,35 @@ public enum CSVFolder {
         return listed
     }
 
-    static func marker(for names: [String]) -> Data { Data((markerHeader + names.sorted().joined(separator: "\n") + "\n").utf8) }
+    /// The marker: one line per file, its name and the fingerprint of the content we wrote (a
+    /// name may appear twice while a report is being replaced: the old and the new content).
+    static func marker(for entries: [(name: String, fingerprint: String)]) -> Data {
+        Data((markerHeader + entries.map { "\($0.name)\t\($0.fingerprint)" }.sorted().joined(separator: "\n") + "\n").utf8)
+    }
 
-    /// The files a marker lists, or nil when `content` is not our marker.
-    static func listed(in content: Data) -> Set<String>? {
+    /// The files a marker lists with the fingerprints of what we wrote, or nil when `content` is not our marker.
+    static func listed(in content: Data) -> [String: Set<String>]? {
         guard content.starts(with: Data(markerHeader.utf8)), let text = String(data: content, encoding: .utf8) else { return nil }
-        return Set(text.split(separator: "\n").dropFirst().map(String.init).filter { !$0.isEmpty && !$0.contains("/") })
+        var listed: [String: Set<String>] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2, !parts[0].contains("/") else { continue }
+            listed[String(parts[0]), default: []].insert(String(parts[1]))
+        }
+        return listed
+    }
+
+    /// FNV-1a (64 bits) of `data`, in hex: enough to tell our file from one the user wrote since.
+    static func fingerprint(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// Whether the file at `path` is one we wrote: listed, and its content unchanged since.
+    static func isOurs(_ name: String, at path: String, listed: [String: Set<String>]) -> Bool {
+        guard let fingerprints = listed[name], let content = FileManager.default.contents(atPath: path) else { return false }
+        return fingerprints.contains(fingerprint(content))
     }
 
     /// A folder that does not exist yet: built whole under a temporary name, then renamed.
@@ -96,7 +119,7 @@ public enum CSVFolder {
             rmdir(temporary)
             Cleanup.release(folderSlot)
         }
-        let all = files + [(markerName, marker(for: files.map(\.name)))]
+        let all = files + [(markerName, marker(for: files.map { ($0.name, fingerprint($0.data)) }))]
         for file in all {
             let filePath = Paths.join(temporary, file.name)
             let slot = Cleanup.register(path: filePath)
@@ -125,15 +148,18 @@ public enum CSVFolder {
             let filePath = Paths.join(folder, file.name)
             var fileInfo = stat()
             guard lstat(filePath, &fileInfo) == 0 else { continue }
-            guard ours.contains(file.name), (fileInfo.st_mode & S_IFMT) == S_IFREG else {
-                throw .refused(path: path, reason: "it holds \(file.name), which sufficiency-solve did not write")
+            guard (fileInfo.st_mode & S_IFMT) == S_IFREG, isOurs(file.name, at: filePath, listed: ours) else {
+                throw .refused(path: path, reason: "it holds \(file.name), which sufficiency-solve did not write (or which was changed since)")
             }
             if InputFiles.contains(fileInfo) { throw .refused(path: path, reason: "\(file.name) in it is an input of this run") }
         }
         let markerPath = Paths.join(folder, markerName)
         let newNames = Set(files.map(\.name))
-        // The marker first names old and new files, so an interruption leaves every file ours.
-        try OutputFile.replace(marker(for: Array(ours.union(newNames))), at: markerPath, path: path)
+        let newEntries = files.map { ($0.name, fingerprint($0.data)) }
+        // The marker first names the old and the new content, so after an interruption every
+        // file in the folder is still recognised as ours, and nothing else is.
+        let oldEntries = ours.flatMap { name, prints in prints.map { (name, $0) } }
+        try OutputFile.replace(marker(for: oldEntries + newEntries), at: markerPath, path: path)
         var staged: [(temporary: String, final: String, slot: Int?)] = []
         for file in files {
             let final = Paths.join(folder, file.name)
@@ -150,16 +176,18 @@ public enum CSVFolder {
             guard rename(stage.temporary, stage.final) == 0 else {
                 let reason = OutputFile.errorText()
                 for later in staged[index...] { unlink(later.temporary); Cleanup.release(later.slot) }
-                throw .failed(path: path, reason: reason)
+                let replaced = files[..<index].map(\.name)
+                throw .failed(path: path, reason: reason + (replaced.isEmpty ? "" : "; these tables were already replaced: \(replaced.joined(separator: ", "))"))
             }
             Cleanup.release(stage.slot)
         }
-        for stale in ours.subtracting(newNames) {
+        for stale in Set(ours.keys).subtracting(newNames) {
             let stalePath = Paths.join(folder, stale)
             var staleInfo = stat()
-            if lstat(stalePath, &staleInfo) == 0, (staleInfo.st_mode & S_IFMT) == S_IFREG, !InputFiles.contains(staleInfo) { unlink(stalePath) }
+            if lstat(stalePath, &staleInfo) == 0, (staleInfo.st_mode & S_IFMT) == S_IFREG, !InputFiles.contains(staleInfo),
+               isOurs(stale, at: stalePath, listed: ours) { unlink(stalePath) }
         }
-        try OutputFile.replace(marker(for: Array(newNames)), at: markerPath, path: path)
+        try OutputFile.replace(marker(for: newEntries), at: markerPath, path: path)
         OutputFile.syncFolder(of: markerPath)
     }
 }

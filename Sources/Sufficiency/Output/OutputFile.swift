@@ -51,7 +51,19 @@ public enum OutputFile {
     /// is checked and every temporary file written before any is renamed into place.
     public static func writeTogether(_ files: [(data: Data, path: String, kind: OutputKind)]) throws(OutputError) {
         let targets = try files.map { (file) throws(OutputError) in try target(for: file.path, kind: file.kind) }
-        var staged: [(temporary: String, final: String, path: String, slot: Int?)] = []
+        // Two names for one file (a.lp and ./a.lp, or a link) would keep only the last.
+        var seen: [String: String] = [:]
+        for (file, target) in zip(files, targets) {
+            let identity: String
+            switch target {
+            case let .descriptor(descriptor): identity = "fd \(descriptor)"
+            case let .device(device): identity = device
+            case let .file(final, _): identity = canonical(final)
+            }
+            if let other = seen[identity] { throw .refused(path: file.path, reason: "it is the same file as \(other)") }
+            seen[identity] = file.path
+        }
+        var staged: [(temporary: String, final: String, path: String, slot: Int?, existed: Bool)] = []
         func discard() {
             for stage in staged { unlink(stage.temporary); Cleanup.release(stage.slot) }
         }
@@ -67,20 +79,53 @@ public enum OutputFile {
             case let .file(final, existing):
                 do {
                     let temporary = try stage(file.data, beside: final, mode: existing.map { $0.st_mode & 0o7777 }, path: file.path)
-                    staged.append((temporary.path, final, file.path, temporary.slot))
+                    staged.append((temporary.path, final, file.path, temporary.slot, existing != nil))
                 } catch { discard(); throw error }
             }
         }
         if !staged.isEmpty { Cleanup.pauseBeforeCommit() }
+        // Files that belong together: keep the old ones (hard links) until every rename has worked.
+        var backups: [String?] = []
+        if staged.count > 1 {
+            for stage in staged {
+                guard stage.existed else { backups.append(nil); continue }
+                let backup = temporaryName(in: Paths.folder(of: stage.final))
+                backups.append(link(stage.final, backup) == 0 ? backup : nil)
+            }
+        }
+        defer { for case let backup? in backups { unlink(backup) } }
         for (index, stage) in staged.enumerated() {
-            guard rename(stage.temporary, stage.final) == 0 else {
-                let reason = errorText()
+            // A name that was free when checked is taken with link(), which refuses to replace a
+            // file that appeared meanwhile; an existing one of ours is replaced by rename().
+            let committed: Bool
+            if stage.existed {
+                committed = rename(stage.temporary, stage.final) == 0
+            } else {
+                committed = link(stage.temporary, stage.final) == 0
+                if committed { unlink(stage.temporary) }
+            }
+            guard committed else {
+                let reason = errno == EEXIST ? "a file of that name appeared while it was being written" : errorText()
                 for later in staged[index...] { unlink(later.temporary); Cleanup.release(later.slot) }
-                throw .failed(path: stage.path, reason: reason)
+                // Put back what was already replaced, so the set stays whole.
+                for earlier in staged[..<index].indices {
+                    if let backup = backups.indices.contains(earlier) ? backups[earlier] : nil { rename(backup, staged[earlier].final) }
+                    else if !staged[earlier].existed && staged.count > 1 { unlink(staged[earlier].final) }
+                }
+                let written = staged.count > 1 && index > 0 && backups.isEmpty ? " (\(staged[..<index].map(\.path).joined(separator: ", ")) written)" : ""
+                throw .failed(path: stage.path, reason: reason + written)
             }
             Cleanup.release(stage.slot)
             syncFolder(of: stage.final)
         }
+    }
+
+    /// A file's path with its folder resolved, to tell two spellings of one name apart.
+    static func canonical(_ path: String) -> String {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        guard let resolved = realpath(Paths.folder(of: path), nil) else { return path }
+        defer { free(resolved) }
+        return Paths.join(String(cString: resolved), name)
     }
 
     // MARK: Resolving a target
@@ -101,6 +146,7 @@ public enum OutputFile {
     static func target(for path: String, kind: OutputKind) throws(OutputError) -> Target {
         guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
         if let descriptor = descriptorAlias(path) { return .descriptor(descriptor) }
+        guard !path.hasSuffix("/") else { throw .refused(path: path, reason: "it names a folder, not a file") }
         var link = stat()
         guard lstat(path, &link) == 0 else {
             if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
@@ -117,6 +163,12 @@ public enum OutputFile {
         }
         var info = stat()
         guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
+        // Any spelling of standard output or error (/dev//stdout, /proc/thread-self/fd/1):
+        // write to the descriptor itself, keeping the shell's redirection (and its append mode).
+        for descriptor in Int32(1)...2 where !StandardStreams.wasClosed(descriptor) {
+            var stream = stat()
+            if fstat(descriptor, &stream) == 0, stream.st_dev == info.st_dev, stream.st_ino == info.st_ino { return .descriptor(descriptor) }
+        }
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
             throw .refused(path: path, reason: "it is a folder")

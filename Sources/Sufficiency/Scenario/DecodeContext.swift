@@ -5,12 +5,12 @@ final class DecodeContext {
 
     init(issues: [ScenarioIssue] = []) { self.issues = issues }
 
-    func fail(_ path: String, _ message: String, at node: SourceNode?) {
-        issues.append(ScenarioIssue(path: path, message: message, location: node?.location))
+    func fail(_ path: String, _ message: String, at node: SourceNode?, kind: ScenarioIssue.Kind = .rule) {
+        issues.append(ScenarioIssue(path: path, message: message, location: node?.location, kind: kind))
     }
 
-    func fail(_ path: String, _ message: String, at location: SourceLocation?) {
-        issues.append(ScenarioIssue(path: path, message: message, location: location))
+    func fail(_ path: String, _ message: String, at location: SourceLocation?, kind: ScenarioIssue.Kind = .rule) {
+        issues.append(ScenarioIssue(path: path, message: message, location: location, kind: kind))
     }
 
     func appendIssue(_ issue: ScenarioIssue) { issues.append(issue) }
@@ -21,7 +21,7 @@ final class DecodeContext {
     /// error with a "did you mean") and `required`.
     func object(_ node: SourceNode, _ path: String, allowed: [String], required: [String] = []) -> [String: SourceNode]? {
         guard case .object(let members) = node.value else {
-            fail(path, "must be an object, got \(node.value.kindName)", at: node)
+            fail(path, "must be an object, got \(node.value.kindName)", at: node, kind: .wrongType)
             return nil
         }
         var result: [String: SourceNode] = [:]
@@ -33,11 +33,11 @@ final class DecodeContext {
                 var message = "unknown key \"\(member.key)\""
                 if let suggestion = Self.closest(to: member.key, in: allowed) { message += "; did you mean \"\(suggestion)\"?" }
                 else { message += "; allowed here: \(allowed.joined(separator: ", "))" }
-                fail(memberPath, message, at: member.keyLocation)
+                fail(memberPath, message, at: member.keyLocation, kind: .unknownKey)
             }
         }
         for key in required where result[key] == nil {
-            fail(join(path, key), "is required", at: node)
+            fail(join(path, key), "is required", at: node, kind: .missingKey)
         }
         return result
     }
@@ -45,7 +45,7 @@ final class DecodeContext {
     /// The members of an object whose keys are data (years, needs, zones), in file order.
     func map(_ node: SourceNode, _ path: String) -> [SourceMember]? {
         guard case .object(let members) = node.value else {
-            fail(path, "must be an object, got \(node.value.kindName)", at: node)
+            fail(path, "must be an object, got \(node.value.kindName)", at: node, kind: .wrongType)
             return nil
         }
         return members
@@ -53,7 +53,7 @@ final class DecodeContext {
 
     func array(_ node: SourceNode, _ path: String) -> [SourceNode]? {
         guard case .array(let elements) = node.value else {
-            fail(path, "must be a list, got \(node.value.kindName)", at: node)
+            fail(path, "must be a list, got \(node.value.kindName)", at: node, kind: .wrongType)
             return nil
         }
         return elements
@@ -63,7 +63,7 @@ final class DecodeContext {
 
     func string(_ node: SourceNode, _ path: String, nonEmpty: Bool = true) -> String? {
         guard case .string(let text) = node.value else {
-            fail(path, "must be text, got \(node.value.kindName)", at: node)
+            fail(path, "must be text, got \(node.value.kindName)", at: node, kind: .wrongType)
             return nil
         }
         if nonEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -79,7 +79,7 @@ final class DecodeContext {
 
     func bool(_ node: SourceNode, _ path: String) -> Bool? {
         guard case .bool(let flag) = node.value else {
-            fail(path, "must be true or false, got \(node.value.kindName)", at: node)
+            fail(path, "must be true or false, got \(node.value.kindName)", at: node, kind: .wrongType)
             return nil
         }
         return flag
@@ -89,23 +89,23 @@ final class DecodeContext {
     func number(_ node: SourceNode, _ path: String, min: Double? = nil, above: Double? = nil,
                 max: Double? = nil, what: String? = nil) -> Double? {
         guard case .number(let value, let text) = node.value else {
-            fail(path, "must be a number, got \(node.value.kindName)", at: node)
+            fail(path, "must be a number, got \(node.value.kindName)", at: node, kind: .wrongType)
             return nil
         }
         guard value.isFinite else {
-            fail(path, "must be a finite number, got \(text)", at: node)
+            fail(path, "must be a finite number, got \(text)", at: node, kind: .outOfRange)
             return nil
         }
         if let min, value < min {
-            fail(path, "must be ≥ \(Self.show(min)), got \(text)", at: node)
+            fail(path, "must be ≥ \(Self.show(min)), got \(text)", at: node, kind: .outOfRange)
             return nil
         }
         if let above, value <= above {
-            fail(path, "must be > \(Self.show(above)), got \(text)", at: node)
+            fail(path, "must be > \(Self.show(above)), got \(text)", at: node, kind: .outOfRange)
             return nil
         }
         if let max, value > max {
-            fail(path, "must be at most \(Self.show(max))\(what.map { " (\($0))" } ?? ""), got \(text)", at: node)
+            fail(path, "must be at most \(Self.show(max))\(what.map { " (\($0))" } ?? ""), got \(text)", at: node, kind: .limit)
             return nil
         }
         return value
@@ -114,7 +114,7 @@ final class DecodeContext {
     func integer(_ node: SourceNode, _ path: String, min: Int, max: Int) -> Int? {
         guard let value = number(node, path, min: Double(min), max: Double(max)) else { return nil }
         guard value == value.rounded() else {
-            fail(path, "must be a whole number, got \(Self.show(value))", at: node)
+            fail(path, "must be a whole number, got \(Self.show(value))", at: node, kind: .outOfRange)
             return nil
         }
         return Int(value)
@@ -130,7 +130,7 @@ final class DecodeContext {
         if let index = names[name] { return index }
         var message = "\(kind) \"\(name)\" is not declared"
         if let suggestion = Self.closest(to: name, in: Array(names.keys).sorted()) { message += "; did you mean \"\(suggestion)\"?" }
-        fail(path, message, at: location)
+        fail(path, message, at: location, kind: .unknownReference)
         return nil
     }
 

@@ -32,7 +32,7 @@ public struct JSONSourceParser {
             if data.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3; parser.lineStart = 3 }
             parser.skipWhitespace()
             guard parser.index < data.count else {
-                throw SyntaxError(issue: ScenarioIssue(path: "", message: "the file is empty", location: parser.location))
+                throw SyntaxError(issue: ScenarioIssue(path: "", message: "the file is empty", location: parser.location, kind: .syntax))
             }
             let root = try parser.parseValue(depth: 1, path: "")
             parser.skipWhitespace()
@@ -57,7 +57,7 @@ public struct JSONSourceParser {
     }
 
     private func error(_ message: String) -> SyntaxError {
-        SyntaxError(issue: ScenarioIssue(path: "", message: "not valid JSON: \(message)", location: location))
+        SyntaxError(issue: ScenarioIssue(path: "", message: "not valid JSON: \(message)", location: location, kind: .syntax))
     }
 
     private mutating func skipWhitespace() {
@@ -130,7 +130,7 @@ public struct JSONSourceParser {
             let childPath = path.isEmpty ? key : "\(path).\(key)"
             let value = try parseValue(depth: depth + 1, path: childPath)
             if let first = seen[key] {
-                duplicateKeys.append(ScenarioIssue(path: childPath, message: "key \"\(key)\" appears twice in one object (first at \(first))", location: keyLocation))
+                duplicateKeys.append(ScenarioIssue(path: childPath, message: "key \"\(key)\" appears twice in one object (first at \(first))", location: keyLocation, kind: .duplicate))
                 members.removeAll { $0.key == key }
             }
             seen[key] = keyLocation

@@ -42,7 +42,7 @@ public enum ScenarioDecoder {
         case .json: return try JSONSourceParser.parse(bytes)
         case .yaml:
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is not UTF-8 text")])
+                throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is not UTF-8 text", kind: .file)])
             }
             return try YAMLSourceReader.parse(text)
         }
@@ -50,7 +50,7 @@ public enum ScenarioDecoder {
 
     /// Reads a whole file, refusing a missing, unreadable or oversized one with a clear message.
     static func readFile(_ path: String, maxInputBytes: Int) throws(ScenarioErrors) -> [UInt8] {
-        func failure(_ message: String) -> ScenarioErrors { ScenarioErrors([ScenarioIssue(path: "", message: message)]) }
+        func failure(_ message: String) -> ScenarioErrors { ScenarioErrors([ScenarioIssue(path: "", message: message, kind: .file)]) }
         // Non-blocking, so a FIFO is refused below instead of waiting for a writer forever.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {

@@ -18,7 +18,7 @@ extension ScenarioReader {
         }
         let table: CSVTable
         do { table = try CSVTable.parse(bytes) } catch {
-            context.appendIssue(ScenarioIssue(path: "", message: "not valid CSV: \(error.message)", location: SourceLocation(line: error.line, column: error.column), file: name))
+            context.appendIssue(ScenarioIssue(path: "", message: "not valid CSV: \(error.message)", location: SourceLocation(line: error.line, column: error.column), file: name, kind: .syntax))
             return nil
         }
         let missing = columns.filter { table.columnIndex($0) == nil }

@@ -45,7 +45,7 @@ extension ScenarioReader {
         func declare(_ node: SourceNode?, _ path: String) -> String? {
             guard let node, case .string(let id) = node.value, !id.isEmpty else { return nil }
             if let other = firstPath[id] {
-                context.fail(path, "id \"\(id)\" is used twice (also \(other))", at: node)
+                context.fail(path, "id \"\(id)\" is used twice (also \(other))", at: node, kind: .duplicate)
                 return nil
             }
             firstPath[id] = path
@@ -59,7 +59,7 @@ extension ScenarioReader {
         var optionIDs: [String: String] = [:]
         for (k, node) in optionNodes.enumerated() {
             if let idNode = node["id"], case .string(let id) = idNode.value, !id.isEmpty {
-                if let other = optionIDs[id] { context.fail("capitalOptions[\(k)].id", "option id \"\(id)\" is used twice (also \(other))", at: idNode) }
+                if let other = optionIDs[id] { context.fail("capitalOptions[\(k)].id", "option id \"\(id)\" is used twice (also \(other))", at: idNode, kind: .duplicate) }
                 else { optionIDs[id] = "capitalOptions[\(k)].id"; optionIndex[id] = k }
             }
             if let newSetting = node["newSetting"] {

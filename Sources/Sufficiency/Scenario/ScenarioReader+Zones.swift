@@ -50,7 +50,7 @@ extension ScenarioReader {
             guard let zone, let setting, minutes != nil || cost != nil else { continue }
             let key = "\(zone)/\(setting)"
             if let first = seen[key] {
-                context.fail(path, "journey from zone \(zones[zone]) to this setting is given twice (also \(first))", at: element)
+                context.fail(path, "journey from zone \(zones[zone]) to this setting is given twice (also \(first))", at: element, kind: .duplicate)
                 continue
             }
             seen[key] = "travel[\(k)]"

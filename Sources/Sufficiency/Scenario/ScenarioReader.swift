@@ -108,7 +108,7 @@ struct ScenarioReader {
         for (k, element) in elements.enumerated() {
             guard let name = context.string(element, "\(path)[\(k)]") else { continue }
             if let first = seen[name] {
-                context.fail("\(path)[\(k)]", "\(kind) \"\(name)\" is declared twice (also \(path)[\(first)])", at: element)
+                context.fail("\(path)[\(k)]", "\(kind) \"\(name)\" is declared twice (also \(path)[\(first)])", at: element, kind: .duplicate)
                 continue
             }
             seen[name] = k

@@ -53,15 +53,36 @@ public struct SourceMember: Sendable, Equatable {
 
 /// A problem found while reading a file: a syntax error or a rule broken.
 public struct ScenarioIssue: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of problem it is, so tests and tools can match kinds rather than words.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// The file cannot be read: missing, not a regular file, too large, not UTF-8.
+        case file
+        /// Not valid JSON or YAML.
+        case syntax
+        case unknownKey, missingKey, wrongType
+        /// A number outside its allowed range.
+        case outOfRange
+        /// Above one of the stated limits (10 million children, £10 million a place, ...).
+        case limit
+        /// An id declared twice, or a key given twice.
+        case duplicate
+        /// A name that is not declared.
+        case unknownReference
+        /// Any other rule of the format (a cycle in requires, a setting that does not serve a need).
+        case rule
+    }
+
     /// Where in the document: `settings[3].capacity`; empty for the whole file.
     public var path: String
+    public var kind: Kind
     public var message: String
     public var location: SourceLocation?
     /// The file it was found in, when not the scenario itself (a CSV, say).
     public var file: String?
 
-    public init(path: String, message: String, location: SourceLocation? = nil, file: String? = nil) {
+    public init(path: String, message: String, location: SourceLocation? = nil, file: String? = nil, kind: Kind = .rule) {
         self.path = path
+        self.kind = kind
         self.message = message
         self.location = location
         self.file = file

@@ -7,9 +7,9 @@ enum YAMLSourceReader {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "not valid YAML: \(error)")])
+            throw ScenarioErrors([ScenarioIssue(path: "", message: "not valid YAML: \(error)", kind: .syntax)])
         }
-        guard let node else { throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is empty")]) }
+        guard let node else { throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is empty", kind: .syntax)]) }
         var issues: [ScenarioIssue] = []
         let root = convert(node, depth: 1, path: "", maxDepth: maxDepth, issues: &issues)
         if let tooDeep = issues.first(where: { $0.message.hasPrefix("nested deeper") }) { throw ScenarioErrors([tooDeep]) }
@@ -54,7 +54,7 @@ enum YAMLSourceReader {
                     continue
                 }
                 if let first = seen[key] {
-                    issues.append(ScenarioIssue(path: childPath, message: "key \"\(key)\" appears twice in one object (first at \(first))", location: location(keyNode)))
+                    issues.append(ScenarioIssue(path: childPath, message: "key \"\(key)\" appears twice in one object (first at \(first))", location: location(keyNode), kind: .duplicate))
                     members.removeAll { $0.key == key }
                 }
                 seen[key] = location(keyNode)
