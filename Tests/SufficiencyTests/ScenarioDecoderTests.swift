@@ -296,3 +296,34 @@ struct ScenarioDecoderTests {
         #expect(scenario.incumbents == [Incumbent(setting: 2, need: 0, zone: 0, children: 5)])
     }
 }
+
+@Suite("Scenario issues are typed")
+struct ScenarioIssueKindTests {
+    /// One problem of each kind in one file; every kind is reported, with its path.
+    @Test("each problem carries its kind and path")
+    func kinds() throws {
+        var object = baseScenario()
+        object["discountRate"] = "high"                                   // wrong type
+        object["inflaton"] = 0.02                                         // unknown key (typo)
+        object.edit("settings", 0) { $0["capacity"] = -5 }                // out of range
+        object.edit("settings", 1) { $0["costPerPlace"] = 2e7 }           // above a limit
+        object.edit("settings", 2) { $0["id"] = "ms" }                    // duplicate id
+        object["incumbents"] = [["setting": "nowhere", "need": "ASD", "children": 2]] // unknown reference
+        var kinds: [String: ScenarioIssue.Kind] = [:]
+        do {
+            _ = try ScenarioDecoder.decode(encode(object))
+            Issue.record("a broken scenario decoded")
+        } catch {
+            for issue in error.issues { kinds[issue.path] = issue.kind }
+        }
+        #expect(kinds["discountRate"] == .wrongType)
+        #expect(kinds["inflaton"] == .unknownKey)
+        #expect(kinds["settings[0].capacity"] == .outOfRange)
+        #expect(kinds["settings[1].costPerPlace"] == .limit)
+        #expect(kinds["settings[2].id"] == .duplicate)
+        #expect(kinds["incumbents[0].setting"] == .unknownReference)
+        var syntax: ScenarioIssue.Kind?
+        do { _ = try ScenarioDecoder.decode(Array("{ not json".utf8)) } catch { syntax = error.issues.first?.kind }
+        #expect(syntax == .syntax)
+    }
+}
