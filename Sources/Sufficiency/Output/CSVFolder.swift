@@ -14,44 +14,37 @@ public enum CSVFolder {
         for file in files where file.name.contains("/") || file.name == markerName || file.name.hasPrefix(".") {
             throw .refused(path: path, reason: "internal: bad table name \(file.name)")
         }
-        guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
-        var info = stat()
-        if lstat(path, &info) != 0 {
-            if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
-            guard errno == ENOENT else { throw .refused(path: path, reason: OutputFile.errorText()) }
-            return try writeNew(files, to: path)
+        switch try folderTarget(path) {
+        case let .none(parent): try writeNew(files, to: path, parent: parent)
+        case let .existing(folder): try writeInPlace(files, folder: folder, path: path)
         }
-        guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw .refused(path: path, reason: "it is \((info.st_mode & S_IFMT) == S_IFREG ? "a file" : "not a folder"); a CSV report is a folder of files")
-        }
-        guard let resolved = realpath(path, nil) else { throw .refused(path: path, reason: OutputFile.errorText()) }
-        let folder = String(cString: resolved)
-        free(resolved)
-        try writeInPlace(files, folder: folder, path: path)
     }
 
     /// Checks, without writing, that `path` may receive a CSV report (a new name in an existing
     /// folder, an empty folder, or a folder with our marker).
     public static func check(_ path: String) throws(OutputError) {
-        guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
-        var info = stat()
-        if lstat(path, &info) != 0 {
-            if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
-            guard errno == ENOENT else { throw .refused(path: path, reason: OutputFile.errorText()) }
-            let url = URL(fileURLWithPath: path)
-            guard url.lastPathComponent.utf8.count <= 255 else { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
-            var folder = stat()
-            guard stat(url.deletingLastPathComponent().path, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR else {
-                throw .refused(path: path, reason: "the folder \(url.deletingLastPathComponent().path) does not exist")
-            }
-            return
+        if case let .existing(folder) = try folderTarget(path) { _ = try ourFiles(in: folder, path: path) }
+    }
+
+    enum FolderTarget {
+        /// A free name in the folder `parent`.
+        case none(parent: String)
+        /// An existing folder, at its real path.
+        case existing(String)
+    }
+
+    static func folderTarget(_ path: String) throws(OutputError) -> FolderTarget {
+        let info: stat
+        switch try OutputFile.inspect(path) {
+        case let .none(parent): return .none(parent: parent)
+        case let .present(_, present): info = present
         }
-        guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw .refused(path: path, reason: "it is \((info.st_mode & S_IFMT) == S_IFREG ? "a file" : "not a folder"); a CSV report is a folder of files")
         }
-        _ = try ourFiles(in: path, path: path)
+        guard let resolved = realpath(path, nil) else { throw .refused(path: path, reason: OutputFile.errorText()) }
+        defer { free(resolved) }
+        return .existing(String(cString: resolved))
     }
 
     /// The files of our previous report in an existing folder (empty for an empty folder).
@@ -102,14 +95,7 @@ public enum CSVFolder {
     }
 
     /// A folder that does not exist yet: built whole under a temporary name, then renamed.
-    static func writeNew(_ files: [(name: String, data: Data)], to path: String) throws(OutputError) {
-        let url = URL(fileURLWithPath: path)
-        guard url.lastPathComponent.utf8.count <= 255 else { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
-        let parent = url.deletingLastPathComponent().path
-        var folderInfo = stat()
-        guard stat(parent, &folderInfo) == 0, (folderInfo.st_mode & S_IFMT) == S_IFDIR else {
-            throw .refused(path: path, reason: "the folder \(parent) does not exist")
-        }
+    static func writeNew(_ files: [(name: String, data: Data)], to path: String, parent: String) throws(OutputError) {
         let temporary = OutputFile.temporaryName(in: parent)
         let folderSlot = Cleanup.register(path: temporary)
         guard mkdir(temporary, 0o777) == 0 else { Cleanup.release(folderSlot); throw .failed(path: path, reason: OutputFile.errorText()) }

@@ -144,25 +144,9 @@ public enum OutputFile {
     }
 
     static func target(for path: String, kind: OutputKind) throws(OutputError) -> Target {
-        guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
         if let descriptor = descriptorAlias(path) { return .descriptor(descriptor) }
         guard !path.hasSuffix("/") else { throw .refused(path: path, reason: "it names a folder, not a file") }
-        var link = stat()
-        guard lstat(path, &link) == 0 else {
-            if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
-            guard errno == ENOENT else { throw .refused(path: path, reason: errorText()) }
-            let url = URL(fileURLWithPath: path)
-            let name = url.lastPathComponent
-            guard name.utf8.count <= 255 else { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
-            let parent = url.deletingLastPathComponent().path
-            var folder = stat()
-            guard stat(parent, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR else {
-                throw .refused(path: path, reason: "the folder \(parent) does not exist")
-            }
-            return .file(path, existing: nil)
-        }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
+        guard case let .present(link, info) = try inspect(path) else { return .file(path, existing: nil) }
         // Any spelling of standard output or error (/dev//stdout, /proc/thread-self/fd/1):
         // write to the descriptor itself, keeping the shell's redirection (and its append mode).
         for descriptor in Int32(1)...2 where !StandardStreams.wasClosed(descriptor) {
@@ -190,6 +174,34 @@ public enum OutputFile {
         default:
             return .device(path)
         }
+    }
+
+    /// What a path names now: nothing yet (a free name in an existing folder), or something,
+    /// with `lstat` and `stat` of it. Refuses an empty or over-long name, a missing folder and a
+    /// link to nothing: the checks every output shares.
+    enum Existing {
+        case none(parent: String)
+        case present(link: stat, info: stat)
+    }
+
+    static func inspect(_ path: String) throws(OutputError) -> Existing {
+        guard !path.isEmpty else { throw .refused(path: "''", reason: "the name is empty") }
+        var link = stat()
+        guard lstat(path, &link) == 0 else {
+            if errno == ENAMETOOLONG { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
+            guard errno == ENOENT else { throw .refused(path: path, reason: errorText()) }
+            let url = URL(fileURLWithPath: path)
+            guard url.lastPathComponent.utf8.count <= 255 else { throw .refused(path: path, reason: "a file name is at most 255 bytes") }
+            let parent = url.deletingLastPathComponent().path
+            var folder = stat()
+            guard stat(parent, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR else {
+                throw .refused(path: path, reason: "the folder \(parent) does not exist")
+            }
+            return .none(parent: parent)
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .refused(path: path, reason: "it is a link to nothing") }
+        return .present(link: link, info: info)
     }
 
     /// The bytes of an existing file, or nil when it is too large to be one of ours.

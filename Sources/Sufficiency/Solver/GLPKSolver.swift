@@ -1,22 +1,6 @@
 import CGLPK
 import Foundation
 
-/// A reason the GLPK backend could not run.
-public enum GLPKError: Error, Equatable, Sendable, CustomStringConvertible {
-    case invalidModel(LinearProgramError)
-    case invalidArgument(String)
-    /// A GLPK writer failed; `code` is its C return code.
-    case writeFailed(path: String, code: Int)
-
-    public var description: String {
-        switch self {
-        case .invalidModel(let error): return "invalid model: \(error)"
-        case .invalidArgument(let message): return message
-        case let .writeFailed(format, code): return "GLPK could not write the model in \(format) format (glp_write code \(code))"
-        }
-    }
-}
-
 /// The GLPK backend: owns one `glp_prob` and drives it.
 ///
 /// Deliberately not `Sendable`: GLPK keeps its environment per thread, so an instance must be
@@ -453,13 +437,5 @@ public final class GLPKSolver: LPSolver {
         close(reader)
         if code != 0 { throw .writeFailed(path: format, code: Int(code)) }
         return collected.withLock { $0 }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }
