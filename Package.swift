@@ -28,7 +28,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SufficiencyTests",
-            dependencies: ["Sufficiency"],
+            // CGLPK only for the exit test that makes GLPK abort on purpose.
+            dependencies: ["Sufficiency", "CGLPK"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Independent objectives for the shipped scenarios: exports each scenario's model as free MPS
-with our CLI, then solves it with HiGHS (highspy, from PyPI; a dev tool, not a dependency of the
-product) and with glpsol, and prints the objectives to paste into the end-to-end test.
+and as CPLEX LP with our CLI, solves both files with HiGHS (highspy, from PyPI; a dev tool, not a
+dependency of the product) and with glpsol, checks the four agree (relative 1e-9), and prints
+HiGHS's objective on the MPS in the form `expectedObjectives` in
+Tests/SufficiencyTests/EndToEndTests.swift takes. The exports carry the objective's constant as a
+column fixed at 1, so every reader sees the objective we report.
 
     pip install highspy
     swift build -c release
@@ -24,9 +27,10 @@ def highs_objective(mps):
     return status, h.getInfo().objective_function_value
 
 
-def glpsol_objective(mps):
+def glpsol_objective(path):
+    flag = "--lp" if path.endswith(".lp") else "--freemps"
     with tempfile.NamedTemporaryFile(suffix=".txt") as out:
-        subprocess.run(["glpsol", "--freemps", mps, "-w", out.name], capture_output=True, check=True)
+        subprocess.run(["glpsol", flag, path, "-w", out.name], capture_output=True, check=True)
         lines = open(out.name).read().split("\n")
         # Plain text solution: "s bas|mip ROWS COLS PRIM DUAL OBJ" (LP) or "s mip ROWS COLS STATUS OBJ".
         for line in lines:
@@ -35,10 +39,21 @@ def glpsol_objective(mps):
     return None
 
 
+lines = []
 for scenario in sys.argv[1:]:
     with tempfile.TemporaryDirectory() as folder:
-        mps = os.path.join(folder, "model.mps")
-        subprocess.run([CLI, "export", scenario, "--mps", mps], check=True)
-        status, highs = highs_objective(mps)
-        glpk = glpsol_objective(mps)
-        print(f"{scenario}: HiGHS {status} {highs!r}  glpsol {glpk!r}")
+        mps, lp = os.path.join(folder, "model.mps"), os.path.join(folder, "model.lp")
+        subprocess.run([CLI, "export", scenario, "--mps", mps, "--lp", lp], check=True)
+        found = {}
+        for name, path in (("mps", mps), ("lp", lp)):
+            status, found[f"HiGHS {name}"] = highs_objective(path)
+            if status != "Optimal":
+                raise SystemExit(f"{scenario}: HiGHS on the {name} file: {status}")
+            found[f"glpsol {name}"] = glpsol_objective(path)
+        reference = found["HiGHS mps"]
+        spread = max(abs(v - reference) for v in found.values()) / max(1.0, abs(reference))
+        print(f"{scenario}: " + "  ".join(f"{k} {v!r}" for k, v in found.items()) + f"  (max relative difference {spread:.1e})")
+        if spread > 1e-9:
+            raise SystemExit(f"{scenario}: the readers disagree")
+        lines.append(f'    "{os.path.basename(scenario)}": {reference!r},')
+print("\n".join(lines))

@@ -45,16 +45,26 @@ struct SolverFlags: ParsableArguments {
     @Flag(help: "Solve the LP relaxation: capital options may be part-built (quick screening).")
     var relax = false
 
+    /// When the command started: `--time-limit` bounds the whole command from here.
+    static let commandStarted = ContinuousClock.now
+
     func validate() throws {
         if let timeLimit, !(timeLimit.isFinite && timeLimit > 0 && timeLimit <= 1e7) {
             throw ValidationError("--time-limit must be a number of seconds > 0 (at most 10000000)")
         }
+        if timeLimit != nil && method == .interior {
+            throw ValidationError("--time-limit cannot stop --method interior: GLPK's interior point method has no time limit; use --method simplex, or no limit")
+        }
         if !(mipGap.isFinite && mipGap >= 0 && mipGap < 1) { throw ValidationError("--mip-gap must be a number in [0, 1)") }
     }
 
+    /// The solver options, with a deadline `--time-limit` seconds after the command started: every
+    /// solve of the command (its duals, sifting, comparisons, explanations, every variant of
+    /// compare and every point of sweep) shares it.
     func options(verbose: Bool = false) -> SolverOptions {
-        SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, timeLimit: timeLimit,
-                      relax: relax, verbose: verbose)
+        var options = SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, relax: relax, verbose: verbose)
+        options.deadline = timeLimit.map { Self.commandStarted.advanced(by: .milliseconds(Int64($0 * 1000))) }
+        return options
     }
 }
 

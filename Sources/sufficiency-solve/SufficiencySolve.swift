@@ -16,6 +16,7 @@ struct SufficiencySolve: ParsableCommand {
 
     /// Parses and runs; every error becomes its exit code in ``ExitCodes``.
     static func main() {
+        _ = SolverFlags.commandStarted
         StandardStreams.adoptClosedDescriptors()
         Signals.install()
         // A bare command is a usage error: help on standard error, exit 1.

@@ -67,13 +67,16 @@ struct ReliabilityTests {
     /// A deterministic mutation fuzzer over the decoder, the model build and the LP validation:
     /// any trap ends the test process, so passing means no input among these crashed.
     /// `Fuzz/run.sh` runs the same harness for many more iterations.
-    @Test("a tiny discount rate (found by the fuzzer) gives finite annualised charges")
+    @Test("a tiny discount rate (found by the fuzzer): 1e-320 is refused, the smallest allowed gives finite annualised charges")
     func tinyDiscountRate() throws {
         let option = dspOption("A", cost: 20000, earliest: "y3")
-        let run = try solve(capitalScenario(options: [option], capital: ["accounting": "annualised", "assetLifeYears": 5],
-                                            extra: ["discountRate": 1e-320]))
+        let capital: [String: Any] = ["accounting": "annualised", "assetLifeYears": 5]
+        let refused = issues(encode(capitalScenario(options: [option], capital: capital, extra: ["discountRate": 1e-320])))
+        #expect(refused.map(\.message) == ["is too small to be meant (non-zero but below 1e-9 in size): write 0, got 1e-320"])
+        // With r = 1e-9 the charges are those of r = 0 to about 1e-9 relative: 26,000 (worked in capitalScenario).
+        let run = try solve(capitalScenario(options: [option], capital: capital, extra: ["discountRate": 1e-9]))
         #expect(run.report.status == "optimal")
-        #expect(abs(run.report.objective! - 26000) < 1e-6)
+        #expect(abs(run.report.objective! - 26000) < 26000 * 1e-6)
     }
 
     @Test("fuzz: mutated scenarios never crash the decoder, model build or validation")

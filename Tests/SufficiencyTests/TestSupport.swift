@@ -105,3 +105,16 @@ extension CLI {
         return condition()
     }
 }
+
+/// The problems reported for the scenario file at `path`; records a test failure when the file is
+/// accepted (so a check on the problems can never pass because nothing was thrown).
+func loadIssues(_ path: String, maxInputBytes: Int = ScenarioDecoder.Limits.defaultMaxInputBytes,
+                sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [ScenarioIssue] {
+    do {
+        _ = try ScenarioDecoder.load(path: path, maxInputBytes: maxInputBytes)
+        Issue.record("the scenario was accepted; problems were expected", sourceLocation: sourceLocation)
+        return []
+    } catch {
+        return error.issues
+    }
+}

@@ -2,7 +2,9 @@ import Foundation
 
 /// Explains why a scenario has no solution, naming the rules that conflict where it can.
 enum Infeasibility {
-    static func explain(_ model: PlacementModel) -> [String] {
+    /// Why `model` has no plan, in a planner's words. The elastic solve it may need gets what is
+    /// left of `options`' deadline.
+    static func explain(_ model: PlacementModel, options: SolverOptions = SolverOptions()) -> [String] {
         var reasons = model.conflicts
         let s = model.scenario
         let T = model.yearCount, N = model.needCount, Z = model.zoneCount, S = s.settings.count
@@ -76,33 +78,39 @@ enum Infeasibility {
                 reasons.append("option \(option.id) requires \(s.capitalOptions[p].id), which cannot open before \(s.years[s.capitalOptions[p].earliestYear]), after \(option.id)'s latest year \(s.years[option.latestYear])")
             }
         }
-        if let cap = s.finance.maxCumulativeDeficit, let missed = deficitShortfall(model) , missed > 1e-6 {
+        if let cap = s.finance.maxCumulativeDeficit, let missed = deficitShortfall(model, deadline: options.deadline), missed > 1e-6 {
             reasons.append("the cumulative deficit cannot be kept within £\(ReportText.money(cap)): the best plan misses it by £\(ReportText.money(missed))")
         }
-        if reasons.isEmpty { reasons = elasticRows(model) }
+        if reasons.isEmpty { reasons = elasticRows(model, deadline: options.deadline) }
         if reasons.isEmpty { reasons = ["no single rule explains it; the combination of capacity, persistence, policies and options has no solution"] }
         return reasons
     }
 
     /// The least amount by which any plan overshoots the deficit cap: the LP with one slack on
     /// every cumulative-deficit row, minimising that slack.
-    static func deficitShortfall(_ model: PlacementModel) -> Double? {
+    static func deficitShortfall(_ model: PlacementModel, deadline: ContinuousClock.Instant? = nil) -> Double? {
         guard !model.deficitRows.isEmpty else { return nil }
         var lp = model.program
         for j in 0..<lp.columnCount { lp.objective[j] = 0; lp.isInteger[j] = false }
         let deficitRows = Set(model.deficitRows)
-        return solveWithSlack(lp, rows: deficitRows, sharedSlack: true)?.total
+        return solveWithSlack(lp, rows: deficitRows, sharedSlack: true, deadline: deadline)?.total
     }
 
     /// Adds an elastic slack to every row, minimises the total, and names the rows that need it.
-    static func elasticRows(_ model: PlacementModel) -> [String] {
+    static func elasticRows(_ model: PlacementModel, deadline: ContinuousClock.Instant? = nil) -> [String] {
         var lp = model.program
         for j in 0..<lp.columnCount { lp.objective[j] = 0; lp.isInteger[j] = false }
-        guard let result = solveWithSlack(lp, rows: Set(0..<lp.rowCount), sharedSlack: false) else { return [] }
+        guard let result = solveWithSlack(lp, rows: Set(0..<lp.rowCount), sharedSlack: false, deadline: deadline) else { return [] }
         return result.violated.prefix(8).map { "constraint \(model.program.rowNames[$0.row]) cannot hold: it is missed by \(formatGeneral($0.amount)) at best" }
     }
 
-    private static func solveWithSlack(_ base: LinearProgram, rows: Set<Int>, sharedSlack: Bool) -> (total: Double, violated: [(row: Int, amount: Double)])? {
+    private static func elasticOptions(_ deadline: ContinuousClock.Instant?) -> SolverOptions {
+        var options = SolverOptions(lpMethod: .dualSimplex)
+        options.deadline = deadline
+        return options
+    }
+
+    private static func solveWithSlack(_ base: LinearProgram, rows: Set<Int>, sharedSlack: Bool, deadline: ContinuousClock.Instant?) -> (total: Double, violated: [(row: Int, amount: Double)])? {
         var b = LinearProgram.Builder(name: "elastic")
         for j in 0..<base.columnCount {
             b.addColumn(name: base.columnNames[j], lower: base.columnLower[j], upper: base.columnUpper[j], cost: 0)
@@ -119,7 +127,7 @@ enum Infeasibility {
             if base.rowLower[i].isFinite { let c = b.addColumn(name: "under[\(i)]", cost: 1); b.add(row: i, column: c, 1); slackRow[c] = i }
         }
         guard let lp = try? b.build(), let solver = try? SolverBackend.glpk.make(lp),
-              let solution = try? solver.solve(SolverOptions(lpMethod: .dualSimplex)), solution.status == .optimal else { return nil }
+              let solution = try? solver.solve(Self.elasticOptions(deadline)), solution.status == .optimal else { return nil }
         var violated: [(Int, Double)] = []
         for (column, row) in slackRow.sorted(by: { $0.key < $1.key }) where solution.columnValues[column] > 1e-6 {
             violated.append((row, solution.columnValues[column]))

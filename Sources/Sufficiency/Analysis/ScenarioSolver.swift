@@ -59,9 +59,10 @@ public struct ScenarioSolver {
         let sift = (strategy == .sifting || (strategy == .auto && model.program.columnCount > Self.autoSiftingColumns))
             && (!model.program.isMIP || options.relax) && options.lpMethod != .interior
         var solution: Solution
-        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.timeLimit, backend: backend) {
+        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.secondsLeft, backend: backend) {
             solution = sifted
         } else {
+            // Sifting that stopped short falls back to the whole model, with what is left of the limit.
             solution = try SolveStrategy.solve(model.program, options: options, backend: backend)
         }
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
@@ -73,7 +74,7 @@ public struct ScenarioSolver {
             // Interior point stops at a tolerance of its own: hold it to a looser one.
             verification = solution.verify(against: model.program, tolerance: solution.method == .interior ? 1e-5 : 1e-6)
         } else if solution.status == .infeasible {
-            explanation = Infeasibility.explain(model)
+            explanation = Infeasibility.explain(model, options: options)
         } else if solution.status == .noSolutionInTime {
             explanation = ["the time limit ran out before any plan that meets every rule was found"]
         }
@@ -82,6 +83,9 @@ public struct ScenarioSolver {
         let compare = compareOptions == .on || (compareOptions == .auto && model.program.columnCount <= Self.autoComparisonColumns)
         if compare && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
             try addOptionComparisons(to: &report, model: model)
+        }
+        if options.outOfTime && solution.status.hasSolution && compare && !scenario.capitalOptions.isEmpty && !options.relax {
+            report.notes.append("the time limit ran out before every option comparison was solved; payback, savings and extra costs left blank were not worked out")
         }
         return Run(model: model, solution: solution, report: report)
     }
@@ -125,11 +129,13 @@ public struct ScenarioSolver {
     /// The plan without the programme, and each chosen option's yearly saving and payback.
     func addOptionComparisons(to report: inout Report, model: PlacementModel) throws {
         let scenario = model.scenario
+        guard !options.outOfTime else { return }
         let without = try solveWithout(Array(scenario.capitalOptions.indices), model: model)
         report.withoutOptions = without.asAlternative
         let withSpend = report.spendWithUnmet
         let chosen = report.options.indices.filter { report.options[$0].chosen }
         for index in chosen.prefix(Self.maxPaybackSolves) {
+            if options.outOfTime { return }
             guard let opening = report.options[index].openingYear, let t0 = scenario.years.firstIndex(of: opening) else { continue }
             let alternative = try solveWithout([index], model: model)
             guard alternative.costs != nil else { continue }
@@ -146,6 +152,7 @@ public struct ScenarioSolver {
             let option = scenario.capitalOptions[index]
             var best: Double?
             for t in option.earliestYear...option.latestYear {
+                if options.outOfTime { return }
                 let forced = try solveWithout([], forcingOpen: (index, t), model: model)
                 if let other = forced.objective, forced.status == ModelStatus.optimal.rawValue { best = min(best ?? .infinity, other) }
             }

@@ -76,7 +76,7 @@ public struct Sweep {
             let solution = try SolveStrategy.solve(with: solver!, options: solveOptions, backend: backend)
             let verification = solution.status.hasSolution ? solution.verify(against: model.program) : nil
             let statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
-            let explanation = solution.status == .infeasible ? Infeasibility.explain(model) : []
+            let explanation = solution.status == .infeasible ? Infeasibility.explain(model, options: options) : []
             let report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
             let point = Point(value: value, report: report, warm: warm, iterations: solution.iterations, solveSeconds: solution.solveSeconds)
             progress(point)

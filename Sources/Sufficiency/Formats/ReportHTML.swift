@@ -117,6 +117,9 @@ public enum ReportHTML {
         if !report.explanation.isEmpty {
             body += "<h2>Why there is no plan</h2><ul>" + report.explanation.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
         }
+        if !report.notes.isEmpty {
+            body += "<h2>Notes</h2><ul>" + report.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        }
         if let costs = report.costs {
             body += stackedBars(id: "placements-by-type", title: "Children placed by setting type", years: years,
                                 series: report.placementsByType.map { ($0.type, $0.children) }, unit: "children")

@@ -21,7 +21,7 @@ public enum ReportTables {
         tables.append(Table(name: "summary", title: "Summary", header: ["key", "value"], rows: [
             ["scenario", report.scenario], ["status", report.status], ["objective", number(report.objective)],
             ["verification", report.verification.passed ? "passed" : "failed"], ["verification detail", report.verification.summary],
-        ] + report.explanation.map { ["explanation", $0] }))
+        ] + report.explanation.map { ["explanation", $0] } + report.notes.map { ["note", $0] }))
         if let costs = report.costs {
             tables.append(Table(name: "costs", title: "Costs by year (£, that year's prices)",
                                 header: ["year", "placements", "transport", "capital charge", "unmet penalty", "total", "discount factor"],
@@ -76,7 +76,7 @@ public enum ReportTables {
 
     /// GitHub-flavoured Markdown: a heading and a table for each part of the report.
     public static func markdown(_ report: Report) -> String {
-        func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
+        func escape(_ cell: String) -> String { markdownText(cell) }
         func readable(_ cell: String) -> String { escape(Self.readable(cell)) }
         var out = [OutputKind.markdownMarker, "# \(escape(report.scenario))", ""]
         for table in tables(report) where !table.rows.isEmpty {
@@ -90,10 +90,39 @@ public enum ReportTables {
         return out.joined(separator: "\n")
     }
 
-    /// RFC 4180 CSV of one table.
+    /// Text as Markdown shows it literally: HTML and Markdown's own marks escaped, line breaks
+    /// as spaces (a table row is one line).
+    static func markdownText(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "[", "]", "|", "#", "~": out += "\\"; out.unicodeScalars.append(scalar)
+            case "\n", "\r", "\t": out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A cell as a spreadsheet reads it safely: text that starts with `=`, `+`, `-`, `@`, a tab or
+    /// a carriage return would be taken for a formula by Excel or LibreOffice, so it is written
+    /// as text with a leading `'` (SPEC §6). Numbers (in JSON's syntax, such as `-4600000`) are
+    /// left as numbers.
+    static func spreadsheetSafe(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        if NumberSyntax.parse(cell[...]) != nil { return cell }
+        return "'" + cell
+    }
+
+    /// RFC 4180 CSV of one table, every text cell spreadsheet-safe.
     public static func csv(_ table: Table) -> String {
-        func quote(_ cell: String) -> String {
-            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        func quote(_ raw: String) -> String {
+            let cell = spreadsheetSafe(raw)
+            return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
         }
         return ([table.header] + table.rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }

@@ -55,6 +55,11 @@ public enum ReportText {
             out.append("Why there is no plan:")
             out.append(contentsOf: report.explanation.map { "  - \($0)" })
         }
+        if !report.notes.isEmpty {
+            out.append("")
+            out.append("Notes:")
+            out.append(contentsOf: report.notes.map { "  - \($0)" })
+        }
         guard let costs = report.costs else {
             out.append("")
             out.append(solverLine(report))

@@ -42,7 +42,7 @@ public struct LinearProgram: Sendable, Equatable {
     @discardableResult
     public mutating func addColumn(name: String, lower: Double = 0, upper: Double = .infinity,
                                    cost: Double = 0, integer: Bool = false) -> Int {
-        columnNames.append(name)
+        columnNames.append(Self.fit(name, number: columnNames.count + 1))
         columnLower.append(lower)
         columnUpper.append(upper)
         objective.append(cost)
@@ -53,10 +53,21 @@ public struct LinearProgram: Sendable, Equatable {
 
     @discardableResult
     public mutating func addRow(name: String, lower: Double = -.infinity, upper: Double = .infinity) -> Int {
-        rowNames.append(name)
+        rowNames.append(Self.fit(name, number: rowNames.count + 1))
         rowLower.append(lower)
         rowUpper.append(upper)
         return rowNames.count - 1
+    }
+
+    /// `name` when it fits GLPK's 255 bytes; else its start and `#number` (the row's or column's
+    /// number), so names made from long ids stay unique. Names that fit never end that way:
+    /// ``PlacementModel`` writes `#` in an id as `%23`.
+    static func fit(_ name: String, number: Int) -> String {
+        guard name.utf8.count > maxNameLength else { return name }
+        let suffix = "#\(number)"
+        var head = Substring(name)
+        while head.utf8.count + suffix.utf8.count > maxNameLength { head.removeLast() }
+        return head + suffix
     }
 
     /// Computes `A x` for a column vector `x`.

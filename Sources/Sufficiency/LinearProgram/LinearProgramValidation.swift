@@ -33,6 +33,10 @@ public enum LinearProgramError: Error, Equatable, Sendable, CustomStringConverti
 extension LinearProgram {
     /// GLPK's limit on the length of a row or column name, in bytes.
     public static let maxNameLength = 255
+    /// GLPK's limit on rows and on columns.
+    public static let maxRowsOrColumns = 100_000_000
+    /// GLPK's limit on constraint matrix nonzeros.
+    public static let maxNonzeros = 500_000_000
 
     /// Checks everything GLPK would abort or misbehave on. Call before any solver call;
     /// ``GLPKSolver`` calls it itself.
@@ -48,11 +52,11 @@ extension LinearProgram {
               rowIndex.count == value.count else {
             throw .inconsistentSizes("\(columnStart.count) column starts for \(n) columns, \(rowIndex.count) row indices, \(value.count) values")
         }
-        // GLPK indexes with C int and 1-based arrays of length count + 1.
-        let limit = Int(Int32.max) - 1
-        guard n < limit, m < limit, value.count < limit else {
-            throw .tooLarge("\(m) rows, \(n) columns, \(value.count) nonzeros")
+        // GLPK's own limits (glp_add_rows, glp_add_cols: 100 million; glp_load_matrix: 500 million).
+        guard n <= Self.maxRowsOrColumns, m <= Self.maxRowsOrColumns, value.count <= Self.maxNonzeros else {
+            throw .tooLarge("\(m) rows, \(n) columns, \(value.count) nonzeros; GLPK takes at most \(Self.maxRowsOrColumns) rows or columns and \(Self.maxNonzeros) nonzeros")
         }
+        try Self.checkName("problem", 0, name)
         guard objectiveConstant.isFinite else { throw .nonFinite(what: "objective constant", index: 0, value: objectiveConstant) }
         for j in 0..<n {
             guard objective[j].isFinite else { throw .nonFinite(what: "cost of column", index: j, value: objective[j]) }

@@ -76,7 +76,7 @@ public struct PlacementModel: Sendable {
         self.program = LinearProgram()
         index = PlacementIndex(scenario: scenario)
         var assembly = Assembly(scenario: scenario, index: index,
-                                builder: LinearProgram.Builder(name: Self.sanitize(scenario.name.isEmpty ? "sufficiency" : scenario.name)))
+                                builder: LinearProgram.Builder(name: LinearProgram.fit(Self.sanitize(scenario.name.isEmpty ? "sufficiency" : scenario.name), number: 0)))
         // One family at a time, in this order (it fixes the column and row numbers).
         addPlacementColumns(&assembly)
         addPlacementCosts(&assembly)
@@ -90,13 +90,31 @@ public struct PlacementModel: Sendable {
         program = try assembly.finish()
     }
 
-    /// A name GLPK and the LP / MPS formats accept: no spaces or control characters, at most 255 bytes.
-    static func sanitize(_ name: String) -> String {
-        var result = String(name.unicodeScalars.map { scalar -> Character in
-            scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F ? "_" : Character(scalar)
-        })
-        while result.utf8.count > LinearProgram.maxNameLength { result.removeLast() }
+    /// An id as it appears in row and column names: letters, digits and `_ . / ( ) ! " $ & ; ? @
+    /// { } | ' -` as they are; every other byte (space, `,`, `[`, `]`, `#`, `%`, `~`, anything
+    /// outside ASCII) as `%XX`. The mapping is one to one, so distinct ids give distinct names, in
+    /// GLPK and in the LP and MPS files it writes (its LP writer turns `-` into `~`, which no
+    /// encoded id contains). Long names are shortened by ``LinearProgram`` (`…#number`).
+    static func sanitize(_ id: String) -> String {
+        var result = ""
+        result.reserveCapacity(id.utf8.count)
+        for byte in id.utf8 {
+            if Self.keptInNames[Int(byte)] {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                result.unicodeScalars.append("%")
+                result.unicodeScalars.append(hex[Int(byte >> 4)])
+                result.unicodeScalars.append(hex[Int(byte & 15)])
+            }
+        }
         return result
+    }
+
+    private static let keptInNames: [Bool] = (0..<256).map { byte in
+        guard byte < 0x80, let scalar = Unicode.Scalar(byte) else { return false }
+        return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || "_./()!\"$&;?@{}|'-".unicodeScalars.contains(scalar)
     }
 
     /// Children placed, `x`, for each placement column, from a solution's column values (`y`).

@@ -11,6 +11,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var objective: Double?
     /// Why there is no solution, in a planner's words (infeasible scenarios), else empty.
     public var explanation: [String]
+    /// What the reader should know about how far the run went (a time limit that cut the option
+    /// comparisons short), else empty.
+    public var notes: [String] = []
     public var years: [String]
     public var costs: Costs?
     public var placements: [PlacementLine]

@@ -9,6 +9,8 @@ struct CSVTable {
 
     /// Header names, trimmed and lower-cased.
     var header: [String]
+    /// The header's cells, for the place of a problem with a column name.
+    var headerCells: [Cell]
     /// Data rows (without the header); blank lines are skipped.
     var rows: [[Cell]]
 
@@ -41,6 +43,9 @@ struct CSVTable {
         }
         var atFieldStart = true
         while let scalar = scalars.popFirst() {
+            if scalar.value < 0x20 && scalar != "\t" && scalar != "\r" && scalar != "\n" || scalar.value == 0x7F {
+                throw SyntaxError(message: String(format: "a control character (byte 0x%02X) in a cell", scalar.value), line: line, column: column)
+            }
             if atFieldStart { fieldLine = line; fieldColumn = column; atFieldStart = false }
             if inQuotes {
                 if scalar == "\"" {
@@ -82,7 +87,7 @@ struct CSVTable {
         if inQuotes { throw SyntaxError(message: "a quoted cell is not closed", line: fieldLine, column: fieldColumn) }
         if !field.isEmpty || !record.isEmpty || quotedField { endRecord() }
         guard let first = records.first else { throw SyntaxError(message: "the file is empty; a header row is needed", line: 1, column: 1) }
-        return CSVTable(header: first.map { $0.text.lowercased() }, rows: Array(records.dropFirst()))
+        return CSVTable(header: first.map { $0.text.lowercased() }, headerCells: first, rows: Array(records.dropFirst()))
     }
 
     func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }

@@ -96,6 +96,10 @@ final class DecodeContext {
             fail(path, "must be a finite number, got \(text)", at: node, kind: .outOfRange)
             return nil
         }
+        if value != 0 && abs(value) < NumberSyntax.smallest {
+            fail(path, "\(NumberSyntax.tooSmall), got \(text)", at: node, kind: .outOfRange)
+            return nil
+        }
         if let min, value < min {
             fail(path, "must be ≥ \(Self.show(min)), got \(text)", at: node, kind: .outOfRange)
             return nil

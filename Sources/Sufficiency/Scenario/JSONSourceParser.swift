@@ -13,6 +13,8 @@ public struct JSONSourceParser {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    private var columnMark = 0
+    private var columnAtMark = 1
     private let maxDepth: Int
     private(set) var duplicateKeys: [ScenarioIssue] = []
 
@@ -45,25 +47,32 @@ public struct JSONSourceParser {
         }
     }
 
+    /// Where the parser is. Columns count characters, not bytes (UTF-8 continuation bytes are
+    /// skipped); they are counted forward from the last place asked for on the same line, so the
+    /// whole parse stays linear in the file's size however long its lines are.
     private var location: SourceLocation {
-        // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        var column = 1
-        var k = lineStart
-        while k < index && k < bytes.count {
-            if bytes[k] & 0xC0 != 0x80 { column += 1 }
-            k += 1
+        mutating get {
+            if columnMark < lineStart || columnMark > index { columnMark = lineStart; columnAtMark = 1 }
+            while columnMark < index && columnMark < bytes.count {
+                if bytes[columnMark] & 0xC0 != 0x80 { columnAtMark += 1 }
+                columnMark += 1
+            }
+            return SourceLocation(line: line, column: columnAtMark)
         }
-        return SourceLocation(line: line, column: column)
     }
 
-    private func error(_ message: String) -> SyntaxError {
+    private mutating func error(_ message: String) -> SyntaxError {
         SyntaxError(issue: ScenarioIssue(path: "", message: "not valid JSON: \(message)", location: location, kind: .syntax))
     }
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
-            case 0x20, 0x09, 0x0D: index += 1
+            case 0x20, 0x09: index += 1
+            // CRLF, LF and a lone CR (old Mac files) each end a line.
+            case 0x0D:
+                index += 1
+                if index >= bytes.count || bytes[index] != 0x0A { line += 1; lineStart = index }
             case 0x0A: index += 1; line += 1; lineStart = index
             default: return
             }

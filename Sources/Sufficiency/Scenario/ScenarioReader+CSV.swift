@@ -21,6 +21,22 @@ extension ScenarioReader {
             context.appendIssue(ScenarioIssue(path: "", message: "not valid CSV: \(error.message)", location: SourceLocation(line: error.line, column: error.column), file: name, kind: .syntax))
             return nil
         }
+        var ok = true
+        var firstColumn: [String: Int] = [:]
+        for (k, column) in table.header.enumerated() {
+            if let first = firstColumn[column] {
+                context.appendIssue(ScenarioIssue(path: "", message: "the header names column \"\(column)\" twice (columns \(first + 1) and \(k + 1))",
+                                                  location: SourceLocation(line: 1, column: table.headerCells[k].column), file: name, kind: .duplicate))
+                ok = false
+            } else { firstColumn[column] = k }
+        }
+        for row in table.rows where row.count > table.header.count {
+            let extra = row[table.header.count]
+            context.appendIssue(ScenarioIssue(path: "", message: "this row has \(row.count) cells but the header has \(table.header.count) columns",
+                                              location: SourceLocation(line: extra.line, column: extra.column), file: name))
+            ok = false
+        }
+        guard ok else { return nil }
         let missing = columns.filter { table.columnIndex($0) == nil }
         if !missing.isEmpty {
             context.appendIssue(ScenarioIssue(path: "", message: "the header lacks column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (it has \(table.header.joined(separator: ", ")))",
@@ -60,10 +76,12 @@ extension ScenarioReader {
             csvFail(row, column, "a number is missing", file: file)
             return nil
         }
-        guard let value = Double(cell.text), value.isFinite, !cell.text.lowercased().contains("n") else {
-            csvFail(row, column, "must be a number, got \"\(cell.text)\"", file: file)
+        guard let value = NumberSyntax.parse(cell.text[...]) else {
+            csvFail(row, column, "must be a number, got \"\(cell.text.debugDescription.dropFirst().dropLast())\"", file: file)
             return nil
         }
+        guard value.isFinite else { csvFail(row, column, "must be a finite number, got \(cell.text)", file: file); return nil }
+        guard value == 0 || abs(value) >= NumberSyntax.smallest else { csvFail(row, column, "\(NumberSyntax.tooSmall), got \(cell.text)", file: file); return nil }
         guard value >= 0 else { csvFail(row, column, "must be ≥ 0, got \(cell.text)", file: file); return nil }
         guard value <= max else { csvFail(row, column, "must be at most \(DecodeContext.show(max)), got \(cell.text)", file: file); return nil }
         return .some(value)
@@ -79,15 +97,17 @@ extension ScenarioReader {
             context.appendIssue(ScenarioIssue(path: "", message: "has a zone column, but the scenario declares no zones", location: SourceLocation(line: 1, column: 1), file: file))
             return
         }
+        var passed = Set<Int>()
         for row in table.rows {
             let t = csvReference(row, yearColumn, in: yearIndex, kind: "year", file: file)
             let n = csvReference(row, needColumn, in: needIndex, kind: "need", file: file)
             let z = zoneColumn.map { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) } ?? 0
             guard let children = csvNumber(row, childrenColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil,
                   let t, let n, let z else { continue }
-            demand[(t * zoneCount + z) * needs.count + n] += children
+            let key = (t * zoneCount + z) * needs.count + n
+            demand[key] += children
+            checkDemandLimit(demand, key: key, row: row, column: childrenColumn, passed: &passed, file: file)
         }
-        checkDemandLimit(demand, file: file)
     }
 
     /// `{"projection": "file.csv", "labels": {...}}`: witan.send output summed by need (and zone) per year.
@@ -110,6 +130,7 @@ extension ScenarioReader {
             context.appendIssue(ScenarioIssue(path: "", message: "needs a zone column: the scenario declares zones", location: SourceLocation(line: 1, column: 1), file: file))
             return
         }
+        var passed = Set<Int>()
         for row in table.rows {
             guard let yearCell = row.indices.contains(yearColumn) ? row[yearColumn] : nil else { csvFail(row, yearColumn, "the calendar-year is missing", file: file); continue }
             // Rows for years outside the horizon are ignored.
@@ -121,15 +142,17 @@ extension ScenarioReader {
             }
             let z = zones.isEmpty ? 0 : zoneColumn.flatMap { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) }
             guard let population = csvNumber(row, populationColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil, let z else { continue }
-            demand[(t * zoneCount + z) * needs.count + n] += population
+            let key = (t * zoneCount + z) * needs.count + n
+            demand[key] += population
+            checkDemandLimit(demand, key: key, row: row, column: populationColumn, passed: &passed, file: file)
         }
-        checkDemandLimit(demand, file: file)
     }
 
-    private func checkDemandLimit(_ demand: [Double], file: String) {
-        if let index = demand.firstIndex(where: { $0 > ScenarioDecoder.Limits.maxChildren }) {
-            let n = index % needs.count, t = index / (zoneCount * needs.count)
-            context.appendIssue(ScenarioIssue(path: "", message: "demand for \(needs[n]) in \(years[t]) adds up to more than 10 million children", file: file))
-        }
+    /// Reports, at the row that does it, each year and need whose rows add up past the limit.
+    private func checkDemandLimit(_ demand: [Double], key: Int, row: [CSVTable.Cell], column: Int, passed: inout Set<Int>, file: String) {
+        guard demand[key] > ScenarioDecoder.Limits.maxChildren, passed.insert(key).inserted else { return }
+        let n = key % needs.count, t = key / (zoneCount * needs.count), z = (key / needs.count) % zoneCount
+        let place = zones.isEmpty ? "" : " in zone \(zones[z])"
+        csvFail(row, column, "demand for \(needs[n])\(place) in \(years[t]) adds up to more than 10 million children by this row", file: file)
     }
 }

@@ -2,9 +2,22 @@ import Foundation
 
 // Capital options and the links between them.
 extension ScenarioReader {
-    func readOption(_ node: SourceNode, _ path: String, settings: inout [Setting], leavingDefaults: [SettingType: Double], index: Int) -> CapitalOption? {
+    /// Reads one option. An option with problems still takes its place (see `readSetting`), so
+    /// `excludes` and `requires` are checked against every option at once.
+    func readOption(_ node: SourceNode, _ path: String, settings: inout [Setting], leavingDefaults: [SettingType: Double], index: Int) -> CapitalOption {
+        func placeholder(setting: Int?, creates: Bool) -> CapitalOption {
+            CapitalOption(id: "", name: "", setting: setting ?? 0, createsSetting: creates, places: 0, capitalCost: 0,
+                          earliestYear: 0, latestYear: max(0, years.count - 1), excludes: [], requires: [], fractional: false)
+        }
         let keys = ["id", "name", "expands", "newSetting", "places", "capitalCost", "earliestYear", "latestYear", "excludes", "requires", "fractional"]
-        guard let object = context.object(node, path, allowed: keys, required: ["id", "places", "capitalCost"]) else { return nil }
+        guard let object = context.object(node, path, allowed: keys, required: ["id", "places", "capitalCost"]) else {
+            // Keep the new setting's place so the settings after it keep their indices.
+            if let newNode = node["newSetting"], let stand = readSetting(newNode, "\(path).newSetting", leavingDefaults: leavingDefaults, newFor: index) {
+                settings.append(stand)
+                return placeholder(setting: settings.count - 1, creates: true)
+            }
+            return placeholder(setting: nil, creates: false)
+        }
         let issuesBefore = context.issues.count
         let id = object["id"].flatMap { context.string($0, "\(path).id") }
         let places = object["places"].flatMap { context.number($0, "\(path).places", above: 0, max: ScenarioDecoder.Limits.maxChildren, what: "10 million places") }
@@ -31,7 +44,7 @@ extension ScenarioReader {
                 settings.append(newSetting)
             }
         }
-        guard context.issues.count == issuesBefore, let id, let places, let cost, let setting else { return nil }
+        guard context.issues.count == issuesBefore, let id, let places, let cost, let setting else { return placeholder(setting: setting, creates: creates && setting != nil) }
         return CapitalOption(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id,
                              setting: setting, createsSetting: creates, places: places, capitalCost: cost,
                              earliestYear: earliest, latestYear: latest, excludes: [], requires: [], fractional: fractional)

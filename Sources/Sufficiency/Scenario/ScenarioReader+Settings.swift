@@ -79,7 +79,7 @@ extension ScenarioReader {
                     context.fail("\(path).\(key)", "a new setting takes its capacity and opening year from its option", at: node[key])
                 }
             }
-            return nil
+            return placeholder(option: option)
         }
         if option != nil {
             for key in ["capacity", "opensYear", "closesYear"] where node[key] != nil {
@@ -137,11 +137,22 @@ extension ScenarioReader {
             if zones.isEmpty { context.fail("\(path).zone", "names a zone, but the scenario declares no zones", at: zoneNode) }
             else { zone = context.reference(zoneNode, "\(path).zone", in: zoneIndex, kind: "zone") }
         }
-        guard context.issues.count == issuesBefore, let id, let type, let serves else { return nil }
+        // A setting with problems still takes its place, so that what refers to it (incumbents,
+        // policies, options) is checked too and every problem is reported at once; the scenario
+        // itself is refused because problems were found.
+        guard context.issues.count == issuesBefore, let id, let type, let serves else { return placeholder(option: option) }
         return Setting(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id, type: type,
                        serves: serves, capacity: capacity, capacityByNeed: capacityByNeed, costByNeed: costByNeed,
                        transportPerPlace: transport, leavingRate: leaving ?? leavingDefaults[type] ?? 0.2,
                        opensYear: opensYear, closesYear: closesYear, outOfArea: outOfArea, zone: zone, createdByOption: option)
+    }
+
+    /// Stands in for a setting that could not be read (see `readSetting`): serves every need, so
+    /// it causes no follow-on problems of its own.
+    private func placeholder(option: Int?) -> Setting {
+        Setting(id: "", name: "", type: .special, serves: Array(repeating: true, count: needs.count),
+                capacity: Array(repeating: nil, count: years.count), capacityByNeed: [:], costByNeed: Array(repeating: 0, count: needs.count),
+                transportPerPlace: 0, leavingRate: 0, opensYear: 0, closesYear: years.count, outOfArea: false, zone: nil, createdByOption: option)
     }
 
     func readServes(_ node: SourceNode, _ path: String) -> [Bool]? {

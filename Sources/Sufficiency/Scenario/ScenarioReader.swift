@@ -54,7 +54,8 @@ struct ScenarioReader {
         }
         let optionNodes = top["capitalOptions"].flatMap { context.array($0, "capitalOptions") } ?? []
         declareSettingAndOptionIDs(settingNodes, optionNodes)
-        if settingNodes.count + optionNodes.count > ScenarioDecoder.Limits.maxSettings {
+        // Only options with a newSetting add a setting; an expansion does not.
+        if settingNodes.count + optionNodes.filter({ $0["newSetting"] != nil }).count > ScenarioDecoder.Limits.maxSettings {
             context.fail("settings", "more than \(ScenarioDecoder.Limits.maxSettings) settings (new ones included)", at: top["settings"])
         }
         if optionNodes.count > ScenarioDecoder.Limits.maxOptions {
@@ -69,12 +70,12 @@ struct ScenarioReader {
         var options: [CapitalOption] = []
         var optionOK = true
         for (k, node) in optionNodes.enumerated() {
-            if let option = readOption(node, "capitalOptions[\(k)]", settings: &settings, leavingDefaults: leavingDefaults, index: k) {
-                options.append(option)
-            } else { optionOK = false }
+            let before = context.issues.count
+            options.append(readOption(node, "capitalOptions[\(k)]", settings: &settings, leavingDefaults: leavingDefaults, index: k))
+            if context.issues.count != before { optionOK = false }
         }
         let settingsComplete = settings.count == settingNodes.count + options.filter(\.createsSetting).count && existingCount == settingNodes.count
-        if optionOK && settingsComplete { resolveOptionLinks(&options, settings: settings, nodes: optionNodes) }
+        if settingsComplete { resolveOptionLinks(&options, settings: settings, nodes: optionNodes) }
 
         let travel = top["travel"].map { readTravel($0, declared: top["zones"] != nil) } ?? []
         let maxMinutes = top["maxTravelMinutes"].map { readMaxTravel($0) } ?? Array(repeating: nil, count: needs.count)

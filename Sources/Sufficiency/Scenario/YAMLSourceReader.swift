@@ -1,70 +1,187 @@
+import CYaml
 import Yams
 
 /// Reads a YAML document (with the same structure as a JSON scenario) into a ``SourceNode`` tree.
+///
+/// The tree is built straight from libyaml's event stream (the parser Yams wraps), one event at a
+/// time, so nothing is expanded before it is checked: an anchor, an alias or an explicit tag
+/// (`!!int abc`) is a located error the moment it is seen, and an alias bomb costs no more than its
+/// own text. Plain scalars are resolved by Yams' default resolver (null, booleans, numbers);
+/// quoted ones are text.
 enum YAMLSourceReader {
     static func parse(_ text: String, maxDepth: Int = JSONSourceParser.defaultMaxDepth) throws(ScenarioErrors) -> (root: SourceNode, issues: [ScenarioIssue]) {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch {
-            throw ScenarioErrors([ScenarioIssue(path: "", message: "not valid YAML: \(error)", kind: .syntax)])
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { bytes = [0x0A] }
+        return try bytes.withUnsafeBufferPointer { buffer throws(ScenarioErrors) in
+            var reader = EventReader(buffer: buffer, maxDepth: maxDepth)
+            defer { reader.close() }
+            return try reader.document()
         }
-        guard let node else { throw ScenarioErrors([ScenarioIssue(path: "", message: "the file is empty", kind: .syntax)]) }
-        var issues: [ScenarioIssue] = []
-        let root = convert(node, depth: 1, path: "", maxDepth: maxDepth, issues: &issues)
-        if let tooDeep = issues.first(where: { $0.message.hasPrefix("nested deeper") }) { throw ScenarioErrors([tooDeep]) }
-        return (root, issues)
     }
 
-    private static func location(_ node: Node) -> SourceLocation {
-        SourceLocation(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
-    }
+    private struct Failure: Error { var issue: ScenarioIssue }
 
-    private static func convert(_ node: Node, depth: Int, path: String, maxDepth: Int, issues: inout [ScenarioIssue]) -> SourceNode {
-        let at = location(node)
-        switch node {
-        case .scalar(let scalar):
+    /// One pass over libyaml's events. Not copyable in spirit: owns the parser until `close()`.
+    private struct EventReader {
+        private var parser = yaml_parser_t()
+        private let maxDepth: Int
+        private var issues: [ScenarioIssue] = []
+        private var open = false
+
+        init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+            self.maxDepth = maxDepth
+            open = yaml_parser_initialize(&parser) == 1
+            if open {
+                yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+                yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            }
+        }
+
+        mutating func close() {
+            if open { yaml_parser_delete(&parser); open = false }
+        }
+
+        mutating func document() throws(ScenarioErrors) -> (root: SourceNode, issues: [ScenarioIssue]) {
+            do throws(Failure) {
+                guard open else { throw Failure(issue: ScenarioIssue(path: "", message: "the YAML reader could not start (out of memory)", kind: .file)) }
+                var event = try next()                       // stream start
+                yaml_event_delete(&event)
+                event = try next()
+                if event.type == YAML_STREAM_END_EVENT {
+                    yaml_event_delete(&event)
+                    throw Failure(issue: ScenarioIssue(path: "", message: "the file is empty", location: SourceLocation(line: 1, column: 1), kind: .syntax))
+                }
+                yaml_event_delete(&event)                    // document start
+                event = try next()
+                let root = try node(from: &event, depth: 1, path: "")
+                event = try next()                           // document end
+                yaml_event_delete(&event)
+                event = try next()
+                defer { yaml_event_delete(&event) }
+                if event.type != YAML_STREAM_END_EVENT {
+                    throw Failure(issue: ScenarioIssue(path: "", message: "not valid YAML: a second document (---) follows the first; a scenario is one document",
+                                                       location: Self.location(event.start_mark), kind: .syntax))
+                }
+                if case .null = root.value {
+                    throw Failure(issue: ScenarioIssue(path: "", message: "the file is empty", location: SourceLocation(line: 1, column: 1), kind: .syntax))
+                }
+                return (root, issues)
+            } catch {
+                throw ScenarioErrors(issues + [error.issue])
+            }
+        }
+
+        private static func location(_ mark: yaml_mark_t) -> SourceLocation {
+            SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        }
+
+        private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?, length: Int? = nil) -> String {
+            guard let pointer else { return "" }
+            let count = length ?? strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+            return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+        }
+
+        private mutating func next() throws(Failure) -> yaml_event_t {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                let problem = parser.problem.map { String(cString: $0) } ?? "unreadable text"
+                let context = parser.context.map { " \(String(cString: $0))" } ?? ""
+                let mark = parser.problem_mark
+                throw Failure(issue: ScenarioIssue(path: "", message: "not valid YAML: \(problem)\(context)", location: Self.location(mark), kind: .syntax))
+            }
+            return event
+        }
+
+        /// Refuses anchors and tags on a node: aliases and tags are not part of the format.
+        private func refuse(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
+                            at mark: yaml_mark_t, path: String) throws(Failure) {
+            if anchor != nil {
+                throw Failure(issue: ScenarioIssue(path: path, message: "YAML anchors (&\(Self.text(anchor))) and aliases are not part of the scenario format; write the value out",
+                                                   location: Self.location(mark), kind: .syntax))
+            }
+            if tag != nil {
+                throw Failure(issue: ScenarioIssue(path: path, message: "explicit YAML tags (\(Self.shortTag(Self.text(tag)))) are not part of the scenario format; write the plain value",
+                                                   location: Self.location(mark), kind: .syntax))
+            }
+        }
+
+        private static func shortTag(_ tag: String) -> String {
+            tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
+        }
+
+        /// The node that starts with `event` (consumed, and freed here).
+        private mutating func node(from event: inout yaml_event_t, depth: Int, path: String) throws(Failure) -> SourceNode {
+            defer { yaml_event_delete(&event) }
+            let at = Self.location(event.start_mark)
+            switch event.type {
+            case YAML_ALIAS_EVENT:
+                throw Failure(issue: ScenarioIssue(path: path, message: "YAML aliases (*\(Self.text(event.data.alias.anchor))) are not part of the scenario format; write the value out",
+                                                   location: at, kind: .syntax))
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                try refuse(anchor: scalar.anchor, tag: scalar.tag, at: event.start_mark, path: path)
+                let text = Self.text(scalar.value, length: scalar.length)
+                guard scalar.style == YAML_PLAIN_SCALAR_STYLE else { return SourceNode(.string(text), at: at) }
+                return SourceNode(Self.resolve(plain: text), at: at)
+            case YAML_SEQUENCE_START_EVENT:
+                let start = event.data.sequence_start
+                try refuse(anchor: start.anchor, tag: start.tag, at: event.start_mark, path: path)
+                guard depth <= maxDepth else { throw Failure(issue: ScenarioIssue(path: path, message: "nested deeper than \(maxDepth) levels", location: at, kind: .limit)) }
+                var elements: [SourceNode] = []
+                while true {
+                    var child = try next()
+                    if child.type == YAML_SEQUENCE_END_EVENT { yaml_event_delete(&child); break }
+                    elements.append(try node(from: &child, depth: depth + 1, path: "\(path)[\(elements.count)]"))
+                }
+                return SourceNode(.array(elements), at: at)
+            case YAML_MAPPING_START_EVENT:
+                let start = event.data.mapping_start
+                try refuse(anchor: start.anchor, tag: start.tag, at: event.start_mark, path: path)
+                guard depth <= maxDepth else { throw Failure(issue: ScenarioIssue(path: path, message: "nested deeper than \(maxDepth) levels", location: at, kind: .limit)) }
+                var members: [SourceMember] = []
+                var seen: [String: SourceLocation] = [:]
+                while true {
+                    var keyEvent = try next()
+                    if keyEvent.type == YAML_MAPPING_END_EVENT { yaml_event_delete(&keyEvent); break }
+                    let keyLocation = Self.location(keyEvent.start_mark)
+                    let keyNode = try node(from: &keyEvent, depth: depth + 1, path: path)
+                    let key: String
+                    switch keyNode.value {
+                    case .string(let text): key = text
+                    case .number(_, let text): key = text
+                    case .bool(let flag): key = flag ? "true" : "false"
+                    case .null: key = ""
+                    case .array, .object:
+                        throw Failure(issue: ScenarioIssue(path: path, message: "a key must be plain text", location: keyLocation, kind: .syntax))
+                    }
+                    let childPath = path.isEmpty ? key : "\(path).\(key)"
+                    var valueEvent = try next()
+                    let value = try node(from: &valueEvent, depth: depth + 1, path: childPath)
+                    if let first = seen[key] {
+                        issues.append(ScenarioIssue(path: childPath, message: "key \"\(key)\" appears twice in one object (first at \(first))", location: keyLocation, kind: .duplicate))
+                        members.removeAll { $0.key == key }
+                    }
+                    seen[key] = keyLocation
+                    members.append(SourceMember(key: key, keyLocation: keyLocation, value: value))
+                }
+                return SourceNode(.object(members), at: at)
+            default:
+                throw Failure(issue: ScenarioIssue(path: path, message: "not valid YAML: unexpected structure", location: at, kind: .syntax))
+            }
+        }
+
+        /// A plain scalar as Yams' default resolver reads it: null, a boolean, a number or text.
+        private static func resolve(plain text: String) -> SourceValue {
+            let node = Node(text, Tag(.implicit), .plain)
             switch node.tag.rawValue {
-            case Tag.Name.null.rawValue: return SourceNode(.null, at: at)
-            case Tag.Name.bool.rawValue: return SourceNode(.bool(node.bool ?? false), at: at)
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return node.bool.map { .bool($0) } ?? .string(text)
             case Tag.Name.int.rawValue, Tag.Name.float.rawValue:
-                return SourceNode(.number(node.float ?? Double(node.int ?? 0), text: scalar.string), at: at)
-            default: return SourceNode(.string(scalar.string), at: at)
+                if let value = node.int { return .number(Double(value), text: text) }
+                if let value = node.float { return .number(value, text: text) }
+                return .string(text)
+            default: return .string(text)
             }
-        case .sequence(let sequence):
-            guard depth <= maxDepth else {
-                issues.append(ScenarioIssue(path: path, message: "nested deeper than \(maxDepth) levels", location: at))
-                return SourceNode(.null, at: at)
-            }
-            return SourceNode(.array(sequence.enumerated().map {
-                convert($0.element, depth: depth + 1, path: "\(path)[\($0.offset)]", maxDepth: maxDepth, issues: &issues)
-            }), at: at)
-        case .mapping(let mapping):
-            guard depth <= maxDepth else {
-                issues.append(ScenarioIssue(path: path, message: "nested deeper than \(maxDepth) levels", location: at))
-                return SourceNode(.null, at: at)
-            }
-            var members: [SourceMember] = []
-            var seen: [String: SourceLocation] = [:]
-            for (keyNode, valueNode) in mapping {
-                let key = keyNode.scalar?.string ?? ""
-                let childPath = path.isEmpty ? key : "\(path).\(key)"
-                if keyNode.scalar == nil {
-                    issues.append(ScenarioIssue(path: path, message: "a key must be plain text", location: location(keyNode)))
-                    continue
-                }
-                if let first = seen[key] {
-                    issues.append(ScenarioIssue(path: childPath, message: "key \"\(key)\" appears twice in one object (first at \(first))", location: location(keyNode), kind: .duplicate))
-                    members.removeAll { $0.key == key }
-                }
-                seen[key] = location(keyNode)
-                members.append(SourceMember(key: key, keyLocation: location(keyNode),
-                                            value: convert(valueNode, depth: depth + 1, path: childPath, maxDepth: maxDepth, issues: &issues)))
-            }
-            return SourceNode(.object(members), at: at)
-        case .alias:
-            issues.append(ScenarioIssue(path: path, message: "YAML aliases are not supported; write the value out", location: at))
-            return SourceNode(.null, at: at)
         }
     }
 }

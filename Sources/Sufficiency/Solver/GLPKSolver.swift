@@ -20,12 +20,46 @@ public final class GLPKSolver: LPSolver {
     public init(program: LinearProgram) throws(GLPKError) {
         do { try program.validate() } catch { throw .invalidModel(error) }
         self.program = program
+        Self.installHooks()
         glp_term_out(GLP_OFF)
         problem = glp_create_prob()
         load(program)
     }
 
     deinit { glp_delete_prob(problem) }
+
+    // MARK: GLPK's terminal and its aborts
+
+    /// Routes GLPK's terminal output to standard error (never standard output, where reports go)
+    /// and turns a GLPK abort into exit 70 with a message instead of SIGABRT. GLPK keeps hooks per
+    /// thread, so this runs before GLPK is used on any thread.
+    ///
+    /// Every argument is checked before it reaches GLPK, so the error hook is a last line of
+    /// defence: GLPK calls it after printing its own message (through the terminal hook) and would
+    /// `abort()` when it returns, so it removes our temporary files and ends the process at once.
+    static func installHooks() {
+        glp_term_hook({ _, text in
+            if let text { _ = GLPKSolver.writeAll(2, UnsafeRawPointer(text), strlen(text)) }
+            return 1   // handled: GLPK prints nothing itself
+        }, nil)
+        glp_error_hook({ _ in
+            let message = "internal error: GLPK stopped with the message above; nothing was written (exit 70). Please report it with the scenario.\n"
+            message.withCString { _ = GLPKSolver.writeAll(2, UnsafeRawPointer($0), strlen($0)) }
+            Cleanup.runFromSignalHandler(signal: SIGTERM)
+            _exit(70)
+        }, nil)
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
+        var offset = 0
+        while offset < count {
+            let written = write(descriptor, bytes + offset, count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return false }
+            offset += written
+        }
+        return true
+    }
 
     private func load(_ lp: LinearProgram) {
         glp_set_prob_name(problem, lp.name.utf8.count <= LinearProgram.maxNameLength ? lp.name : "model")
@@ -165,9 +199,10 @@ public final class GLPKSolver: LPSolver {
         guard options.mipGap.isFinite, options.mipGap >= 0 else {
             throw .invalidArgument("MIP gap must be a number ≥ 0, got \(options.mipGap)")
         }
-        if let limit = options.timeLimit, !(limit.isFinite && limit >= 0) {
+        if let limit = options.secondsLeft, !(limit.isFinite && limit >= 0) {
             throw .invalidArgument("time limit must be a number of seconds ≥ 0, got \(limit)")
         }
+        Self.installHooks()
         glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
         defer { glp_term_out(GLP_OFF) }
         let clock = ContinuousClock()
@@ -178,7 +213,7 @@ public final class GLPKSolver: LPSolver {
         } else if options.lpMethod == .interior {
             solution = solveInterior(options)
         } else {
-            solution = solveSimplex(options, deadline: Self.milliseconds(options.timeLimit))
+            solution = solveSimplex(options, deadline: Self.milliseconds(options.secondsLeft))
         }
         solution.solveSeconds = (clock.now - start).seconds
         return solution
@@ -261,7 +296,7 @@ public final class GLPKSolver: LPSolver {
         var solution = Solution(status: .solverFailure, outcome: .completed, method: .interior)
         if program.rowCount == 0 || program.columnCount == 0 {
             // glp_interior refuses an empty problem; the simplex handles it trivially.
-            var fallback = solveSimplex(options, deadline: Self.milliseconds(options.timeLimit))
+            var fallback = solveSimplex(options, deadline: Self.milliseconds(options.secondsLeft))
             fallback.method = .interior
             return fallback
         }
@@ -273,7 +308,7 @@ public final class GLPKSolver: LPSolver {
             solution.outcome = Self.failure(code)
             // Interior point reports infeasibility by failing to converge; ask the simplex to be sure.
             if code == GLP_ENOCVG || code == GLP_EFAIL || code == GLP_EINSTAB {
-                let check = solveSimplex(SolverOptions(lpMethod: .dualSimplex, presolve: true), deadline: Self.milliseconds(options.timeLimit))
+                let check = solveSimplex(SolverOptions(lpMethod: .dualSimplex, presolve: true), deadline: Self.milliseconds(options.secondsLeft))
                 if check.status == .infeasible || check.status == .unbounded { solution.status = check.status }
             }
             return solution
@@ -308,7 +343,7 @@ public final class GLPKSolver: LPSolver {
         parm.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
         parm.presolve = GLP_ON
         parm.mip_gap = options.mipGap
-        parm.tm_lim = Self.milliseconds(options.timeLimit)
+        parm.tm_lim = Self.milliseconds(options.secondsLeft)
         parm.cb_func = { tree, info in
             guard let tree, let info else { return }
             let progress = Unmanaged<MIPProgress>.fromOpaque(info).takeUnretainedValue()
@@ -350,7 +385,8 @@ public final class GLPKSolver: LPSolver {
         solution.columnValues = (0..<n).map { glp_mip_col_val(problem, Int32($0 + 1)) }
         solution.rowActivities = (0..<m).map { glp_mip_row_val(problem, Int32($0 + 1)) }
         if options.fixedLPDuals {
-            let remaining = options.timeLimit.map { max(0.5, $0 - (clock.now - start).seconds) }
+            let remaining = options.timeLimit.map { max(0.05, $0 - (clock.now - start).seconds) }.map { limit in options.secondsLeft.map { min(limit, max(0.05, $0)) } ?? limit }
+                ?? options.secondsLeft.map { max(0.05, $0) }
             addFixedLPDuals(to: &solution, deadline: Self.milliseconds(remaining))
         }
         return solution
@@ -361,6 +397,7 @@ public final class GLPKSolver: LPSolver {
     public func withFixedLPDuals(_ mip: Solution, timeLimit: Double?) throws(GLPKError) -> Solution {
         guard mip.columnValues.count == program.columnCount, mip.status.hasSolution else { return mip }
         var solution = mip
+        Self.installHooks()
         glp_term_out(GLP_OFF)
         addFixedLPDuals(to: &solution, deadline: Self.milliseconds(timeLimit))
         return solution
@@ -414,6 +451,7 @@ public final class GLPKSolver: LPSolver {
     }
 
     private func capture(format: String, _ write: (String) -> Int32) throws(GLPKError) -> Data {
+        Self.installHooks()
         glp_term_out(GLP_OFF)
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw .writeFailed(path: format, code: Int(errno)) }

@@ -89,8 +89,12 @@ public struct SolverOptions: Sendable, Equatable {
     public var presolve: Bool = true
     /// Relative MIP gap at which branch and cut stops; 0 asks for a proven optimum.
     public var mipGap: Double = 0
-    /// Wall-clock limit in seconds; nil for none.
+    /// Wall-clock limit in seconds for one solve; nil for none.
     public var timeLimit: Double? = nil
+    /// When the whole command must be done (from `--time-limit`): every solve of the run — the
+    /// plan, its duals, sifting, the infeasibility explanation, the option comparisons — gets only
+    /// what is left of it. Nil for none.
+    public var deadline: ContinuousClock.Instant? = nil
     /// Treat integer columns as continuous (the LP relaxation).
     public var relax: Bool = false
     /// Let GLPK print its log to standard output.
@@ -98,6 +102,21 @@ public struct SolverOptions: Sendable, Equatable {
     /// After branch and cut, solve the LP with the integers fixed for the duals (the backend's
     /// own way). ``SolveStrategy`` turns it off to try sifting first.
     public var fixedLPDuals: Bool = true
+
+    /// Seconds this solve may take: the smaller of ``timeLimit`` and what is left before
+    /// ``deadline`` (0 once it has passed); nil for no limit.
+    public var secondsLeft: Double? {
+        let toDeadline = deadline.map { max(0, ContinuousClock.now.duration(to: $0).seconds) }
+        switch (timeLimit, toDeadline) {
+        case (nil, nil): return nil
+        case (let limit?, nil): return limit
+        case (nil, let left?): return left
+        case (let limit?, let left?): return min(limit, left)
+        }
+    }
+
+    /// Whether a deadline was set and has passed.
+    public var outOfTime: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
     public init(lpMethod: LPMethod = .primalSimplex, presolve: Bool = true, mipGap: Double = 0,
                 timeLimit: Double? = nil, relax: Bool = false, verbose: Bool = false) {

@@ -19,7 +19,10 @@ public enum SolveStrategy {
         branchAndCut.fixedLPDuals = false
         var solution = try solver.solve(branchAndCut)
         guard solution.status.hasSolution else { return solution }
-        let remaining = options.timeLimit.map { max(0.5, $0 - (clock.now - start).seconds) }
+        // The duals get what is left of the limit (a little at least, so the plan is not lost for want of them).
+        var left = options
+        left.timeLimit = options.timeLimit.map { $0 - (clock.now - start).seconds }
+        let remaining = left.secondsLeft.map { max(0.05, $0) }
         let tolerance = 1e-7 * max(1, abs(solution.objective))
         if let sifted = FixedLPSifting.solve(program, mip: solution, timeLimit: remaining, backend: backend),
            sifted.objective <= solution.objective + tolerance {
