@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         // GLPK through the C header; Debian ships no glpk.pc, so no pkgConfig here.
@@ -29,7 +30,8 @@ let package = Package(
         .testTarget(
             name: "SufficiencyTests",
             // CGLPK only for the exit test that makes GLPK abort on purpose.
-            dependencies: ["Sufficiency", "CGLPK"],
+            dependencies: ["Sufficiency", "CGLPK", .product(name: "PropertyBased", package: "swift-property-based"),
+                           .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,12 +1,19 @@
 import Foundation
+import PropertyBased
 import Testing
+import Yams
 @testable import Sufficiency
 
-/// Properties that must hold on any valid scenario, checked on small random generated ones.
+/// Properties that must hold on any valid scenario, checked on random scenarios from
+/// ``ScenarioGenome`` (every feature of the format) with PropertyBased: a new random seed each
+/// run; a failure prints the shrunk genome and the `.fixedSeed(...)` that replays it. Each
+/// property runs ``count`` cases (`PROPERTY_COUNT` in the environment; `Tests/properties.sh`
+/// runs many more).
 @Suite("Properties on random valid scenarios")
 struct PropertyTests {
-    static let seeds: [UInt64] = Array(1...12)
+    static let count = Int(ProcessInfo.processInfo.environment["PROPERTY_COUNT"] ?? "") ?? 25
 
+    /// The product generator's scenarios, for the larger models sifting needs.
     static func scenario(_ seed: UInt64) throws -> Scenario {
         var random = ScenarioGenerator.Random(state: seed &* 7919)
         let generator = ScenarioGenerator(zones: random.integer(1, 4), settings: random.integer(6, 14), needs: random.integer(2, 6),
@@ -17,64 +24,197 @@ struct PropertyTests {
         return try ScenarioDecoder.load(path: folder.write("s.json", files.scenarioJSON))
     }
 
-    static func objective(_ scenario: Scenario, _ options: SolverOptions = SolverOptions()) throws -> Report {
+    static func report(_ scenario: Scenario, _ options: SolverOptions = SolverOptions()) throws -> Report {
         try ScenarioSolver(options: options, compareOptions: .off).run(scenario).report
     }
 
-    @Test("every solve verifies, and simplex and interior point agree", arguments: seeds)
-    func verifiesAndMethodsAgree(seed: UInt64) throws {
-        let scenario = try Self.scenario(seed)
-        let simplex = try Self.objective(scenario)
-        #expect(simplex.status == "optimal")
-        #expect(simplex.verification.passed, "\(simplex.verification.summary)")
-        let interior = try Self.objective(scenario, SolverOptions(lpMethod: .interior))
-        #expect(abs(interior.objective! - simplex.objective!) <= 1e-6 * max(1, simplex.objective!), "seed \(seed)")
-        let dual = try Self.objective(scenario, SolverOptions(lpMethod: .dualSimplex))
-        #expect(abs(dual.objective! - simplex.objective!) <= 1e-9 * max(1, simplex.objective!), "seed \(seed)")
+    static func close(_ a: Double?, _ b: Double?, _ relative: Double) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return abs(a - b) <= relative * max(1, abs(a), abs(b))
     }
 
-    @Test("more capacity never raises the cost; a dearer place never lowers it", arguments: seeds)
-    func monotone(seed: UInt64) throws {
-        let scenario = try Self.scenario(seed)
-        let base = try Self.objective(scenario).objective!
-        var random = ScenarioGenerator.Random(state: seed)
-        let k = random.integer(0, scenario.settings.count - 1)
-        var roomier = scenario
-        roomier.settings[k].capacity = roomier.settings[k].capacity.map { $0.map { $0 + 10 } }
-        #expect(try Self.objective(roomier).objective! <= base * (1 + 1e-9) + 1e-6, "seed \(seed), setting \(k)")
-        var dearer = scenario
-        dearer.settings[k].costByNeed = dearer.settings[k].costByNeed.map { $0 * 1.1 + 100 }
-        #expect(try Self.objective(dearer).objective! >= base * (1 - 1e-9) - 1e-6, "seed \(seed), setting \(k)")
+    @Test("the generator reaches every feature of the format, and its scenarios are valid")
+    func generatorCoversEveryFeature() async throws {
+        var seen: ScenarioGenome.Features = []
+        var random = ScenarioGenerator.Random(state: UInt64.random(in: 1...UInt64.max))
+        for _ in 0..<2000 {
+            let genome = ScenarioGenome((0..<120).map { _ in random.integer(0, 99) })
+            seen.formUnion(genome.scenario().features)
+            _ = try genome.decoded()
+        }
+        #expect(seen == .all, "never generated: \(ScenarioGenome.Features.all.subtracting(seen).rawValue)")
+        await propertyCheck(count: Self.count * 4, input: ScenarioGenome.generator) { genome in
+            #expect(throws: Never.self) { _ = try genome.decoded() }
+        }
     }
 
-    @Test("no demand and no incumbents: nothing placed, nothing spent", arguments: seeds.prefix(6))
-    func zeroDemand(seed: UInt64) throws {
-        var scenario = try Self.scenario(seed)
-        scenario.demand = scenario.demand.map { _ in 0 }
-        scenario.incumbents = []
-        let report = try Self.objective(scenario)
-        #expect(report.status == "optimal")
-        #expect(abs(report.objective!) < 1e-9)
-        #expect(report.costs!.byYear.allSatisfy { $0.placements == 0 && $0.transport == 0 })
+    @Test("every solve verifies against the model and the scenario, or is explained; a plan's objective is what the scenario's prices give")
+    func everySolveVerifies() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let report = try Self.report(scenario)
+            switch report.status {
+            case "optimal":
+                #expect(report.verification.passed, "\(report.verification.summary) \(report.verification.scenarioFailures)")
+                #expect(report.verification.scenarioFailures.isEmpty && !report.verification.scenarioChecks.isEmpty)
+            case "infeasible":
+                #expect(!report.explanation.isEmpty, "an infeasible scenario with no explanation")
+            default:
+                Issue.record("status \(report.status)")
+            }
+        }
     }
 
-    @Test("the same scenario in JSON and in YAML solves identically")
-    func jsonYamlRoundTrip() throws {
-        let json = try String(contentsOfFile: CLI.scenario("leicester-city.json"), encoding: .utf8)
-        let object = try JSONSerialization.jsonObject(with: Data(json.utf8))
-        // YAML is a superset of JSON: the same text parsed by the YAML reader must give the same scenario.
-        let fromYAML = try ScenarioDecoder.decode(Array(json.utf8), syntax: .yaml)
-        let fromJSON = try ScenarioDecoder.decode(Array(json.utf8))
-        #expect(fromYAML == fromJSON)
-        let reencoded = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        let fromReencoded = try ScenarioDecoder.decode([UInt8](reencoded))
-        #expect(try Self.objective(fromReencoded).objective == Self.objective(fromJSON).objective)
+    @Test("primal simplex, dual simplex and interior point agree (on the LP relaxation of a MIP)")
+    func methodsAgree() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let primal = try Self.report(scenario, SolverOptions(relax: true))
+            guard primal.status == "optimal" else { return }
+            let dual = try Self.report(scenario, SolverOptions(lpMethod: .dualSimplex, relax: true))
+            #expect(Self.close(dual.objective, primal.objective, 1e-9), "dual \(dual.objective ?? .nan) primal \(primal.objective ?? .nan)")
+            let interior = try Self.report(scenario, SolverOptions(lpMethod: .interior, relax: true))
+            #expect(Self.close(interior.objective, primal.objective, 1e-6), "interior \(interior.objective ?? .nan) primal \(primal.objective ?? .nan)")
+            #expect(interior.verification.passed, "\(interior.verification.summary)")
+        }
+    }
+
+    @Test("sifting gives the full model's optimum (LPs)")
+    func siftingEqualsFull() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            var full = ScenarioSolver(options: SolverOptions(relax: true), compareOptions: .off)
+            full.strategy = .full
+            var sifting = full
+            sifting.strategy = .sifting
+            let a = try full.run(scenario).report, b = try sifting.run(scenario).report
+            #expect(a.status == b.status)
+            if a.status == "optimal" {
+                #expect(Self.close(a.objective, b.objective, 1e-9), "full \(a.objective ?? .nan) sifting \(b.objective ?? .nan)")
+                #expect(b.verification.passed, "\(b.verification.summary)")
+            }
+        }
+    }
+
+    @Test("more capacity never raises the cost; a dearer place never lowers it")
+    func monotone() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator, Gen.int(in: 0...99)) { genome, pick in
+            let scenario = try genome.decoded()
+            let base = try Self.report(scenario)
+            guard base.status == "optimal", let cost = base.objective else { return }
+            let k = pick % scenario.settings.count
+            var roomier = scenario
+            roomier.settings[k].capacity = roomier.settings[k].capacity.map { $0.map { $0 + 10 } }
+            let more = try Self.report(roomier)
+            #expect(more.status == "optimal")
+            #expect((more.objective ?? .infinity) <= cost + 1e-7 * max(1, abs(cost)), "setting \(k): \(more.objective ?? .nan) > \(cost)")
+            var dearer = scenario
+            dearer.settings[k].costByNeed = dearer.settings[k].costByNeed.map { $0 * 1.1 + 100 }
+            let less = try Self.report(dearer)
+            #expect((less.objective ?? -.infinity) >= cost - 1e-7 * max(1, abs(cost)), "setting \(k): \(less.objective ?? .nan) < \(cost)")
+        }
+    }
+
+    @Test("no demand, no incumbents and no minimum policies: nothing placed, nothing spent")
+    func zeroDemandCostsNothing() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            var scenario = try genome.decoded()
+            scenario.demand = scenario.demand.map { _ in 0 }
+            scenario.incumbents = []
+            scenario.policies = []
+            scenario.finance.maxCumulativeDeficit = nil
+            let report = try Self.report(scenario)
+            #expect(report.status == "optimal")
+            #expect(abs(report.objective ?? 1) < 1e-9, "\(report.objective ?? .nan)")
+            #expect(report.costs?.byYear.allSatisfy { $0.placements == 0 && $0.transport == 0 && $0.capitalCharge == 0 } == true)
+        }
+    }
+
+    @Test("the same scenario written as block YAML decodes to the same scenario as its JSON")
+    func jsonYamlRoundTrip() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let object = genome.scenario().object
+            let yaml = try Yams.serialize(node: Self.yamlNode(object))
+            let fromYAML = try ScenarioDecoder.decode(Array(yaml.utf8), syntax: .yaml)
+            let fromJSON = try ScenarioDecoder.decode(encode(object))
+            #expect(fromYAML == fromJSON, "\(yaml)")
+        }
+    }
+
+    /// A JSON value as a YAML node: text double-quoted (so `no` or `1e3` stay text), numbers and
+    /// null plain, in block style.
+    static func yamlNode(_ value: Any) -> Node {
+        switch value {
+        case let text as String: return Node(text, Tag(.str), .doubleQuoted)
+        case let flag as Bool where type(of: value) == type(of: true as NSNumber) || value is Bool: return Node(flag ? "true" : "false")
+        case let number as NSNumber: return Node(number.stringValue.contains(".") || number.stringValue.contains("e") ? "\(number.doubleValue)" : number.stringValue)
+        case is NSNull: return Node("null")
+        case let list as [Any]: return .sequence(Node.Sequence(list.map(yamlNode)))
+        case let map as [String: Any]:
+            return .mapping(Node.Mapping(map.keys.sorted().map { (Node($0, Tag(.str), .doubleQuoted), yamlNode(map[$0]!)) }))
+        default: return Node("\(value)")
+        }
+    }
+
+    @Test("the LP and MPS exports re-solved by glpsol give our objective")
+    func exportsAgreeWithGlpsol() async throws {
+        let folder = try TemporaryFolder()
+        await propertyCheck(count: max(3, Self.count / 3), input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let run = try ScenarioSolver(compareOptions: .off).run(scenario)
+            guard run.report.status == "optimal", let ours = run.report.objective else { return }
+            let solver = try GLPKSolver(program: run.model.program.withConstantAsColumn())
+            let lp = folder.url.appendingPathComponent("g.lp").path, mps = folder.url.appendingPathComponent("g.mps").path
+            try solver.lpData().write(to: URL(fileURLWithPath: lp))
+            try solver.mpsData().write(to: URL(fileURLWithPath: mps))
+            for path in [lp, mps] {
+                // The LP file holds numbers to GLPK's printed precision: 1e-8 relative.
+                if let theirs = try GlpsolReference.objective(mps: path) { #expect(Self.close(theirs, ours, 1e-8), "\(path): glpsol \(theirs), ours \(ours)") }
+            }
+        }
+    }
+
+    @Test("a MIP's optimum is the best of its opening plans, each solved as an LP (brute force)")
+    func mipEqualsBruteForce() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let run = try ScenarioSolver(compareOptions: .off).run(scenario)
+            let model = run.model
+            let integerOptions = scenario.capitalOptions.indices.filter { !scenario.capitalOptions[$0].fractional }
+            guard !integerOptions.isEmpty, model.conflicts.isEmpty else { return }
+            // Every plan: each option never opened, or opened in one year of its window.
+            var plans: [[Int?]] = [[]]
+            for o in integerOptions {
+                let years = Array(model.optionColumnStart[o]..<model.optionColumnStart[o + 1])
+                plans = plans.flatMap { plan in ([nil] + years.map { Optional($0) }).map { plan + [$0] } }
+            }
+            var best: Double?
+            for plan in plans {
+                var program = model.program
+                for (k, o) in integerOptions.enumerated() {
+                    for column in model.optionColumnStart[o]..<model.optionColumnStart[o + 1] {
+                        let open: Double = plan[k] == column ? 1 : 0
+                        program.columnLower[column] = open
+                        program.columnUpper[column] = open
+                        program.isInteger[column] = false
+                    }
+                }
+                let solution = try GLPKSolver(program: program).solve(SolverOptions())
+                if solution.status == .optimal { best = min(best ?? .infinity, solution.objective) }
+            }
+            if let best {
+                #expect(run.report.status == "optimal")
+                #expect(Self.close(run.report.objective, best, 1e-7), "MIP \(run.report.objective ?? .nan), best plan \(best)")
+            } else {
+                #expect(run.report.status == "infeasible", "no plan is feasible, yet the MIP says \(run.report.status)")
+            }
+        }
     }
 }
 
 @Suite("Sifting")
 struct SiftingTests {
-    @Test("sifting reaches the full LP's optimum, and its reduced costs over all columns verify", arguments: PropertyTests.seeds.prefix(6))
+    @Test("sifting reaches the full LP's optimum, and its reduced costs over all columns verify", arguments: Array<UInt64>(1...6))
     func siftingMatchesFull(seed: UInt64) throws {
         let scenario = try PropertyTests.scenario(seed + 100)
         var full = ScenarioSolver(compareOptions: .off)

@@ -109,6 +109,11 @@ extension Solution {
 
         guard hasDuals, rowDuals.count == m, reducedCosts.count == n else { return result }
         result.checkedDuals = true
+        // Each complementarity product d·(distance from the bound) is a term of the duality gap, so
+        // it is held to the optimality tolerance relative to the objective. A vertex (simplex)
+        // solution has every product at round-off; an interior-point one, products of the order
+        // of its final barrier parameter, which a product of the two separate tolerances is not.
+        let gapTolerance = tolerance * max(1, objectiveMagnitude)
         /// Checks the sign of a reduced cost or row dual `d` against which bounds exist (dual
         /// feasibility) and against where the value sits (complementary slackness), minimisation terms.
         func checkDual(_ d: Double, value: Double, lower: Double, upper: Double, primalTolerance: Double,
@@ -123,13 +128,17 @@ extension Solution {
                 let distance = value - lower
                 if distance > primalTolerance {
                     result.maxComplementarityViolation = max(result.maxComplementarityViolation, d * distance)
-                    fail(.complementarySlackness, name, d * distance, dualTolerance * primalTolerance)
+                    if d * distance > max(dualTolerance * primalTolerance, gapTolerance) {
+                        fail(.complementarySlackness, name, d * distance, max(dualTolerance * primalTolerance, gapTolerance))
+                    }
                 }
             } else if d < -dualTolerance, upper.isFinite {
                 let distance = upper - value
                 if distance > primalTolerance {
                     result.maxComplementarityViolation = max(result.maxComplementarityViolation, -d * distance)
-                    fail(.complementarySlackness, name, -d * distance, dualTolerance * primalTolerance)
+                    if -d * distance > max(dualTolerance * primalTolerance, gapTolerance) {
+                        fail(.complementarySlackness, name, -d * distance, max(dualTolerance * primalTolerance, gapTolerance))
+                    }
                 }
             }
         }
