@@ -27,6 +27,12 @@ let package = Package(
             name: "sufficiency-solve",
             dependencies: ["Sufficiency", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The libFuzzer binary (Fuzz/run.sh builds it with -sanitize=fuzzer and -D FUZZING).
+        .executableTarget(
+            name: "sufficiency-fuzz",
+            dependencies: ["Sufficiency"],
+            path: "Fuzz/Sources/sufficiency-fuzz"
+        ),
         .testTarget(
             name: "SufficiencyTests",
             // CGLPK only for the exit test that makes GLPK abort on purpose.

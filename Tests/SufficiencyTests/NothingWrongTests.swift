@@ -289,3 +289,30 @@ struct NothingWrongTests {
         #expect(check.failures.contains { $0.contains("ms") }, "\(check.failures)")
     }
 }
+
+/// Issue 16, item 5: the verifier's mutation test. A model built with a deliberate defect solves
+/// and verifies against itself; the independent check against the scenario must catch each one.
+@Suite("Mutation check of the verifier")
+struct VerifierMutationTests {
+    @Test("each deliberate defect in the model builder is caught by the scenario check", arguments: PlacementModel.Mutations.all.map(\.rawValue))
+    func caught(raw: Int) throws {
+        let mutation = PlacementModel.Mutations(rawValue: raw)
+        // Persistence (leaving rate 0.2 by default), incumbents, a binding capacity and costs all matter here.
+        var object = baseScenario()
+        object["incumbents"] = [["setting": "sp", "need": "ASD", "children": 4], ["setting": "indep", "need": "ASD", "children": 2]]
+        var settings = object["settings"] as! [[String: Any]]
+        settings[0]["capacity"] = 8   // mainstream, the cheapest, binds
+        object["settings"] = settings
+        let scenario = try ScenarioDecoder.decode(encode(object))
+        let honest = try PlacementModel(scenario: scenario)
+        let honestSolution = try GLPKSolver(program: honest.program).solve(SolverOptions())
+        #expect(ScenarioCheck.run(model: honest, solution: honestSolution).failures.isEmpty)
+
+        let model = try PlacementModel(scenario: scenario, relax: false, mutations: mutation)
+        let solution = try GLPKSolver(program: model.program).solve(SolverOptions())
+        #expect(solution.status == .optimal)
+        #expect(solution.verify(against: model.program).passed, "the defective model's own solution should fit it")
+        let check = ScenarioCheck.run(model: model, solution: solution)
+        #expect(!check.failures.isEmpty, "mutation \(raw) went unnoticed")
+    }
+}

@@ -145,3 +145,25 @@ enum Fuzzer {
         }
     }
 }
+
+/// Every input the coverage-guided fuzzer (`Fuzz/run.sh`) was seeded with or kept as a crash,
+/// replayed through the same targets on every `swift test`: a trap or abort ends the test run.
+@Suite("Fuzzer corpus")
+struct FuzzCorpusTests {
+    @Test("every seed and every kept crash runs through its fuzz target without a crash")
+    func replay() throws {
+        let root = CLI.packageRoot.appendingPathComponent("Fuzz")
+        var replayed = 0
+        for target in FuzzHarness.Target.allCases {
+            for folder in ["seeds", "crashes"] {
+                let path = root.appendingPathComponent("\(folder)/\(target.rawValue)").path
+                guard let files = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
+                for file in files.sorted() where !file.hasPrefix(".") {
+                    FuzzHarness.run(target, [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + "/" + file))))
+                    replayed += 1
+                }
+            }
+        }
+        #expect(replayed >= 30, "the seed corpus is missing (\(replayed) inputs)")
+    }
+}

@@ -14,6 +14,8 @@ extension PlacementModel {
         var objectiveConstant = 0.0
         /// Placement columns of each (setting, year), by ``PlacementIndex/settingYear(setting:year:)``.
         var columnsBySettingYear: [[Int]] = []
+        /// Defects built in on purpose, for the test that the scenario check catches them; empty otherwise.
+        var mutations: PlacementModel.Mutations = []
 
         init(scenario: Scenario, index: PlacementIndex, builder: LinearProgram.Builder) {
             self.scenario = scenario

@@ -42,9 +42,11 @@ extension PlacementModel {
                         guard transport >= 0 else { continue }
                         let costNow = s.settings[setting].costByNeed[n] * a.inflation[t]
                         let transportNow = transport * a.inflation[t]
-                        let stay = 1 - s.settings[setting].leavingRate
+                        let stay = a.mutations.contains(.dropPersistence) ? 0 : 1 - s.settings[setting].leavingRate
                         var incumbents = 0.0
-                        if t == 0, let children = incumbentChildren[journey] { incumbents = stay * children }
+                        if t == 0, !a.mutations.contains(.dropIncumbents), let children = incumbentChildren[journey] {
+                            incumbents = (1 - s.settings[setting].leavingRate) * children
+                        }
                         let column = a.builder.addColumn(name: "start[\(a.zoneTag(z))\(a.needNames[n]),\(a.settingNames[setting]),\(a.yearNames[t])]")
                         columnOfPlacement[index.placement(year: t, zone: z, need: n, setting: setting)] = column
                         let previous = t > 0 ? columnOfPlacement[index.placement(year: t - 1, zone: z, need: n, setting: setting)] ?? -1 : -1
@@ -77,7 +79,7 @@ extension PlacementModel {
     func addPlacementCosts(_ a: inout Assembly) {
         for column in 0..<placementCount {
             let t = Int(placementYear[column])
-            let cost = a.discount[t] * (placementCost[column] + placementTransport[column])
+            let cost = a.discount[t] * (placementCost[column] + placementTransport[column]) * (a.mutations.contains(.halveCosts) ? 0.5 : 1)
             a.objectiveConstant += cost * expand(column) { a.builder.addCost($0, cost * $1) }
         }
     }

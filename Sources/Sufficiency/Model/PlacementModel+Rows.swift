@@ -37,7 +37,8 @@ extension PlacementModel {
                 guard let cap = s.settings[setting].capacity[t] else { continue } // unlimited
                 let row = a.builder.addRow(name: "capacity[\(a.settingNames[setting]),\(a.yearNames[t])]", upper: cap)
                 rows[index.settingYear(setting: setting, year: t)] = row
-                for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] { addPlaced(&a, row: row, column: column, 1) }
+                let sign: Double = a.mutations.contains(.flipCapacitySign) ? -1 : 1
+                for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] { addPlaced(&a, row: row, column: column, sign) }
                 for o in addingOptions[setting] {
                     for column in optionColumns(o, through: t) { a.builder.add(row: row, column: column, -options[o].places) }
                 }

@@ -72,11 +72,32 @@ public struct PlacementModel: Sendable {
     /// Builds the model. Throws only on an internal inconsistency (a bug), never on user input,
     /// which ``ScenarioDecoder`` has already checked.
     public init(scenario: Scenario, relax: Bool = false) throws(LinearProgramError) {
+        try self.init(scenario: scenario, relax: relax, mutations: [])
+    }
+
+    /// Deliberate defects in the model builder, for the mutation test of the verifier: a model built
+    /// with any of them still solves and verifies against itself, and only the independent check
+    /// against the scenario (``ScenarioCheck``) can tell it is wrong.
+    struct Mutations: OptionSet {
+        let rawValue: Int
+        /// Children placed do not stay: every leaving rate taken as 1.
+        static let dropPersistence = Mutations(rawValue: 1 << 0)
+        /// Placements count against capacity with the wrong sign.
+        static let flipCapacitySign = Mutations(rawValue: 1 << 1)
+        /// Placement costs halved in the objective.
+        static let halveCosts = Mutations(rawValue: 1 << 2)
+        /// Incumbents left out of the model.
+        static let dropIncumbents = Mutations(rawValue: 1 << 3)
+        static let all: [Mutations] = [.dropPersistence, .flipCapacitySign, .halveCosts, .dropIncumbents]
+    }
+
+    init(scenario: Scenario, relax: Bool, mutations: Mutations) throws(LinearProgramError) {
         self.scenario = scenario
         self.program = LinearProgram()
         index = PlacementIndex(scenario: scenario)
         var assembly = Assembly(scenario: scenario, index: index,
                                 builder: LinearProgram.Builder(name: LinearProgram.fit(Self.sanitize(scenario.name.isEmpty ? "sufficiency" : scenario.name), number: 0)))
+        assembly.mutations = mutations
         // One family at a time, in this order (it fixes the column and row numbers).
         addPlacementColumns(&assembly)
         addPlacementCosts(&assembly)
