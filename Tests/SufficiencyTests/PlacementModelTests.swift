@@ -167,16 +167,48 @@ struct PlacementModelTests {
         #expect(model.placementValues([3, 1, 2]) == [3, 3 * 0.8 + 1, 2])
     }
 
-    @Test("persistence above demand is infeasible, and says so in a planner's words")
-    func persistenceAboveDemand() throws {
+    /// Persistence above capacity, as a planner meets it: no leaving, 160 children already in a
+    /// school that has 150 places in its second year.
+    static func persistenceAboveCapacity() -> [String: Any] {
+        var object = tiny(years: ["2027/28", "2028/29"], demand: [200, 200], settings: [
+            ["id": "special-a", "type": "special", "serves": "all", "capacity": ["2027/28": 200, "2028/29": 150], "costPerPlace": 25000, "leavingRate": 0],
+            ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 60000],
+        ])
+        object["incumbents"] = [["setting": "special-a", "need": "ASD", "children": 160]]
+        return object
+    }
+
+    @Test("persistence above capacity is infeasible, and says so in a planner's words")
+    func persistenceAboveCapacity() throws {
+        let run = try solve(Self.persistenceAboveCapacity())
+        #expect(run.report.status == "infeasible")
+        #expect(run.report.exitCode == 2)
+        #expect(run.report.explanation.contains("special-a 2028/29: 160 children stay from 2027/28 but it has 150 places"), "\(run.report.explanation)")
+    }
+
+    @Test("demand falling faster than children leave: every floor shrinks by the demand cap, nobody is left unplaced")
+    func demandCap() throws {
+        // 1,000 already placed, 10% leave, demand 1,000 then 700 (v1: infeasible, 810 must stay).
+        // r = min(1, 1000 / (0.9 · 1000)) = 1 in the first year: 900 stay, 100 start; in the second
+        // r = 700 / (0.9 · 1000): 0.9 · r · 1000 = 700 stay. Cost (1000 + 700) · 1,000 = 1,700,000.
         var object = tiny(years: ["2027/28", "2028/29"], demand: [1000, 700], settings: [
             ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 1000, "leavingRate": 0.1],
         ])
         object["incumbents"] = [["setting": "indep", "need": "ASD", "children": 1000]]
         let run = try solve(object)
-        #expect(run.report.status == "infeasible")
-        #expect(run.report.exitCode == 2)
-        #expect(run.report.explanation.contains("ASD 2028/29: 810 children stay from 2027/28 but demand is 700"), "\(run.report.explanation)")
+        #expect(run.report.status == "optimal")
+        #expect(abs(run.report.objective! - 1_700_000) < 1e-6, "\(run.report.objective!)")
+        #expect(run.report.unmet.isEmpty)
+        #expect(run.report.verification.passed, "\(run.report.verification.summary)")
+        // v1's perverse plan: demand 36 then 23, 20% leave, an unlimited independent school. v1 left
+        // 7.25 children unplaced in the first year so that 0.8 · 28.75 = 23 would fit; with the cap,
+        // all 36 are placed, then 23: (36 + 23) · 1,000 = 59,000.
+        let fall = try solve(tiny(years: ["y1", "y2"], demand: [36, 23], settings: [
+            ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 1000, "leavingRate": 0.2],
+        ]))
+        #expect(abs(fall.report.objective! - 59_000) < 1e-6, "\(fall.report.objective!)")
+        #expect(fall.report.unmet.isEmpty)
+        #expect(abs(fall.model.demandCap[1] - 23 / (0.8 * 36)) < 1e-12)
     }
 
     @Test("a policy minimum above its maximum is a conflict found before solving")

@@ -48,7 +48,9 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
         static let fractional = Features(rawValue: 1 << 15), budget = Features(rawValue: 1 << 16), budgetByYear = Features(rawValue: 1 << 17)
         static let annualised = Features(rawValue: 1 << 18), deficitCap = Features(rawValue: 1 << 19), growth = Features(rawValue: 1 << 20)
         static let discounting = Features(rawValue: 1 << 21), unlimited = Features(rawValue: 1 << 22), penaltyByNeed = Features(rawValue: 1 << 23)
-        static let all = Features(rawValue: (1 << 24) - 1)
+        static let ages = Features(rawValue: 1 << 24), settingAges = Features(rawValue: 1 << 25), capacityByAge = Features(rawValue: 1 << 26)
+        static let policyAges = Features(rawValue: 1 << 27)
+        static let all = Features(rawValue: (1 << 28) - 1)
     }
 
     /// The scenario as a JSON object, and the features it uses.
@@ -63,6 +65,20 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
         if !zones.isEmpty { features.insert(.zones) }
         var object: [String: Any] = ["format": "sufficiency/1", "name": "genome", "years": years, "needs": needs]
         if !zones.isEmpty { object["zones"] = zones }
+        // Age groups: up to three, contiguous, of width 1 to 5.
+        var ages: [String] = []
+        if g.chance(35) {
+            var from = g.next(3) - 1
+            var groups: [[String: Any]] = []
+            for k in 0..<(1 + g.next(3)) {
+                let width = 1 + g.next(5)
+                groups.append(["id": "g\(k)", "from": from, "to": from + width - 1])
+                from += width
+            }
+            object["ages"] = groups
+            ages = groups.map { $0["id"] as! String }
+            features.insert(.ages)
+        }
         if g.chance(20) {
             object["unmetPenalty"] = Dictionary(uniqueKeysWithValues: needs.map { ($0, 50_000 + 10_000 * Double(g.next(20))) })
             features.insert(.penaltyByNeed)
@@ -73,7 +89,8 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
         if g.chance(30) { object["defaults"] = ["leavingRate": Double(g.next(11)) / 10] }
 
         // Demand: a table by year (and zone), or base and growth.
-        func demandCell() -> Double { Double(g.next(25)) + (g.chance(20) ? 0.5 : 0) }
+        func number() -> Double { Double(g.next(25)) + (g.chance(20) ? 0.5 : 0) }
+        func demandCell() -> Any { ages.isEmpty ? number() as Any : Dictionary(uniqueKeysWithValues: ages.map { ($0, number()) }) as Any }
         if g.chance(25) {
             features.insert(.growth)
             let base: [String: Any] = zones.isEmpty ? Dictionary(uniqueKeysWithValues: needs.map { ($0, demandCell()) })
@@ -88,7 +105,7 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
 
         // Settings; the last one, unless the genome drops it, is an unlimited county-wide independent school.
         var settings: [[String: Any]] = []
-        var servesOf: [[String]] = [], zoneOf: [String?] = [], openAtStart: [Bool] = []
+        var servesOf: [[String]] = [], zoneOf: [String?] = [], openAtStart: [Bool] = [], agesOf: [[String]] = []
         let settingCount = 1 + g.next(5)
         for k in 0..<settingCount {
             let type = Self.types[g.next(Self.types.count)]
@@ -124,13 +141,24 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
             if g.chance(40) { setting["leavingRate"] = Double(g.next(11)) / 10 }
             var zone: String?
             if !zones.isEmpty && g.chance(70) { zone = zones[g.next(zones.count)]; setting["zone"] = zone }
+            var settingAges = ages
+            if !ages.isEmpty && g.chance(50) {
+                let mask = 1 + g.next((1 << ages.count) - 1)
+                settingAges = ages.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+                setting["ages"] = settingAges
+                features.insert(.settingAges)
+            }
+            if !ages.isEmpty && g.chance(20) {
+                setting["capacityByAge"] = [settingAges[g.next(settingAges.count)]: Double(g.next(12))]
+                features.insert(.capacityByAge)
+            }
             settings.append(setting)
-            servesOf.append(serves); zoneOf.append(zone); openAtStart.append(opens == 0)
+            servesOf.append(serves); zoneOf.append(zone); openAtStart.append(opens == 0); agesOf.append(settingAges)
         }
         if !g.chance(10) {
             settings.append(["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 65_000,
                              "transportPerPlace": 8000, "outOfArea": true])
-            servesOf.append(needs); zoneOf.append(nil); openAtStart.append(true)
+            servesOf.append(needs); zoneOf.append(nil); openAtStart.append(true); agesOf.append(ages)
             features.insert(.unlimited)
         }
 
@@ -164,6 +192,7 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
             var entry: [String: Any] = ["setting": settings[s]["id"]!, "need": servesOf[s][g.next(servesOf[s].count)],
                                         "children": Double(g.next(15))]
             if !zones.isEmpty { entry["zone"] = zoneOf[s] ?? zones[g.next(zones.count)] }
+            if !ages.isEmpty { entry["age"] = agesOf[s][g.next(agesOf[s].count)] }
             incumbents.append(entry)
         }
         if !incumbents.isEmpty { object["incumbents"] = incumbents; features.insert(.incumbents) }
@@ -184,6 +213,7 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
             case 2: policy["maxChildren"] = Double(g.next(40)); features.insert(.countPolicy)
             default: policy["minChildren"] = Double(g.next(5)); features.insert(.countPolicy)
             }
+            if !ages.isEmpty && g.chance(30) { policy["ages"] = [ages[g.next(ages.count)]]; features.insert(.policyAges) }
             policies.append(policy)
         }
         if !policies.isEmpty { object["policies"] = policies }

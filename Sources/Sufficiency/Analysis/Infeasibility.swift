@@ -7,46 +7,41 @@ enum Infeasibility {
     static func explain(_ model: PlacementModel, options: SolverOptions = SolverOptions()) -> [String] {
         var reasons = model.conflicts
         let s = model.scenario
-        let T = model.yearCount, N = model.needCount, Z = model.zoneCount, S = s.settings.count
+        let T = model.yearCount, S = s.settings.count
 
-        // Children who must stay, year by year: incumbents times stay rates while the setting is open.
-        var staying = [Double](repeating: 0, count: Z * N * S) // current year
-        for incumbent in s.incumbents {
-            staying[(incumbent.zone * N + incumbent.need) * S + incumbent.setting] += (1 - s.settings[incumbent.setting].leavingRate) * incumbent.children
+        // Children who must stay, year by year: with no new starts at all, every placement holds
+        // its floor (the staying incumbents, aged and capped as the model has them).
+        let index = model.index
+        var stayingBySlot = [Double](repeating: 0, count: index.slotCount)
+        var stayingBySettingYear = [Double](repeating: 0, count: index.settingYearCount)
+        for column in 0..<model.placementCount where model.placementConstant[column] > 0 {
+            let t = Int(model.placementYear[column]), setting = Int(model.placementSetting[column])
+            stayingBySlot[index.slot(year: t, zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]), age: Int(model.placementAge[column]))] += model.placementConstant[column]
+            stayingBySettingYear[index.settingYear(setting: setting, year: t)] += model.placementConstant[column]
         }
         for t in 0..<T {
-            if t > 0 {
-                for key in staying.indices where staying[key] > 0 {
-                    let setting = key % S
-                    staying[key] = s.settings[setting].isOpen(t) && s.settings[setting].isOpen(t - 1)
-                        ? staying[key] * (1 - s.settings[setting].leavingRate) : 0
-                }
-            }
-            for z in 0..<Z {
-                for n in 0..<N {
-                    let stay = (0..<S).reduce(0.0) { $0 + staying[(z * N + n) * S + $1] }
-                    let demand = s.demand[model.index.slot(year: t, zone: z, need: n)]
-                    if stay > demand + 1e-6 * max(1, demand) {
-                        let from = t == 0 ? "already placed" : "stay from \(s.years[t - 1])"
-                        let zone = s.zones.isEmpty ? "" : " in zone \(s.zones[z])"
-                        reasons.append("\(s.needs[n])\(zone) \(s.years[t]): \(PlacementModel.children(stay)) children \(from) but demand is \(PlacementModel.children(demand))")
-                    }
-                }
+            for slot in index.slots(year: t) where stayingBySlot[slot] > s.demand[slot] + 1e-6 * max(1, s.demand[slot]) {
+                let z = index.zone(ofSlot: slot), c = index.cohort(ofSlot: slot)
+                let from = t == 0 ? "already placed" : "stay from \(s.years[t - 1])"
+                let zone = s.zones.isEmpty ? "" : " in zone \(s.zones[z])"
+                let age = s.ages.isEmpty ? "" : " (\(s.ages[index.age(ofCohort: c)].id))"
+                reasons.append("\(s.needs[index.need(ofCohort: c)])\(age)\(zone) \(s.years[t]): \(PlacementModel.children(stayingBySlot[slot])) children \(from) but demand is \(PlacementModel.children(s.demand[slot]))")
             }
             for setting in 0..<S where s.settings[setting].isOpen(t) {
                 guard let base = s.settings[setting].capacity[t] else { continue }
                 let extra = s.capitalOptions.filter { $0.setting == setting && $0.earliestYear <= t }.reduce(0.0) { $0 + $1.places }
-                var stay = 0.0
-                for z in 0..<Z { for n in 0..<N { stay += staying[(z * N + n) * S + setting] } }
+                let stay = stayingBySettingYear[index.settingYear(setting: setting, year: t)]
                 if stay > base + extra + 1e-6 * max(1, base) {
-                    reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) children must stay but it has \(PlacementModel.children(base + extra)) places (options included)")
+                    let from = t == 0 ? "are already placed there" : "stay from \(s.years[t - 1])"
+                    let options = extra > 0 ? " (\(PlacementModel.children(extra)) of them from capital options)" : ""
+                    reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) children \(from) but it has \(PlacementModel.children(base + extra)) places\(options)")
                 }
             }
         }
         // Policies whose minimum cannot be reached, and minimum shares that add up to more than all demand.
         for (p, policy) in s.policies.enumerated() {
             for t in 0..<T {
-                let total = model.index.slots(year: t).reduce(0.0) { $0 + s.demand[$1] }
+                let total = index.slots(year: t).reduce(0.0) { policy.ages[index.age(ofCohort: index.cohort(ofSlot: $1))] ? $0 + s.demand[$1] : $0 }
                 let minimum = max(policy.minChildren[t] ?? 0, (policy.minShare ?? 0) * total)
                 if minimum <= 0 { continue }
                 var room = 0.0
@@ -55,8 +50,9 @@ enum Infeasibility {
                     room += base + s.capitalOptions.filter { $0.setting == setting && $0.earliestYear <= t }.reduce(0.0) { $0 + $1.places }
                 }
                 var demandServed = 0.0
-                for z in 0..<Z {
-                    for n in 0..<N where policy.settings.contains(where: { s.settings[$0].serves[n] }) { demandServed += s.demand[model.index.slot(year: t, zone: z, need: n)] }
+                for slot in index.slots(year: t) {
+                    let c = index.cohort(ofSlot: slot), n = index.need(ofCohort: c), a = index.age(ofCohort: c)
+                    if policy.ages[a] && policy.settings.contains(where: { s.settings[$0].serves[n] && s.settings[$0].servesAge[a] }) { demandServed += s.demand[slot] }
                 }
                 if minimum > min(room, demandServed) + 1e-6 {
                     reasons.append("policy \(p + 1) (\(policy.label)) \(s.years[t]): needs at least \(PlacementModel.children(minimum)) children but its settings can take at most \(PlacementModel.children(min(room, demandServed)))")

@@ -96,7 +96,7 @@ public struct ScenarioSolver {
         var active = [Bool](repeating: false, count: model.program.columnCount)
         var bySlot: [Int: [Int]] = [:]
         for column in 0..<model.placementCount {
-            let slot = model.index.slot(year: Int(model.placementYear[column]), zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]))
+            let slot = model.index.slot(year: Int(model.placementYear[column]), zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]), age: Int(model.placementAge[column]))
             bySlot[slot, default: []].append(column)
         }
         for columns in bySlot.values {

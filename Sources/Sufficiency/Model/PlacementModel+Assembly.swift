@@ -7,7 +7,7 @@ extension PlacementModel {
         let scenario: Scenario
         let index: PlacementIndex
         var builder: LinearProgram.Builder
-        let yearNames: [String], needNames: [String], settingNames: [String], zoneNames: [String]
+        let yearNames: [String], needNames: [String], settingNames: [String], zoneNames: [String], ageNames: [String]
         let discount: [Double], inflation: [Double]
         /// Incumbents who stay, by row: moved to the row's bounds at the end.
         var rowConstant: [Int: Double] = [:]
@@ -25,6 +25,7 @@ extension PlacementModel {
             needNames = scenario.needs.map(PlacementModel.sanitize)
             settingNames = scenario.settings.map { PlacementModel.sanitize($0.id) }
             zoneNames = scenario.zones.map(PlacementModel.sanitize)
+            ageNames = scenario.ages.map { PlacementModel.sanitize($0.id) }
             discount = (0..<index.years).map { scenario.discountFactor(year: $0) }
             inflation = (0..<index.years).map { scenario.inflationFactor(year: $0) }
         }
@@ -46,14 +47,51 @@ extension PlacementModel {
     /// (itself and the same placement in earlier years) and its factor; returns the incumbents
     /// who stay in it (a constant).
     func expand(_ column: Int, _ body: (Int, Double) -> Void) -> Double {
-        var factor = 1.0, current = column
-        while true {
-            body(current, factor)
-            let previous = Int(placementPrevious[current])
-            if previous < 0 { return factor * placementIncumbents[current] }
-            factor *= placementStay[current]
-            if factor == 0 { return 0 }
-            current = previous
+        for k in expansionStart[column]..<expansionStart[column + 1] { body(Int(expansionColumn[k]), expansionFactor[k]) }
+        return placementConstant[column]
+    }
+
+    /// Builds every placement column's expansion, in column order (a column's predecessors come
+    /// before it): its own start, plus the expansions of the placement the year before and of the
+    /// group below, scaled by their shares, merged by column.
+    mutating func buildExpansions() {
+        expansionStart = [0]
+        expansionColumn = []
+        expansionFactor = []
+        placementConstant = placementIncumbents
+        expansionStart.reserveCapacity(placementCount + 1)
+        var merged: [Int32: Double] = [:]
+        for column in 0..<placementCount {
+            let previous = Int(placementPrevious[column]), younger = Int(placementYounger[column])
+            if younger < 0 || placementAgeIn[column] == 0 {
+                // A chain (no ageing into this group): itself, then the year before's, scaled.
+                expansionColumn.append(Int32(column))
+                expansionFactor.append(1)
+                if previous >= 0 && placementStay[column] != 0 {
+                    let share = placementStay[column]
+                    for k in expansionStart[previous]..<expansionStart[previous + 1] {
+                        expansionColumn.append(expansionColumn[k])
+                        expansionFactor.append(share * expansionFactor[k])
+                    }
+                    placementConstant[column] += share * placementConstant[previous]
+                }
+                expansionStart.append(expansionColumn.count)
+                continue
+            }
+            merged.removeAll(keepingCapacity: true)
+            merged[Int32(column)] = 1
+            for (predecessor, share) in [(previous, placementStay[column]), (younger, placementAgeIn[column])]
+            where predecessor >= 0 && share != 0 {
+                for k in expansionStart[predecessor]..<expansionStart[predecessor + 1] {
+                    merged[expansionColumn[k], default: 0] += share * expansionFactor[k]
+                }
+                placementConstant[column] += share * placementConstant[predecessor]
+            }
+            for (start, factor) in merged.sorted(by: { $0.key > $1.key }) where factor != 0 {
+                expansionColumn.append(start)
+                expansionFactor.append(factor)
+            }
+            expansionStart.append(expansionColumn.count)
         }
     }
 

@@ -2,8 +2,9 @@ import Foundation
 
 // The column families: placements (children starting), their costs, capital options.
 extension PlacementModel {
-    /// One column per possible placement start, linked to the same placement the year before,
-    /// with what an unmet child of each (year, zone, need) counts at.
+    /// One column per possible placement start, linked to the same placement the year before (and
+    /// to the group below's, for children who move up a group and keep their place), with what an
+    /// unmet child of each (year, zone, need, age group) counts at.
     mutating func addPlacementColumns(_ a: inout Assembly) {
         let s = scenario, index = a.index
         let T = index.years, Z = index.zones, N = index.needs, S = index.settings
@@ -25,53 +26,101 @@ extension PlacementModel {
         }
         // Settings serving each need, so the loops below touch only possible placements.
         let settingsServing = (0..<N).map { n in (0..<S).filter { s.settings[$0].serves[n] } }
-        var incumbentChildren: [Int: Double] = [:] // by journey key
+        let A = index.ages, m = s.movingUp
+        // Incumbents by (zone, cohort, setting), and their total by (zone, cohort).
+        var incumbentChildren: [Int: Double] = [:]
+        var incumbentTotal = [Double](repeating: 0, count: Z * index.cohorts)
         for incumbent in s.incumbents {
-            incumbentChildren[index.journey(zone: incumbent.zone, setting: incumbent.setting, need: incumbent.need), default: 0] += incumbent.children
+            let c = index.cohort(need: incumbent.need, age: incumbent.age)
+            incumbentChildren[(incumbent.zone * index.cohorts + c) * S + incumbent.setting, default: 0] += incumbent.children
+            incumbentTotal[incumbent.zone * index.cohorts + c] += incumbent.children
         }
+        demandCap = Self.demandCaps(s, index: index, incumbentTotal: incumbentTotal)
         var columnOfPlacement: [Int: Int] = [:] // by placement key
         unmetValue = Array(repeating: 0, count: index.slotCount)
         hasPlacement = Array(repeating: false, count: index.slotCount)
         for t in 0..<T {
             for z in 0..<Z {
                 for n in 0..<N {
-                    var dearest = -Double.infinity, dearestNew = -Double.infinity
-                    for setting in settingsServing[n] where s.settings[setting].isOpen(t) {
-                        let journey = index.journey(zone: z, setting: setting, need: n)
-                        let transport = reachTransport[journey]
-                        guard transport >= 0 else { continue }
-                        let costNow = s.settings[setting].costByNeed[n] * a.inflation[t]
-                        let transportNow = transport * a.inflation[t]
-                        let stay = a.mutations.contains(.dropPersistence) ? 0 : 1 - s.settings[setting].leavingRate
-                        var incumbents = 0.0
-                        if t == 0, !a.mutations.contains(.dropIncumbents), let children = incumbentChildren[journey] {
-                            incumbents = (1 - s.settings[setting].leavingRate) * children
+                    for age in 0..<A {
+                        let c = index.cohort(need: n, age: age), slot = index.slot(year: t, zone: z, cohort: c)
+                        let r = demandCap[slot]
+                        var dearest = -Double.infinity, dearestNew = -Double.infinity
+                        for setting in settingsServing[n] where s.settings[setting].isOpen(t) && s.settings[setting].servesAge[age] {
+                            let journey = index.journey(zone: z, setting: setting, need: n)
+                            let transport = reachTransport[journey]
+                            guard transport >= 0 else { continue }
+                            let costNow = s.settings[setting].costByNeed[n] * a.inflation[t]
+                            let transportNow = transport * a.inflation[t]
+                            let keep = a.mutations.contains(.dropPersistence) ? 0 : (1 - s.settings[setting].leavingRate) * r
+                            let stay = keep * (1 - m[age]), ageIn = age > 0 ? keep * m[age - 1] : 0
+                            var incumbents = 0.0
+                            if t == 0, !a.mutations.contains(.dropIncumbents) {
+                                let here = incumbentChildren[(z * index.cohorts + c) * S + setting] ?? 0
+                                let below = age > 0 ? incumbentChildren[(z * index.cohorts + c - 1) * S + setting] ?? 0 : 0
+                                incumbents = (1 - s.settings[setting].leavingRate) * r * ((1 - m[age]) * here + (age > 0 ? m[age - 1] * below : 0))
+                            }
+                            let ageTag = A > 1 ? ",\(a.ageNames[age])" : ""
+                            let column = a.builder.addColumn(name: "start[\(a.zoneTag(z))\(a.needNames[n])\(ageTag),\(a.settingNames[setting]),\(a.yearNames[t])]")
+                            columnOfPlacement[index.placement(year: t, zone: z, cohort: c, setting: setting)] = column
+                            let previous = t > 0 ? columnOfPlacement[index.placement(year: t - 1, zone: z, cohort: c, setting: setting)] ?? -1 : -1
+                            let younger = t > 0 && age > 0 ? columnOfPlacement[index.placement(year: t - 1, zone: z, cohort: c - 1, setting: setting)] ?? -1 : -1
+                            placementPrevious.append(Int32(previous))
+                            placementStay.append(stay)
+                            placementYounger.append(Int32(younger))
+                            placementAgeIn.append(ageIn)
+                            placementIncumbents.append(incumbents)
+                            placementZone.append(Int32(z)); placementNeed.append(Int32(n)); placementAge.append(Int32(age))
+                            placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
+                            placementCost.append(costNow); placementTransport.append(transportNow)
+                            placementMinutes.append(reachMinutes[journey])
+                            if s.settings[setting].createdByOption == nil { dearest = max(dearest, costNow + transportNow) }
+                            else { dearestNew = max(dearestNew, costNow + transportNow) }
                         }
-                        let column = a.builder.addColumn(name: "start[\(a.zoneTag(z))\(a.needNames[n]),\(a.settingNames[setting]),\(a.yearNames[t])]")
-                        columnOfPlacement[index.placement(year: t, zone: z, need: n, setting: setting)] = column
-                        let previous = t > 0 ? columnOfPlacement[index.placement(year: t - 1, zone: z, need: n, setting: setting)] ?? -1 : -1
-                        placementPrevious.append(Int32(previous))
-                        placementStay.append(stay)
-                        placementIncumbents.append(incumbents)
-                        placementZone.append(Int32(z)); placementNeed.append(Int32(n))
-                        placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
-                        placementCost.append(costNow); placementTransport.append(transportNow)
-                        placementMinutes.append(reachMinutes[journey])
-                        if s.settings[setting].createdByOption == nil { dearest = max(dearest, costNow + transportNow) }
-                        else { dearestNew = max(dearestNew, costNow + transportNow) }
+                        if !dearest.isFinite { dearest = dearestNew }
+                        hasPlacement[slot] = dearest.isFinite
+                        unmetValue[slot] = dearest.isFinite ? dearest : 0
                     }
-                    if !dearest.isFinite { dearest = dearestNew }
-                    let slot = index.slot(year: t, zone: z, need: n)
-                    hasPlacement[slot] = dearest.isFinite
-                    unmetValue[slot] = dearest.isFinite ? dearest : 0
                 }
             }
         }
         placementCount = a.builder.columnCount
+        buildExpansions()
         a.columnsBySettingYear = [[Int]](repeating: [], count: index.settingYearCount)
         for column in 0..<placementCount {
             a.columnsBySettingYear[index.settingYear(setting: Int(placementSetting[column]), year: Int(placementYear[column]))].append(column)
         }
+    }
+
+    /// The demand cap of SPEC §3 for every (year, zone, cohort):
+    /// r = min(1, D / (k̄ · ((1 − m_a) · D′[a] + m_{a−1} · D′[a−1]))), D′ last year's demand (the
+    /// incumbents at t = 0), k̄ the largest stay share among the settings serving the need and a or
+    /// a − 1; 1 when the denominator is 0. More children never have to stay than demand holds.
+    static func demandCaps(_ s: Scenario, index: PlacementIndex, incumbentTotal: [Double]) -> [Double] {
+        let A = index.ages, m = s.movingUp
+        var kbar = [Double](repeating: 0, count: index.cohorts)
+        for n in 0..<index.needs {
+            for a in 0..<A {
+                for setting in s.settings where setting.serves[n] && (setting.servesAge[a] || (a > 0 && setting.servesAge[a - 1])) {
+                    kbar[index.cohort(need: n, age: a)] = max(kbar[index.cohort(need: n, age: a)], 1 - setting.leavingRate)
+                }
+            }
+        }
+        var caps = [Double](repeating: 1, count: index.slotCount)
+        for t in 0..<index.years {
+            for z in 0..<index.zones {
+                for c in 0..<index.cohorts {
+                    let a = index.age(ofCohort: c)
+                    func before(_ cohort: Int) -> Double {
+                        t == 0 ? incumbentTotal[z * index.cohorts + cohort] : s.demand[index.slot(year: t - 1, zone: z, cohort: cohort)]
+                    }
+                    let staying = kbar[c] * ((1 - m[a]) * before(c) + (a > 0 ? m[a - 1] * before(c - 1) : 0))
+                    let slot = index.slot(year: t, zone: z, cohort: c)
+                    if staying > 0 { caps[slot] = min(1, s.demand[slot] / staying) }
+                }
+            }
+        }
+        return caps
     }
 
     /// The objective: placement and transport cost of every child placed (persistence spread over

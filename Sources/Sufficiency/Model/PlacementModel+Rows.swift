@@ -9,9 +9,10 @@ extension PlacementModel {
         var rows = Array(repeating: -1, count: index.slotCount)
         for t in 0..<index.years {
             for z in 0..<index.zones {
-                for n in 0..<index.needs {
-                    let slot = index.slot(year: t, zone: z, need: n)
-                    let tag = "\(a.zoneTag(z))\(a.needNames[n]),\(a.yearNames[t])"
+                for c in 0..<index.cohorts {
+                    let n = index.need(ofCohort: c), slot = index.slot(year: t, zone: z, cohort: c)
+                    let ageTag = index.ages > 1 ? ",\(a.ageNames[index.age(ofCohort: c)])" : ""
+                    let tag = "\(a.zoneTag(z))\(a.needNames[n])\(ageTag),\(a.yearNames[t])"
                     unmetColumn[slot] = a.builder.addColumn(name: "unmet[\(tag)]", cost: a.discount[t] * s.unmetPenalty[n])
                     let d = s.demand[slot]
                     rows[slot] = a.builder.addRow(name: "demand[\(tag)]", lower: d, upper: d)
@@ -20,7 +21,7 @@ extension PlacementModel {
             }
         }
         for column in 0..<placementCount {
-            let slot = index.slot(year: Int(placementYear[column]), zone: Int(placementZone[column]), need: Int(placementNeed[column]))
+            let slot = index.slot(year: Int(placementYear[column]), zone: Int(placementZone[column]), need: Int(placementNeed[column]), age: Int(placementAge[column]))
             addPlaced(&a, row: rows[slot], column: column, 1)
         }
         return rows
@@ -43,6 +44,15 @@ extension PlacementModel {
                     for column in optionColumns(o, through: t) { a.builder.add(row: row, column: column, -options[o].places) }
                 }
             }
+            for (age, caps) in s.settings[setting].capacityByAge.sorted(by: { $0.key < $1.key }) {
+                for t in 0..<index.years where s.settings[setting].isOpen(t) {
+                    guard let cap = caps[t] else { continue }
+                    let row = a.builder.addRow(name: "capacityByAge[\(a.settingNames[setting]),\(a.ageNames[age]),\(a.yearNames[t])]", upper: cap)
+                    for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] where Int(placementAge[column]) == age {
+                        addPlaced(&a, row: row, column: column, 1)
+                    }
+                }
+            }
             for (n, caps) in s.settings[setting].capacityByNeed.sorted(by: { $0.key < $1.key }) {
                 for t in 0..<index.years where s.settings[setting].isOpen(t) {
                     guard let cap = caps[t] else { continue }
@@ -63,7 +73,8 @@ extension PlacementModel {
         for (p, policy) in s.policies.enumerated() {
             let members = Set(policy.settings)
             for t in 0..<index.years {
-                let total = index.slots(year: t).reduce(0.0) { $0 + s.demand[$1] }
+                // A policy with ages counts those groups: its shares are of their demand.
+                let total = index.slots(year: t).reduce(0.0) { policy.ages[index.age(ofCohort: index.cohort(ofSlot: $1))] ? $0 + s.demand[$1] : $0 }
                 var lower = -Double.infinity, upper = Double.infinity
                 if let share = policy.minShare { lower = max(lower, share * total) }
                 if let minimum = policy.minChildren[t] { lower = max(lower, minimum) }
@@ -76,7 +87,9 @@ extension PlacementModel {
                 let row = a.builder.addRow(name: "policy[\(p + 1),\(a.yearNames[t])]", lower: lower, upper: upper)
                 rows.append((p, t, row))
                 for setting in members {
-                    for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] { addPlaced(&a, row: row, column: column, 1) }
+                    for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] where policy.ages[Int(placementAge[column])] {
+                        addPlaced(&a, row: row, column: column, 1)
+                    }
                 }
             }
         }

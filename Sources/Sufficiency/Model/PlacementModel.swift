@@ -9,6 +9,10 @@ import Foundation
 /// Persistence is built in by a change of variables rather than one row per placement: each
 /// placement column is the number of children *starting* there that year, `y[z,n,s,t] ≥ 0`, and
 /// the children placed are `x[t] = (1 − leave) · x[t−1] + y[t]` (with `x[−1]` the incumbents).
+/// With age groups and the demand cap r of SPEC §3 the same holds with
+/// `x[a,t] = (1 − leave) · r · ((1 − m_a) · x[a,t−1] + m_{a−1} · x[a−1,t−1]) + y[a,t]`, the older
+/// term only where the setting serves both groups; each x is then a fixed combination of starts
+/// (its *expansion*, computed once).
 /// `x[t] ≥ (1 − leave) · x[t−1]` is then exactly `y[t] ≥ 0`, so the model is the SPEC's, with the same
 /// optimum and the same duals on demand, capacity and policy rows, but without its
 /// largest family of rows (one per placement and year), which GLPK's simplex handles badly.
@@ -22,10 +26,26 @@ public struct PlacementModel: Sendable {
     public internal(set) var placementCount = 0
     /// The same placement the year before (−1 when none: the first year, or the setting was closed).
     public internal(set) var placementPrevious: [Int32] = []
-    /// Share of the year before's children who stay (1 − leaving rate), for each placement column.
+    /// Share of the year before's children in that placement who stay in this one:
+    /// (1 − leaving rate) · r · (1 − m_a).
     public internal(set) var placementStay: [Double] = []
-    /// Incumbents who stay into the first year, for each first-year placement column (0 otherwise).
+    /// The placement of the group below the year before, in the same setting (−1 when none).
+    public internal(set) var placementYounger: [Int32] = []
+    /// Share of those who move up into this group and keep their place: (1 − leave) · r · m_{a−1}.
+    public internal(set) var placementAgeIn: [Double] = []
+    /// Incumbents who stay into the first year (ageing and the demand cap applied), for each
+    /// first-year placement column (0 otherwise).
     public internal(set) var placementIncumbents: [Double] = []
+    public internal(set) var placementAge: [Int32] = []
+    /// The demand cap r of SPEC §3 for each (year, zone, cohort) slot.
+    public internal(set) var demandCap: [Double] = []
+    /// Each placement column's x as a combination of start columns: the entries
+    /// `expansionStart[c] ..< expansionStart[c + 1]` of `expansionColumn` and `expansionFactor`,
+    /// plus the constant `placementConstant[c]` (staying incumbents).
+    public internal(set) var expansionStart: [Int] = [0]
+    public internal(set) var expansionColumn: [Int32] = []
+    public internal(set) var expansionFactor: [Double] = []
+    public internal(set) var placementConstant: [Double] = []
     public internal(set) var placementZone: [Int32] = []
     public internal(set) var placementNeed: [Int32] = []
     public internal(set) var placementSetting: [Int32] = []
@@ -37,7 +57,7 @@ public struct PlacementModel: Sendable {
     public internal(set) var placementMinutes: [Float] = []
     /// Placement cost per child in year-t money, for each placement column.
     public internal(set) var placementCost: [Double] = []
-    /// Column of u[z,n,t] at `(t * zoneCount + z) * needCount + n`.
+    /// Column of u[z,n,a,t] at ``PlacementIndex/slot(year:zone:cohort:)``.
     public internal(set) var unmetColumn: [Int] = []
     /// What an unmet child of (t, z, n) is counted at in the finance table and the deficit cap: the
     /// dearest placement + transport in year-t money among the existing settings that could take
@@ -51,7 +71,7 @@ public struct PlacementModel: Sendable {
     /// First column of b[o, ·]; the option's years run earliestYear ... latestYear.
     public internal(set) var optionColumnStart: [Int] = []
 
-    /// Row of each demand constraint at `(t * zoneCount + z) * needCount + n`.
+    /// Row of each demand constraint, by slot.
     public internal(set) var demandRow: [Int] = []
     /// Row of the capacity constraint of setting s in year t at `s * yearCount + t`, or -1.
     public internal(set) var capacityRow: [Int] = []
@@ -68,6 +88,7 @@ public struct PlacementModel: Sendable {
     public var yearCount: Int { scenario.years.count }
     public var needCount: Int { scenario.needs.count }
     public var zoneCount: Int { scenario.zoneCount }
+    public var ageCount: Int { scenario.ageCount }
 
     /// Builds the model. Throws only on an internal inconsistency (a bug), never on user input,
     /// which ``ScenarioDecoder`` has already checked.
@@ -142,8 +163,10 @@ public struct PlacementModel: Sendable {
     public func placementValues(_ columnValues: [Double]) -> [Double] {
         var placed = [Double](repeating: 0, count: placementCount)
         for column in 0..<min(placementCount, columnValues.count) {
-            let previous = Int(placementPrevious[column])
-            placed[column] = columnValues[column] + (previous >= 0 ? placementStay[column] * placed[previous] : placementIncumbents[column])
+            let previous = Int(placementPrevious[column]), younger = Int(placementYounger[column])
+            placed[column] = columnValues[column] + placementIncumbents[column]
+                + (previous >= 0 ? placementStay[column] * placed[previous] : 0)
+                + (younger >= 0 ? placementAgeIn[column] * placed[younger] : 0)
         }
         return placed
     }

@@ -25,6 +25,12 @@ public struct Report: Codable, Sendable, Equatable {
     public var unusedPlacements: [UnusedPlacement]
     public var finance: [FinanceLine]
     public var zones: [ZoneLine]
+    /// With age groups: children placed and unmet by group and year (empty without `ages`).
+    public var ages: [AgeLine] = []
+    /// With `capacityByAge`: places, children and utilisation of each capped group.
+    public var ageCapacity: [AgeCapacityLine] = []
+    /// Children who move up a group while their setting does not serve the new one (SPEC §2 Ages).
+    public var phaseTransfers: [PhaseTransferLine] = []
     /// The best plan with no capital option opened, for the "with and without the programme" comparison.
     public var withoutOptions: Alternative?
     public var verification: VerificationReport
@@ -52,6 +58,37 @@ public struct Report: Codable, Sendable, Equatable {
         public var setting: String
         public var type: String
         public var children: [Double]
+    }
+
+    public struct AgeLine: Codable, Sendable, Equatable {
+        public var age: String
+        public var placed: [Double]
+        public var unmet: [Double]
+    }
+
+    public struct AgeCapacityLine: Codable, Sendable, Equatable {
+        public var setting: String
+        public var age: String
+        /// nil: no cap that year (or closed).
+        public var capacity: [Double?]
+        public var children: [Double]
+        public var utilisation: [Double?]
+    }
+
+    /// Phase transfers into one group in one year, for one need: children whose setting does not
+    /// serve the group they move up to, so they need a new placement.
+    public struct PhaseTransferLine: Codable, Sendable, Equatable {
+        public var year: String
+        public var need: String
+        public var fromAge: String
+        public var toAge: String
+        public var children: Double
+        /// Average yearly cost (placement + transport, that year's money) of the places they leave.
+        public var costOfPlaceLeft: Double
+        /// Average yearly cost of the group's new placements that year (its starts; the unmet value
+        /// when the plan starts none).
+        public var costOfNewPlace: Double
+        public var newPlaceDearer: Bool
     }
 
     public struct TypeLine: Codable, Sendable, Equatable {

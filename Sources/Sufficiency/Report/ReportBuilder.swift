@@ -95,11 +95,14 @@ extension Report {
         var unmetByNeed = [Double](repeating: 0, count: N * T), unreachable = [Double](repeating: 0, count: N * T)
         var unmetPenalty = [Double](repeating: 0, count: T), unmetCost = [Double](repeating: 0, count: T)
         var zoneUnmet = [Double](repeating: 0, count: Z * T)
+        let index = model.index, A = index.ages
+        var unmetByAge = [Double](repeating: 0, count: A * T)
         for t in 0..<T {
             for z in 0..<Z {
-                for n in 0..<N {
-                    let slot = model.index.slot(year: t, zone: z, need: n)
+                for c in 0..<index.cohorts {
+                    let n = index.need(ofCohort: c), slot = index.slot(year: t, zone: z, cohort: c)
                     let value = x[model.unmetColumn[slot]]
+                    unmetByAge[index.age(ofCohort: c) * T + t] += value
                     unmetByNeed[n * T + t] += value
                     if !model.hasPlacement[slot] { unreachable[n * T + t] += value }
                     unmetPenalty[t] += value * s.unmetPenalty[n]
@@ -112,6 +115,26 @@ extension Report {
             let series = (0..<T).map { clean(unmetByNeed[n * T + $0]) }
             guard series.contains(where: { $0 > 0 }) else { return nil }
             return UnmetLine(need: s.needs[n], children: series, noSuitableSetting: (0..<T).map { clean(unreachable[n * T + $0]) })
+        }
+
+        if !s.ages.isEmpty {
+            var placedByAge = [Double](repeating: 0, count: A * T)
+            for column in 0..<model.placementCount { placedByAge[Int(model.placementAge[column]) * T + Int(model.placementYear[column])] += placed[column] }
+            ages = (0..<A).map { a in
+                AgeLine(age: s.ages[a].id, placed: (0..<T).map { clean(placedByAge[a * T + $0]) }, unmet: (0..<T).map { clean(unmetByAge[a * T + $0]) })
+            }
+            for (settingIndex, setting) in s.settings.enumerated() {
+                for (a, caps) in setting.capacityByAge.sorted(by: { $0.key < $1.key }) {
+                    var children = [Double](repeating: 0, count: T)
+                    for column in 0..<model.placementCount where Int(model.placementSetting[column]) == settingIndex && Int(model.placementAge[column]) == a {
+                        children[Int(model.placementYear[column])] += placed[column]
+                    }
+                    let capacity = (0..<T).map { setting.isOpen($0) ? caps[$0] : nil }
+                    ageCapacity.append(AgeCapacityLine(setting: setting.id, age: s.ages[a].id, capacity: capacity, children: children.map(clean),
+                                                       utilisation: (0..<T).map { t in capacity[t].flatMap { $0 > 1e-9 ? children[t] / $0 : nil } }))
+                }
+            }
+            phaseTransfers = Self.phaseTransfers(model, placed: placed, starts: x)
         }
 
         // Costs by year.
@@ -203,7 +226,15 @@ extension Report {
             }
         }
 
-        let scenarioCheck = ScenarioCheck.run(model: model, solution: solution)
+        var scenarioCheck = ScenarioCheck.run(model: model, solution: solution)
+        if !s.ages.isEmpty {
+            // Phase transfers as reported (from the model's placements) against the scenario check's own.
+            var reported = [Double](repeating: 0, count: T)
+            for line in phaseTransfers { reported[s.years.firstIndex(of: line.year)!] += line.children }
+            let agree = (0..<T).allSatisfy { abs(reported[$0] - scenarioCheck.transfersByYear[$0]) <= 1e-6 * max(1, scenarioCheck.transfersByYear[$0]) }
+            if agree { scenarioCheck.checks.append("phase transfers recomputed from the scenario") }
+            else { scenarioCheck.failures.append("phase transfers reported \(reported) differ from those recomputed from the scenario \(scenarioCheck.transfersByYear)") }
+        }
         let modelPassed = modelVerification?.passed ?? false
         let passed = modelPassed && scenarioCheck.failures.isEmpty
         var summary = modelVerification?.summary ?? "not verified"
@@ -215,6 +246,50 @@ extension Report {
 }
 
 extension Report {
+    /// Phase transfers (SPEC §2 Ages) from the plan: into group a in year t, for each setting s
+    /// open in t that does not serve a, (1 − leave[s]) · r · m_{a−1} · P[a−1, s], with P the
+    /// children placed the year before (the incumbents for the first year).
+    static func phaseTransfers(_ model: PlacementModel, placed: [Double], starts: [Double]) -> [PhaseTransferLine] {
+        let s = model.scenario, index = model.index, T = model.yearCount, m = s.movingUp
+        // Children in group a − 1 by (year before, zone, need, setting): placed values, or incumbents.
+        struct Key: Hashable { var t: Int; var n: Int; var a: Int }
+        var children: [Key: Double] = [:], leftCost: [Key: Double] = [:]
+        func add(t: Int, z: Int, n: Int, from a: Int, setting: Int, _ value: Double) {
+            guard a + 1 < index.ages, value > 0, s.settings[setting].isOpen(t), !s.settings[setting].servesAge[a + 1] else { return }
+            let r = model.demandCap[index.slot(year: t, zone: z, need: n, age: a + 1)]
+            let moving = (1 - s.settings[setting].leavingRate) * r * m[a] * value
+            guard moving > 1e-9 else { return }
+            let key = Key(t: t, n: n, a: a + 1)
+            children[key, default: 0] += moving
+            leftCost[key, default: 0] += moving * s.settings[setting].costByNeed[n] * s.inflationFactor(year: t)
+        }
+        for incumbent in s.incumbents { add(t: 0, z: incumbent.zone, n: incumbent.need, from: incumbent.age, setting: incumbent.setting, incumbent.children) }
+        for column in 0..<model.placementCount where Int(model.placementYear[column]) + 1 < T {
+            add(t: Int(model.placementYear[column]) + 1, z: Int(model.placementZone[column]), n: Int(model.placementNeed[column]),
+                from: Int(model.placementAge[column]), setting: Int(model.placementSetting[column]), placed[column])
+        }
+        // The cost of the group's new places that year: its starts, else the unmet value.
+        var startCost: [Key: Double] = [:], startChildren: [Key: Double] = [:]
+        for column in 0..<model.placementCount where starts[column] > 1e-9 {
+            let key = Key(t: Int(model.placementYear[column]), n: Int(model.placementNeed[column]), a: Int(model.placementAge[column]))
+            guard children[key] != nil else { continue }
+            startChildren[key, default: 0] += starts[column]
+            startCost[key, default: 0] += starts[column] * (model.placementCost[column] + model.placementTransport[column])
+        }
+        return children.keys.sorted { ($0.t, $0.n, $0.a) < ($1.t, $1.n, $1.a) }.map { key in
+            let total = children[key]!
+            let before = leftCost[key]! / total
+            var after: Double
+            if let count = startChildren[key], count > 1e-9 { after = startCost[key]! / count }
+            else {
+                after = (0..<index.zones).map { model.unmetValue[index.slot(year: key.t, zone: $0, need: key.n, age: key.a)] }.max() ?? 0
+            }
+            if abs(after) < 1e-9 { after = 0 }
+            return PhaseTransferLine(year: s.years[key.t], need: s.needs[key.n], fromAge: s.ages[key.a - 1].id, toAge: s.ages[key.a].id,
+                                     children: total, costOfPlaceLeft: before, costOfNewPlace: after, newPlaceDearer: after > before + 1e-6)
+        }
+    }
+
     /// Spend per year as finance sees it: placements, transport and unmet children at their unmet value.
     var spendWithUnmet: [Double] { finance.map { $0.placementSpend + $0.unmetCost } }
 

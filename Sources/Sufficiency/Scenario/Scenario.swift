@@ -22,7 +22,10 @@ public struct Scenario: Sendable, Equatable {
     public var unmetPenalty: [Double]
     public var discountRate: Double
     public var inflation: Double
-    /// Children by year, zone and need: `demand[(t * zoneCount + z) * needs.count + n]`.
+    /// Age groups, youngest first (empty: one implicit group that does not age, as in v1).
+    public var ages: [AgeGroup] = []
+    /// Children by year, zone, need and age group:
+    /// `demand[((t * zoneCount + z) * needs.count + n) * ageCount + a]`.
     public var demand: [Double]
     /// Existing settings, then the new settings that capital options would open.
     public var settings: [Setting]
@@ -37,10 +40,17 @@ public struct Scenario: Sendable, Equatable {
     public var maxTravelMinutes: [Double?]
 
     public var zoneCount: Int { max(1, zones.count) }
+    /// The number of age groups: 1 without `ages`.
+    public var ageCount: Int { max(1, ages.count) }
+    /// m_a, the share of group a that moves up a group each year (1 / width; from the last group
+    /// they leave). 0 for the one implicit group of a scenario without `ages`.
+    public var movingUp: [Double] { ages.isEmpty ? [0] : ages.map { 1 / Double($0.width) } }
+    /// Age group names for reports ("all ages" without `ages`).
+    public var ageNames: [String] { ages.isEmpty ? ["all ages"] : ages.map(\.id) }
     public var zoneNames: [String] { zones.isEmpty ? ["all"] : zones }
 
-    public func demand(year t: Int, zone z: Int, need n: Int) -> Double {
-        demand[(t * zoneCount + z) * needs.count + n]
+    public func demand(year t: Int, zone z: Int, need n: Int, age a: Int = 0) -> Double {
+        demand[((t * zoneCount + z) * needs.count + n) * ageCount + a]
     }
 
     /// δ_t = (1 + r)^−t.
@@ -64,6 +74,10 @@ public struct Setting: Sendable, Equatable {
     public var type: SettingType
     /// Whether the setting serves each need.
     public var serves: [Bool]
+    /// Whether the setting serves each age group (one entry without `ages`).
+    public var servesAge: [Bool] = [true]
+    /// Caps on one age group's places, by group then year (nil: no cap that year).
+    public var capacityByAge: [Int: [Double?]] = [:]
     /// Places by year (nil: unlimited). A new setting's base is 0: its places come from options.
     public var capacity: [Double?]
     /// Caps on one need's places, by need then year (nil: no cap that year).
@@ -89,6 +103,18 @@ public struct Incumbent: Sendable, Equatable {
     public var need: Int
     public var zone: Int
     public var children: Double
+    /// The age group at the census before the first year (0 without `ages`).
+    public var age: Int = 0
+}
+
+/// An age group in national curriculum years (Reception = 0, Year 12 = 12).
+public struct AgeGroup: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var from: Int
+    public var to: Int
+    /// w = to − from + 1.
+    public var width: Int { to - from + 1 }
 }
 
 /// A limit on the children placed in a group of settings, applied in every year.
@@ -101,6 +127,8 @@ public struct Policy: Sendable, Equatable {
     /// By year; nil: no bound that year.
     public var maxChildren: [Double?]
     public var minChildren: [Double?]
+    /// Whether the policy counts each age group (all, without `ages` on the policy).
+    public var ages: [Bool] = [true]
 }
 
 public struct CapitalOption: Sendable, Equatable {

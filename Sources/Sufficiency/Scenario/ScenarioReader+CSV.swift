@@ -89,12 +89,16 @@ extension ScenarioReader {
 
     /// `{"csv": "demand.csv"}`: columns year, need, children (and zone with zones); rows for the same key add up.
     func readDemandCSV(_ node: SourceNode, into demand: inout [Double]) {
-        let columns = zones.isEmpty ? ["year", "need", "children"] : ["year", "zone", "need", "children"]
+        let columns = ["year", "need", "children"] + (zones.isEmpty ? [] : ["zone"]) + (ages.isEmpty ? [] : ["age"])
         guard let (table, file) = readCSV(node, "demand.csv", columns: columns) else { return }
         let yearColumn = table.columnIndex("year")!, needColumn = table.columnIndex("need")!, childrenColumn = table.columnIndex("children")!
-        let zoneColumn = table.columnIndex("zone")
+        let zoneColumn = table.columnIndex("zone"), ageColumn = table.columnIndex("age")
         if zones.isEmpty, zoneColumn != nil {
             context.appendIssue(ScenarioIssue(path: "", message: "has a zone column, but the scenario declares no zones", location: SourceLocation(line: 1, column: 1), file: file))
+            return
+        }
+        if ages.isEmpty, ageColumn != nil {
+            context.appendIssue(ScenarioIssue(path: "", message: "has an age column, but the scenario declares no ages", location: SourceLocation(line: 1, column: 1), file: file))
             return
         }
         var passed = Set<Int>()
@@ -102,9 +106,10 @@ extension ScenarioReader {
             let t = csvReference(row, yearColumn, in: yearIndex, kind: "year", file: file)
             let n = csvReference(row, needColumn, in: needIndex, kind: "need", file: file)
             let z = zoneColumn.map { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) } ?? 0
+            let a = ageColumn.map { csvReference(row, $0, in: ageIndex, kind: "age group", file: file) } ?? 0
             guard let children = csvNumber(row, childrenColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil,
-                  let t, let n, let z else { continue }
-            let key = (t * zoneCount + z) * needs.count + n
+                  let t, let n, let z, let a else { continue }
+            let key = ((t * zoneCount + z) * needs.count + n) * ageCount + a
             demand[key] += children
             checkDemandLimit(demand, key: key, row: row, column: childrenColumn, passed: &passed, file: file)
         }
@@ -141,8 +146,19 @@ extension ScenarioReader {
                 continue
             }
             let z = zones.isEmpty ? 0 : zoneColumn.flatMap { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) }
-            guard let population = csvNumber(row, populationColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil, let z else { continue }
-            let key = (t * zoneCount + z) * needs.count + n
+            var a: Int? = 0
+            if !ages.isEmpty {
+                // With ages, the row's academic-year (national curriculum year) gives its group.
+                a = nil
+                if let column = table.columnIndex("academic-year"), column < row.count, let year = Int(row[column].text) {
+                    a = ages.firstIndex { $0.from <= year && year <= $0.to }
+                    if a == nil { csvFail(row, column, "academic-year \(year) is in no age group (\(ages.first!.from) to \(ages.last!.to))", file: file) }
+                } else {
+                    csvFail(row, table.columnIndex("academic-year") ?? 0, "with ages, each row needs an academic-year (a national curriculum year)", file: file)
+                }
+            }
+            guard let population = csvNumber(row, populationColumn, file: file, max: ScenarioDecoder.Limits.maxChildren) ?? nil, let z, let a else { continue }
+            let key = ((t * zoneCount + z) * needs.count + n) * ageCount + a
             demand[key] += population
             checkDemandLimit(demand, key: key, row: row, column: populationColumn, passed: &passed, file: file)
         }
@@ -151,8 +167,9 @@ extension ScenarioReader {
     /// Reports, at the row that does it, each year and need whose rows add up past the limit.
     private func checkDemandLimit(_ demand: [Double], key: Int, row: [CSVTable.Cell], column: Int, passed: inout Set<Int>, file: String) {
         guard demand[key] > ScenarioDecoder.Limits.maxChildren, passed.insert(key).inserted else { return }
-        let n = key % needs.count, t = key / (zoneCount * needs.count), z = (key / needs.count) % zoneCount
-        let place = zones.isEmpty ? "" : " in zone \(zones[z])"
+        let a = key % ageCount, cohort = key / ageCount
+        let n = cohort % needs.count, t = cohort / (zoneCount * needs.count), z = (cohort / needs.count) % zoneCount
+        let place = (zones.isEmpty ? "" : " in zone \(zones[z])") + (ages.isEmpty ? "" : ", age group \(ages[a].id),")
         csvFail(row, column, "demand for \(needs[n])\(place) in \(years[t]) adds up to more than 10 million children by this row", file: file)
     }
 }

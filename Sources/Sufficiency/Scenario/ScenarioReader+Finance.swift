@@ -7,7 +7,7 @@ extension ScenarioReader {
         var policies: [Policy] = []
         for (k, element) in elements.enumerated() {
             let path = "policies[\(k)]"
-            guard let object = context.object(element, path, allowed: ["type", "settings", "maxShare", "minShare", "maxChildren", "minChildren"]) else { continue }
+            guard let object = context.object(element, path, allowed: ["type", "settings", "maxShare", "minShare", "maxChildren", "minChildren", "ages"]) else { continue }
             let before = context.issues.count
             var members: [Int] = []
             var label = ""
@@ -43,9 +43,16 @@ extension ScenarioReader {
             if ["maxShare", "minShare", "maxChildren", "minChildren"].allSatisfy({ object[$0] == nil }) {
                 context.fail(path, "must set at least one of maxShare, minShare, maxChildren, minChildren", at: element)
             }
+            var ageMask = [Bool](repeating: true, count: ageCount)
+            if let agesNode = object["ages"], let mask = readAgeList(agesNode, "\(path).ages", allowAll: false) {
+                ageMask = mask
+                label += " (ages " + ages.indices.filter { mask[$0] }.map { ages[$0].id }.joined(separator: ", ") + ")"
+            }
             guard context.issues.count == before else { continue }
-            policies.append(Policy(label: label, settings: members.sorted(), maxShare: maxShare, minShare: minShare,
-                                   maxChildren: maxChildren, minChildren: minChildren))
+            var policy = Policy(label: label, settings: members.sorted(), maxShare: maxShare, minShare: minShare,
+                                maxChildren: maxChildren, minChildren: minChildren)
+            policy.ages = ageMask
+            policies.append(policy)
         }
         return policies
     }

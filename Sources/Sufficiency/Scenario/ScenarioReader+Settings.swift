@@ -124,6 +124,23 @@ extension ScenarioReader {
                 }
             }
         }
+        var servesAge = [Bool](repeating: true, count: ageCount)
+        if let agesNode = object["ages"], let mask = readAgeList(agesNode, "\(path).ages", allowAll: true) { servesAge = mask }
+        var capacityByAge: [Int: [Double?]] = [:]
+        if let byAge = object["capacityByAge"] {
+            if ages.isEmpty { context.fail("\(path).capacityByAge", "caps age groups, but the scenario declares no ages", at: byAge) }
+            else if let members = context.map(byAge, "\(path).capacityByAge") {
+                for member in members {
+                    let memberPath = "\(path).capacityByAge.\(member.key)"
+                    guard let a = context.resolve(member.key, memberPath, in: ageIndex, kind: "age group", at: member.keyLocation) else { continue }
+                    if !servesAge[a] { context.fail(memberPath, "caps age group \(member.key), which this setting does not serve", at: member.keyLocation); continue }
+                    let openYears = option == nil ? opensYear..<max(opensYear, closesYear) : 0..<0
+                    if let values = yearValues(member.value, memberPath, requiredYears: openYears, missing: nil, allowNull: true, read: children) {
+                        capacityByAge[a] = values
+                    }
+                }
+            }
+        }
         let baseCost = object["costPerPlace"].flatMap { costPerPlace($0, "\(path).costPerPlace") }
         var costByNeed = [Double](repeating: baseCost ?? 0, count: needs.count)
         if let byNeed = object["costByNeed"], let map = needValues(byNeed, "\(path).costByNeed", read: costPerPlace) {
@@ -141,18 +158,23 @@ extension ScenarioReader {
         // policies, options) is checked too and every problem is reported at once; the scenario
         // itself is refused because problems were found.
         guard context.issues.count == issuesBefore, let id, let type, let serves else { return placeholder(option: option) }
-        return Setting(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id, type: type,
+        var setting = Setting(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id, type: type,
                        serves: serves, capacity: capacity, capacityByNeed: capacityByNeed, costByNeed: costByNeed,
                        transportPerPlace: transport, leavingRate: leaving ?? leavingDefaults[type] ?? 0.2,
                        opensYear: opensYear, closesYear: closesYear, outOfArea: outOfArea, zone: zone, createdByOption: option)
+        setting.servesAge = servesAge
+        setting.capacityByAge = capacityByAge
+        return setting
     }
 
     /// Stands in for a setting that could not be read (see `readSetting`): serves every need, so
     /// it causes no follow-on problems of its own.
     private func placeholder(option: Int?) -> Setting {
-        Setting(id: "", name: "", type: .special, serves: Array(repeating: true, count: needs.count),
+        var setting = Setting(id: "", name: "", type: .special, serves: Array(repeating: true, count: needs.count),
                 capacity: Array(repeating: nil, count: years.count), capacityByNeed: [:], costByNeed: Array(repeating: 0, count: needs.count),
                 transportPerPlace: 0, leavingRate: 0, opensYear: 0, closesYear: years.count, outOfArea: false, zone: nil, createdByOption: option)
+        setting.servesAge = Array(repeating: true, count: ageCount)
+        return setting
     }
 
     func readServes(_ node: SourceNode, _ path: String) -> [Bool]? {

@@ -10,6 +10,8 @@ struct ScenarioReader {
     var yearIndex: [String: Int] = [:]
     var needIndex: [String: Int] = [:]
     var zoneIndex: [String: Int] = [:]
+    var ages: [AgeGroup] = []
+    var ageIndex: [String: Int] = [:]
     var settingIndex: [String: Int] = [:]
     var optionIndex: [String: Int] = [:]
     var baseDirectory: String?
@@ -17,13 +19,14 @@ struct ScenarioReader {
 
     static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
                                "discountRate", "inflation", "demand", "settings", "incumbents", "policies", "defaults",
-                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes"]
+                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes", "ages"]
     static let settingKeys = ["id", "name", "type", "serves", "capacity", "capacityByNeed", "costPerPlace", "costByNeed",
-                              "transportPerPlace", "leavingRate", "opensYear", "closesYear", "outOfArea", "zone"]
+                              "transportPerPlace", "leavingRate", "opensYear", "closesYear", "outOfArea", "zone", "ages", "capacityByAge"]
 
     init(context: DecodeContext) { self.context = context }
 
     var zoneCount: Int { max(1, zones.count) }
+    var ageCount: Int { max(1, ages.count) }
 
     mutating func read(_ root: SourceNode) -> Scenario? {
         guard let top = context.object(root, "", allowed: Self.topLevelKeys,
@@ -36,6 +39,8 @@ struct ScenarioReader {
         years = top["years"].map { declareNames($0, "years", kind: "year", limit: ScenarioDecoder.Limits.maxYears) } ?? []
         needs = top["needs"].map { declareNames($0, "needs", kind: "need", limit: ScenarioDecoder.Limits.maxNeeds) } ?? []
         if let zonesNode = top["zones"] { zones = declareNames(zonesNode, "zones", kind: "zone", limit: ScenarioDecoder.Limits.maxZones) }
+        if let agesNode = top["ages"] { ages = readAges(agesNode) }
+        ageIndex = Self.index(ages.map(\.id))
         yearIndex = Self.index(years)
         needIndex = Self.index(needs)
         zoneIndex = Self.index(zones)
@@ -87,16 +92,66 @@ struct ScenarioReader {
         let finance = readFinance(top["finance"])
 
         guard context.issues.isEmpty, settingsComplete, optionOK else { return nil }
-        return Scenario(name: name, description: description, years: years, needs: needs, zones: zones,
-                        unmetPenalty: unmetPenalty, discountRate: discountRate, inflation: inflation, demand: demand,
-                        settings: settings, incumbents: incumbents, policies: policies, capitalOptions: options,
-                        capital: capital, finance: finance, travel: travel, maxTravelMinutes: maxMinutes)
+        var scenario = Scenario(name: name, description: description, years: years, needs: needs, zones: zones,
+                                unmetPenalty: unmetPenalty, discountRate: discountRate, inflation: inflation, demand: demand,
+                                settings: settings, incumbents: incumbents, policies: policies, capitalOptions: options,
+                                capital: capital, finance: finance, travel: travel, maxTravelMinutes: maxMinutes)
+        scenario.ages = ages
+        return scenario
     }
 
     static func index(_ names: [String]) -> [String: Int] {
         var result: [String: Int] = [:]
         for (k, name) in names.enumerated() where result[name] == nil { result[name] = k }
         return result
+    }
+
+    /// `ages`: groups `{id, name?, from, to}` in national curriculum years, youngest first and
+    /// contiguous, −5 ≤ from ≤ to ≤ 20, at most 26.
+    func readAges(_ node: SourceNode) -> [AgeGroup] {
+        guard let elements = context.array(node, "ages") else { return [] }
+        if elements.isEmpty { context.fail("ages", "must list at least one age group", at: node); return [] }
+        if elements.count > 26 { context.fail("ages", "more than 26 age groups (national curriculum years −5 to 20)", at: node, kind: .limit); return [] }
+        var groups: [AgeGroup] = []
+        var seen: [String: Int] = [:]
+        for (k, element) in elements.enumerated() {
+            let path = "ages[\(k)]"
+            guard let object = context.object(element, path, allowed: ["id", "name", "from", "to"], required: ["id", "from", "to"]) else { continue }
+            let id = object["id"].flatMap { context.string($0, "\(path).id") }
+            let from = object["from"].flatMap { context.integer($0, "\(path).from", min: -5, max: 20) }
+            let to = object["to"].flatMap { context.integer($0, "\(path).to", min: -5, max: 20) }
+            guard let id else { continue }
+            if let first = seen[id] { context.fail("\(path).id", "age group \"\(id)\" is declared twice (also ages[\(first)])", at: object["id"], kind: .duplicate); continue }
+            seen[id] = k
+            // A group with a bad range is still declared, so what refers to it is not also reported.
+            let start = (groups.last?.to).map { $0 + 1 } ?? from ?? -5
+            if let from, let to {
+                if to < from { context.fail("\(path).to", "must be ≥ from (\(from))", at: object["to"], kind: .outOfRange) }
+                else if let previous = groups.last, from != previous.to + 1 {
+                    context.fail("\(path).from", "must be \(previous.to + 1), the year after the previous group's \"to\": groups are listed youngest first, with no gap or overlap", at: object["from"])
+                }
+            }
+            let end = max(start, to ?? start)
+            groups.append(AgeGroup(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id, from: from ?? start, to: to.map { max($0, from ?? start) } ?? end))
+        }
+        return groups
+    }
+
+    /// A list of age group ids (or "all" when `allowAll`), as a mask over the groups.
+    func readAgeList(_ node: SourceNode, _ path: String, allowAll: Bool) -> [Bool]? {
+        if ages.isEmpty {
+            context.fail(path, "names age groups, but the scenario declares no ages", at: node)
+            return nil
+        }
+        if allowAll, case .string(let text) = node.value, text == "all" { return Array(repeating: true, count: ages.count) }
+        guard let elements = context.array(node, path) else { return nil }
+        if elements.isEmpty { context.fail(path, "must list at least one age group", at: node); return nil }
+        var mask = [Bool](repeating: false, count: ages.count)
+        var ok = true
+        for (k, element) in elements.enumerated() {
+            if let a = context.reference(element, "\(path)[\(k)]", in: ageIndex, kind: "age group") { mask[a] = true } else { ok = false }
+        }
+        return ok ? mask : nil
     }
 
     /// A non-empty list of unique names.

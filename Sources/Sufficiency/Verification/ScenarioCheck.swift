@@ -6,11 +6,20 @@ import Foundation
 struct ScenarioCheck {
     var checks: [String] = []
     var failures: [String] = []
+    /// Phase transfers into each year, recomputed here from the rebuilt placements.
+    var transfersByYear: [Double] = []
 
     static func run(model: PlacementModel, solution: Solution) -> ScenarioCheck {
         var check = ScenarioCheck()
         let s = model.scenario, x = solution.columnValues
-        let T = model.yearCount, N = model.needCount, Z = model.zoneCount, S = s.settings.count
+        let T = model.yearCount, Z = model.zoneCount, S = s.settings.count
+        // Cohorts (need, age group): c = n · A + a. Without ages A = 1 and c = n.
+        let A = max(1, s.ages.count), N = s.needs.count * A
+        let m: [Double] = s.ages.isEmpty ? [0] : s.ages.map { 1 / Double($0.to - $0.from + 1) }
+        func need(_ c: Int) -> Int { c / A }
+        func age(_ c: Int) -> Int { c % A }
+        func serves(_ setting: Int, _ c: Int) -> Bool { s.settings[setting].serves[need(c)] && s.settings[setting].servesAge[age(c)] }
+        func cohortName(_ c: Int) -> String { s.ages.isEmpty ? s.needs[need(c)] : "\(s.needs[need(c)]) (\(s.ages[age(c)].id))" }
         // Interior point stops at a tolerance of its own: the same looser one as the model check.
         let tolerance = solution.method == .interior ? 1e-5 : 1e-6
         func near(_ a: Double, _ b: Double, scale: Double = 1) -> Bool { abs(a - b) <= tolerance * max(1, abs(a), abs(b), scale) }
@@ -21,8 +30,8 @@ struct ScenarioCheck {
         // leaving rates and incumbents, reach and unmet values recomputed from the scenario.
         var starts: [Int: Double] = [:] // key ((t * Z + z) * N + n) * S + s
         for column in 0..<model.placementCount {
-            let key = ((Int(model.placementYear[column]) * Z + Int(model.placementZone[column])) * N + Int(model.placementNeed[column])) * S
-                + Int(model.placementSetting[column])
+            let c = Int(model.placementNeed[column]) * A + Int(model.placementAge[column])
+            let key = ((Int(model.placementYear[column]) * Z + Int(model.placementZone[column])) * N + c) * S + Int(model.placementSetting[column])
             starts[key, default: 0] += x[column]
         }
         let journeys = Dictionary(s.travel.map { ("\($0.zone)/\($0.setting)", $0) }, uniquingKeysWith: { a, _ in a })
@@ -37,18 +46,48 @@ struct ScenarioCheck {
             return (true, journey?.cost ?? s.settings[setting].transportPerPlace)
         }
         var firstYearIncumbents: [Int: Double] = [:]
-        for incumbent in s.incumbents { firstYearIncumbents[(incumbent.zone * N + incumbent.need) * S + incumbent.setting, default: 0] += incumbent.children }
-        var placed: [Int: Double] = [:]
+        var incumbentTotal = [Double](repeating: 0, count: Z * N)
+        for incumbent in s.incumbents {
+            firstYearIncumbents[(incumbent.zone * N + incumbent.need * A + incumbent.age) * S + incumbent.setting, default: 0] += incumbent.children
+            incumbentTotal[incumbent.zone * N + incumbent.need * A + incumbent.age] += incumbent.children
+        }
+        // The demand cap of SPEC §3, written again here: r = min(1, D / (k̄ · ((1 − m_a) D′[a] +
+        // m_{a−1} D′[a−1]))), D′ the year before's demand (the incumbents in the first year).
+        func demandOf(_ t: Int, _ z: Int, _ c: Int) -> Double { s.demand[(t * Z + z) * N + c] }
+        var largestStay = [Double](repeating: 0, count: N)
+        for c in 0..<N {
+            for setting in s.settings where setting.serves[need(c)] && (setting.servesAge[age(c)] || (age(c) > 0 && setting.servesAge[age(c) - 1])) {
+                largestStay[c] = max(largestStay[c], 1 - setting.leavingRate)
+            }
+        }
+        func cap(_ t: Int, _ z: Int, _ c: Int) -> Double {
+            func before(_ cohort: Int) -> Double { t == 0 ? incumbentTotal[z * N + cohort] : demandOf(t - 1, z, cohort) }
+            let staying = largestStay[c] * ((1 - m[age(c)]) * before(c) + (age(c) > 0 ? m[age(c) - 1] * before(c - 1) : 0))
+            return staying > 0 ? min(1, demandOf(t, z, c) / staying) : 1
+        }
+        // Children who must stay in each placement (its floor), and who move up out of a setting
+        // that does not serve their new group (phase transfers).
+        var placed: [Int: Double] = [:], floor: [Int: Double] = [:]
+        var transfers = [Double](repeating: 0, count: T)
         for t in 0..<T {
             for z in 0..<Z {
-                for n in 0..<N {
+                for c in 0..<N {
+                    let r = cap(t, z, c)
                     for setting in 0..<S {
-                        let key = ((t * Z + z) * N + n) * S + setting
-                        let stay = 1 - s.settings[setting].leavingRate
+                        let key = ((t * Z + z) * N + c) * S + setting
+                        let keep = (1 - s.settings[setting].leavingRate) * r
+                        func previous(_ cohort: Int) -> Double {
+                            if t == 0 { return firstYearIncumbents[(z * N + cohort) * S + setting] ?? 0 }
+                            return s.settings[setting].isOpen(t - 1) ? placed[(((t - 1) * Z + z) * N + cohort) * S + setting] ?? 0 : 0
+                        }
+                        guard s.settings[setting].isOpen(t) else { if starts[key] != nil { placed[key] = starts[key] }; continue }
+                        let movingIn = age(c) > 0 && s.settings[setting].serves[need(c)] ? keep * m[age(c) - 1] * previous(c - 1) : 0
                         var carried = 0.0
-                        if s.settings[setting].isOpen(t) && s.settings[setting].serves[n] {
-                            if t == 0 { carried = stay * (firstYearIncumbents[(z * N + n) * S + setting] ?? 0) }
-                            else if s.settings[setting].isOpen(t - 1) { carried = stay * (placed[key - Z * N * S] ?? 0) }
+                        if serves(setting, c) {
+                            carried = keep * (1 - m[age(c)]) * previous(c) + movingIn
+                            floor[key] = carried
+                        } else {
+                            transfers[t] += movingIn
                         }
                         let value = carried + (starts[key] ?? 0)
                         if value != 0 || starts[key] != nil { placed[key] = value }
@@ -56,24 +95,27 @@ struct ScenarioCheck {
                 }
             }
         }
+        check.transfersByYear = transfers
         var bySettingYear = [Double](repeating: 0, count: S * T)
-        var byNeedSettingYear: [Int: Double] = [:]
+        var byNeedSettingYear: [Int: Double] = [:], byAgeSettingYear: [Int: Double] = [:]
         var suitabilityOK = true
         for (key, value) in placed.sorted(by: { $0.key < $1.key }) {
-            let setting = key % S, n = (key / S) % N, z = (key / (S * N)) % Z, t = key / (S * N * Z)
-            if value < -tolerance { fail("negative placement: \(value) children of \(s.needs[n]) in \(s.settings[setting].id), \(s.years[t])") }
+            let setting = key % S, c = (key / S) % N, z = (key / (S * N)) % Z, t = key / (S * N * Z)
+            if value < -tolerance { fail("negative placement: \(value) children of \(cohortName(c)) in \(s.settings[setting].id), \(s.years[t])") }
             bySettingYear[setting * T + t] += value
-            byNeedSettingYear[(setting * N + n) * T + t, default: 0] += value
-            if abs(value) > tolerance && (!s.settings[setting].serves[n] || !s.settings[setting].isOpen(t) || !reaches(z, setting, n).0) {
+            byNeedSettingYear[(setting * s.needs.count + need(c)) * T + t, default: 0] += value
+            byAgeSettingYear[(setting * A + age(c)) * T + t, default: 0] += value
+            if abs(value) > tolerance && (!serves(setting, c) || !s.settings[setting].isOpen(t) || !reaches(z, setting, need(c)).0) {
                 suitabilityOK = false
-                fail("\(s.needs[n]) children placed in \(s.settings[setting].id) in \(s.years[t]), which cannot take them")
+                fail("\(cohortName(c)) children placed in \(s.settings[setting].id) in \(s.years[t]), which cannot take them")
             }
         }
         // What an unmet child counts at in the deficit (SPEC §3, constraint 7): the dearest
         // placement + transport of the existing settings with a place for them, else of the new ones.
-        func unmetValue(_ t: Int, _ z: Int, _ n: Int) -> Double {
+        func unmetValue(_ t: Int, _ z: Int, _ c: Int) -> Double {
             var existing: Double?, created: Double?
-            for setting in 0..<S where s.settings[setting].serves[n] && s.settings[setting].isOpen(t) {
+            let n = need(c)
+            for setting in 0..<S where serves(setting, c) && s.settings[setting].isOpen(t) {
                 let (reached, transport) = reaches(z, setting, n)
                 guard reached else { continue }
                 let price = (s.settings[setting].costByNeed[n] + transport) * s.inflationFactor(year: t)
@@ -87,13 +129,13 @@ struct ScenarioCheck {
         var demandOK = true
         for t in 0..<T {
             for z in 0..<Z {
-                for n in 0..<N {
-                    let slot = (t * Z + z) * N + n
+                for c in 0..<N {
+                    let slot = (t * Z + z) * N + c
                     var total = x[model.unmetColumn[slot]]
                     for setting in 0..<S { total += placed[(slot) * S + setting] ?? 0 }
                     if !near(total, s.demand[slot]) {
                         demandOK = false
-                        fail("\(s.needs[n]) \(s.years[t]): \(total) children placed or unmet, demand is \(s.demand[slot])")
+                        fail("\(cohortName(c)) \(s.years[t]): \(total) children placed or unmet, demand is \(s.demand[slot])")
                     }
                 }
             }
@@ -154,8 +196,14 @@ struct ScenarioCheck {
                         fail("\(setting.id) \(s.years[t]): \(bySettingYear[index * T + t]) children in \(places) places")
                     }
                 }
+                for (a, caps) in setting.capacityByAge {
+                    if let cap = caps[t], (byAgeSettingYear[(index * A + a) * T + t] ?? 0) > cap + tolerance * max(1, cap) {
+                        capacityOK = false
+                        fail("\(setting.id) \(s.years[t]): more \(s.ages[a].id) children than its \(cap) places for that age group")
+                    }
+                }
                 for (n, caps) in setting.capacityByNeed {
-                    if let cap = caps[t], (byNeedSettingYear[(index * N + n) * T + t] ?? 0) > cap + tolerance * max(1, cap) {
+                    if let cap = caps[t], (byNeedSettingYear[(index * s.needs.count + n) * T + t] ?? 0) > cap + tolerance * max(1, cap) {
                         capacityOK = false
                         fail("\(setting.id) \(s.years[t]): more \(s.needs[n]) children than its \(cap) places for that need")
                     }
@@ -166,33 +214,27 @@ struct ScenarioCheck {
 
         // 3. Persistence and incumbents.
         var persistenceOK = true
-        var incumbents: [Int: Double] = [:]
-        for incumbent in s.incumbents { incumbents[(incumbent.zone * N + incumbent.need) * S + incumbent.setting, default: 0] += incumbent.children }
-        for t in 0..<T {
-            for z in 0..<Z {
-                for n in 0..<N {
-                    for setting in 0..<S where s.settings[setting].serves[n] && s.settings[setting].isOpen(t) {
-                        let stay = 1 - s.settings[setting].leavingRate
-                        let before: Double
-                        if t == 0 { before = incumbents[(z * N + n) * S + setting] ?? 0 }
-                        else { before = s.settings[setting].isOpen(t - 1) ? placed[(((t - 1) * Z + z) * N + n) * S + setting] ?? 0 : 0 }
-                        let now = placed[((t * Z + z) * N + n) * S + setting] ?? 0
-                        if now < stay * before - tolerance * max(1, before) {
-                            persistenceOK = false
-                            fail("\(s.needs[n]) in \(s.settings[setting].id) \(s.years[t]): \(now) children, but \(stay * before) should stay")
-                        }
-                    }
-                }
+        for (key, required) in floor.sorted(by: { $0.key < $1.key }) {
+            let now = placed[key] ?? 0
+            if now < required - tolerance * max(1, required) {
+                let setting = key % S, c = (key / S) % N, t = key / (S * N * Z)
+                persistenceOK = false
+                fail("\(cohortName(c)) in \(s.settings[setting].id) \(s.years[t]): \(now) children, but \(required) should stay")
             }
         }
-        if persistenceOK { check.checks.append("children already placed stay (leaving rates applied), incumbents included") }
+        if persistenceOK {
+            check.checks.append(s.ages.isEmpty ? "children already placed stay (leaving rates and the demand cap applied), incumbents included"
+                                               : "children already placed stay, ageing into the next group where their setting serves it (leaving rates and the demand cap applied), incumbents included")
+        }
 
         // 4. Policies.
         var policiesOK = true
         for (p, policy) in s.policies.enumerated() {
             for t in 0..<T {
-                let total = (0..<(Z * N)).reduce(0.0) { $0 + s.demand[t * Z * N + $1] }
-                let inPolicy = policy.settings.reduce(0.0) { $0 + bySettingYear[$1 * T + t] }
+                let total = (0..<(Z * N)).reduce(0.0) { policy.ages[age($1 % N)] ? $0 + s.demand[t * Z * N + $1] : $0 }
+                let inPolicy = policy.settings.reduce(0.0) { sum, setting in
+                    sum + (0..<A).reduce(0.0) { policy.ages[$1] ? $0 + (byAgeSettingYear[(setting * A + $1) * T + t] ?? 0) : $0 }
+                }
                 let slack = tolerance * max(1, total)
                 var violated = false
                 if let share = policy.maxShare, inPolicy > share * total + slack { violated = true }
@@ -208,7 +250,7 @@ struct ScenarioCheck {
         var objective = 0.0, magnitude = 0.0
         var spend = [Double](repeating: 0, count: T)
         for (key, value) in placed where value != 0 {
-            let setting = key % S, rest = key / S, n = rest % N, z = (rest / N) % Z, t = rest / (N * Z)
+            let setting = key % S, rest = key / S, n = need(rest % N), z = (rest / N) % Z, t = rest / (N * Z)
             let transport = travel[z * S + setting]?.cost ?? s.settings[setting].transportPerPlace
             let yearly = (s.settings[setting].costByNeed[n] + transport) * s.inflationFactor(year: t) * value
             spend[t] += yearly
@@ -217,10 +259,10 @@ struct ScenarioCheck {
         }
         for t in 0..<T {
             for z in 0..<Z {
-                for n in 0..<N {
-                    let u = x[model.unmetColumn[(t * Z + z) * N + n]]
-                    objective += s.discountFactor(year: t) * s.unmetPenalty[n] * u
-                    magnitude += abs(s.discountFactor(year: t) * s.unmetPenalty[n] * u)
+                for c in 0..<N {
+                    let u = x[model.unmetColumn[(t * Z + z) * N + c]]
+                    objective += s.discountFactor(year: t) * s.unmetPenalty[need(c)] * u
+                    magnitude += abs(s.discountFactor(year: t) * s.unmetPenalty[need(c)] * u)
                 }
             }
         }
@@ -249,7 +291,7 @@ struct ScenarioCheck {
             var ok = true
             for t in 0..<T {
                 var unmetCost = 0.0
-                for z in 0..<Z { for n in 0..<N { unmetCost += x[model.unmetColumn[(t * Z + z) * N + n]] * unmetValue(t, z, n) } }
+                for z in 0..<Z { for c in 0..<N { unmetCost += x[model.unmetColumn[(t * Z + z) * N + c]] * unmetValue(t, z, c) } }
                 cumulative += spend[t] + unmetCost + s.finance.otherSpend[t] - s.finance.grant[t]
                 if cumulative > cap + 1e-7 * max(1, abs(cap), abs(cumulative)) {
                     ok = false; fail("cumulative deficit \(cumulative) in \(s.years[t]) is above the cap \(cap)")

@@ -68,17 +68,21 @@ extension Solution {
         // Row activities and their magnitude (for scaling the tolerance).
         var activity = [Double](repeating: 0, count: m)
         var magnitude = [Double](repeating: 0, count: m)
-        for j in 0..<n where x[j] != 0 {
+        // The largest coefficient of each row: a value within tolerance of its bound (an interior
+        // point's 1e-10 for a zero) still moves a row in pounds by that much times it.
+        var largest = [Double](repeating: 0, count: m)
+        for j in 0..<n {
             for k in program.columnStart[j]..<program.columnStart[j + 1] {
                 let term = program.value[k] * x[j]
                 activity[program.rowIndex[k]] += term
                 magnitude[program.rowIndex[k]] += abs(term)
+                largest[program.rowIndex[k]] = max(largest[program.rowIndex[k]], abs(program.value[k]))
             }
         }
         var rowTolerance = [Double](repeating: 0, count: m)
         for i in 0..<m {
             let lower = program.rowLower[i], upper = program.rowUpper[i]
-            let scale = max(1, magnitude[i], lower.isFinite ? abs(lower) : 0, upper.isFinite ? abs(upper) : 0)
+            let scale = max(1, magnitude[i], largest[i], lower.isFinite ? abs(lower) : 0, upper.isFinite ? abs(upper) : 0)
             rowTolerance[i] = tolerance * scale
             let violation = max(lower.isFinite ? lower - activity[i] : 0, upper.isFinite ? activity[i] - upper : 0, 0)
             result.maxPrimalViolation = max(result.maxPrimalViolation, violation)
