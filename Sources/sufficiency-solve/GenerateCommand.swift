@@ -11,6 +11,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Number of needs.") var needs: Int = 13
     @Option(help: "Number of years.") var years: Int = 1
     @Option(help: "Number of capital options.") var options: Int = 0
+    @Option(help: "Age groups: 0 none; 1-5 the phases primary, secondary, post-16, post-19 (and early years at 5); more, single years.") var ages: Int = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Scenario file to write; the travel table goes beside it as NAME-travel.csv. Either is replaced only if generate wrote it.") var output: String
 
@@ -29,13 +30,13 @@ struct Generate: ParsableCommand {
         }
         let travelName = url.deletingPathExtension().lastPathComponent + "-travel.csv"
         let travelPath = url.deletingLastPathComponent().appendingPathComponent(travelName).path
-        let generator = ScenarioGenerator(zones: zones, settings: settings, needs: needs, years: years, options: options, seed: seed)
+        let generator = ScenarioGenerator(zones: zones, settings: settings, needs: needs, years: years, options: options, seed: seed, ages: ages)
         let files: ScenarioGenerator.Output
         do { files = try generator.generate(travelFileName: travelName) } catch {
             throw CommandFailure.badInput("\(error)")
         }
         try OutputFile.writeTogether([(Data(files.travelCSV.utf8), travelPath, .generatedTravel),
                                       (Data(files.scenarioJSON.utf8), target, .generatedScenario)])
-        StandardStreams.writeError("wrote \(output) and \(travelPath) (\(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options, seed \(seed))\n")
+        StandardStreams.writeError("wrote \(output) and \(travelPath) (\(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options\(ages > 0 ? ", \(ages) age groups" : ""), seed \(seed))\n")
     }
 }

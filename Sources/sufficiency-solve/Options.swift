@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Sufficiency
 
-/// A number of bytes with an optional K, M or G suffix (powers of 1024).
+/// A number of bytes with an optional K, M, G or T suffix (powers of 1024), at most 1T.
 struct ByteSize: ExpressibleByArgument {
     var bytes: Int
 
@@ -10,7 +10,7 @@ struct ByteSize: ExpressibleByArgument {
 
     init?(argument: String) {
         let trimmed = argument.trimmingCharacters(in: .whitespaces).uppercased()
-        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
         var digits = Substring(trimmed), multiplier = 1
         if let last = trimmed.last, let m = multipliers[last] { multiplier = m; digits = trimmed.dropLast() }
         guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let value = Int(digits), value > 0 else { return nil }
@@ -25,7 +25,7 @@ struct ByteSize: ExpressibleByArgument {
 
 /// Options shared by the commands that read a scenario.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, help: "Largest input file accepted, in bytes or with a K/M/G suffix (at most 1T).")
+    @Option(name: .long, help: "Largest input file accepted, in bytes or with a K/M/G/T suffix (at most 1T, a number and no more than that).")
     var maxInputSize: ByteSize = ByteSize(bytes: ScenarioDecoder.Limits.defaultMaxInputBytes)
 
     var maxBytes: Int { maxInputSize.bytes }

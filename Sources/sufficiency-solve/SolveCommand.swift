@@ -61,6 +61,7 @@ struct Solve: ParsableCommand {
             if report.status == "feasible" { Console.error("warning: the time limit stopped the search; the plan is feasible but not proven optimal") }
         case 3: Console.error("VERIFICATION FAILED: \(report.verification.summary)")
         case 2: Console.error("no plan: \(report.status)" + (report.explanation.first.map { ": \($0)" } ?? ""))
+        case 70: Console.error("internal error: \(report.explanation.first ?? "GLPK could not solve the model"); please report it with the scenario")
         default: break
         }
         if report.exitCode != 0 { throw CommandFailure.outcome(Int32(report.exitCode)) }

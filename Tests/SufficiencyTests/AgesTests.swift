@@ -124,7 +124,7 @@ struct AgesTests {
         try folder.write("demand.csv", "year,need,age,children\ny1,ASD,primary,5\ny1,ASD,secondary,8\ny2,ASD,primary,6\ny2,ASD,secondary,5\n")
         let fromCSV = try ScenarioSolver().run(ScenarioDecoder.load(path: path))
         #expect(abs(fromCSV.report.objective! - 500_000) < 1e-6)
-        try folder.write("demand.csv", "year,need,age,children\ny1,ASD,tertiary,5\n")
+        try folder.write("demand.csv", "year,need,age,children\ny1,ASD,tertiary,5\ny2,ASD,primary,1\n")
         #expect(loadIssues(path).first?.description.contains("age group \"tertiary\" is not declared") == true)
     }
 

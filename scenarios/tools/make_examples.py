@@ -17,6 +17,71 @@ MAINSTREAM_NEEDS = ["ASD", "SLCN", "SEMH", "MLD", "SENSORY-PHYSICAL", "OTHER"]
 SPECIALIST = ["ASD-specialist", "SEMH-specialist", "SLD-PMLD"]
 
 
+# Age groups in national curriculum years (SPEC §2 Ages): Reception (0) to Year 6, Years 7 to 11,
+# Years 12 to 14 (16 to 18), and 19 to 25.
+AGES = [{"id": "primary", "name": "Primary (Reception to Year 6)", "from": 0, "to": 6},
+        {"id": "secondary", "name": "Secondary (Years 7 to 11)", "from": 7, "to": 11},
+        {"id": "post16", "name": "Post-16 (Years 12 to 14, ages 16 to 18)", "from": 12, "to": 14},
+        {"id": "post19", "name": "Post-19 (ages 19 to 25)", "from": 15, "to": 20}]
+
+# EHC plans by primary need and age, Leicestershire, January 2025: DfE, "Education, health and care
+# plans" (2025 release, explore-education-statistics), sen_needs file, breakdown "Child or young
+# persons age", time period 202425; ages at 31 August mapped to curriculum years (age − 4), the six
+# plans at age 3 counted in primary. Needs grouped as the scenarios group them (SLD with PMLD; HI,
+# VI, MSI and PD as sensory and physical; other with SpLD and not recorded). 7,196 plans in all.
+AGE_PROFILE = {
+    "ASD": {"primary": 655, "secondary": 726, "post16": 333, "post19": 276},
+    "SLCN": {"primary": 739, "secondary": 340, "post16": 163, "post19": 135},
+    "SEMH": {"primary": 288, "secondary": 630, "post16": 317, "post19": 161},
+    "MLD": {"primary": 240, "secondary": 405, "post16": 182, "post19": 133},
+    "SLD-PMLD": {"primary": 199, "secondary": 266, "post16": 148, "post19": 132},
+    "SENSORY-PHYSICAL": {"primary": 145, "secondary": 114, "post16": 77, "post19": 70},
+    "OTHER": {"primary": 62, "secondary": 135, "post16": 73, "post19": 52},
+}
+PROFILE_OF = {"ASD-specialist": "ASD", "SEMH-specialist": "SEMH"}
+
+
+def split_by_age(need, total, groups=None):
+    """`total` children of `need` split over `groups` (default all) in the shares of AGE_PROFILE,
+    whole children, the remainder to the largest group."""
+    profile = AGE_PROFILE[PROFILE_OF.get(need, need)]
+    groups = groups or [g["id"] for g in AGES]
+    weight = sum(profile[g] for g in groups)
+    split = {g: round(total * profile[g] / weight) for g in groups}
+    largest = max(groups, key=lambda g: profile[g])
+    split[largest] += total - sum(split.values())
+    return {g: v for g, v in split.items() if v > 0}
+
+
+def add_ages(scenario, setting_ages, split_settings):
+    """Phases for a scenario: age groups, demand by need and group, each setting's groups, the
+    resource bases split into primary and secondary units, incumbents split by their setting's groups."""
+    scenario["ages"] = AGES
+    scenario["demand"]["base"] = {n: split_by_age(n, v) for n, v in scenario["demand"]["base"].items()}
+    settings, renamed = [], {}
+    for setting in scenario["settings"]:
+        if setting["id"] in split_settings:
+            primary = split_settings[setting["id"]]
+            renamed[setting["id"]] = []
+            for phase, places in (("primary", primary), ("secondary", setting["capacity"] - primary)):
+                copy = dict(setting, id=f'{setting["id"]}-{phase}', name=f'{setting["name"]}, {phase}', ages=[phase], capacity=places)
+                settings.append(copy)
+                renamed[setting["id"]].append(copy["id"])
+        else:
+            settings.append(dict(setting, ages=setting_ages[setting["id"]]))
+    scenario["settings"] = settings
+    ages_of = {s["id"]: s["ages"] for s in settings}
+    incumbents = []
+    for incumbent in scenario["incumbents"]:
+        targets = renamed.get(incumbent["setting"], [incumbent["setting"]])
+        groups = [g for t in targets for g in ages_of[t]]
+        for group, children in split_by_age(incumbent["need"], incumbent["children"], groups).items():
+            setting = next(t for t in targets if group in ages_of[t])
+            incumbents.append({"setting": setting, "need": incumbent["need"], "age": group, "children": children})
+    scenario["incumbents"] = incumbents
+    return scenario
+
+
 def split_demand(total):
     """National shares of primary need among EHCPs, January 2025 (seed-facts §5): ASD 31.5%,
     SLCN 21.3%, SEMH 20.7%, MLD 10.6%, the rest 15.9%, split here as SLD+PMLD 4.7%,
@@ -146,6 +211,45 @@ def leicester_city():
     }, 16.6e6
 
 
+SCHOOL = ["primary", "secondary"]
+ALL_THROUGH = ["primary", "secondary", "post16"]
+
+
+def open_colleges(scenario):
+    """With ages, 16 to 25 year olds need post-16 places: FE colleges take every learner with a plan
+    who applies (ASSUMED: unlimited places at the post-16 cost)."""
+    for setting in scenario["settings"]:
+        if setting["id"] == "post16":
+            setting["capacity"] = None
+    return scenario
+
+
+def leicester_city_phases(scenario):
+    open_colleges(scenario)
+    return add_ages(scenario, {
+        "mainstream": SCHOOL, "special-communication": ALL_THROUGH, "special-semh": SCHOOL,
+        "special-complex": ALL_THROUGH, "ap": ["secondary"], "post16": ["post16", "post19"],
+        "independent": [g["id"] for g in AGES]},
+        {"dsp-communication": 150, "dsp-learning-sensory": 40})
+
+
+def leicestershire_phases(scenario):
+    open_colleges(scenario)
+    return add_ages(scenario, {
+        "mainstream": SCHOOL, "special-ci": ALL_THROUGH, "special-semh": SCHOOL, "special-complex": ALL_THROUGH,
+        "ap": ["secondary"], "post16": ["post16", "post19"], "independent": [g["id"] for g in AGES]},
+        {"rb-communication": 170, "rb-semh": 80})
+
+
+PHASES_NOTE = (
+    " PHASES: age groups primary (Reception to Year 6), secondary (Years 7 to 11), post-16 (Years 12 to 14) and post-19 "
+    "(ages 19 to 25); demand and today's placements are split by age in the shares of Leicestershire's EHC plans by need "
+    "and age in January 2025 (DfE, 'Education, health and care plans', 2025 release, age breakdown; applied to the city "
+    "as an assumption); FE colleges take every 16 to 25 year old with a plan (post-16 places unlimited, ASSUMED); resource bases are split into primary and secondary units (ASSUMED split), special schools "
+    "for complex and communication needs are all-through to 19, the SEMH special school and mainstream take school "
+    "ages only, AP takes secondary pupils, post-16 provision takes 16 to 25, independent schools every age.")
+
+
 def leicestershire():
     years = ["2026/27", "2027/28", "2028/29", "2029/30"]
     demand = split_demand(8812)
@@ -226,15 +330,15 @@ def leicester_city_capital(base):
     scenario["capitalOptions"] = [
         {"id": "dsp-communication-1", "name": "New 10-place communication and autism DSP unit",
          "newSetting": {"id": "dsp-new-1", "name": "New DSP unit 1 (communication and autism)", "type": "dsp",
-                        "serves": ["ASD", "ASD-specialist", "SLCN"], "costPerPlace": 19000, "transportPerPlace": 3000},
+                        "serves": ["ASD", "ASD-specialist", "SLCN"], "ages": ["primary"], "costPerPlace": 19000, "transportPerPlace": 3000},
          "places": 10, "capitalCost": 210000, "earliestYear": "2027/28"},
         {"id": "dsp-communication-2", "name": "Second new 10-place communication and autism DSP unit",
          "newSetting": {"id": "dsp-new-2", "name": "New DSP unit 2 (communication and autism)", "type": "dsp",
-                        "serves": ["ASD", "ASD-specialist", "SLCN"], "costPerPlace": 19000, "transportPerPlace": 3000},
+                        "serves": ["ASD", "ASD-specialist", "SLCN"], "ages": ["secondary"], "costPerPlace": 19000, "transportPerPlace": 3000},
          "places": 10, "capitalCost": 210000, "earliestYear": "2027/28", "requires": ["dsp-communication-1"]},
         {"id": "dsp-semh-1", "name": "New 10-place SEMH resource base",
          "newSetting": {"id": "dsp-semh-new", "name": "New SEMH resource base", "type": "dsp",
-                        "serves": ["SEMH", "SEMH-specialist"], "costPerPlace": 21000, "transportPerPlace": 3000},
+                        "serves": ["SEMH", "SEMH-specialist"], "ages": ["secondary"], "costPerPlace": 21000, "transportPerPlace": 3000},
          "places": 10, "capitalCost": 250000, "earliestYear": "2027/28"},
         {"id": "iap-2", "name": "Second 10-place internal AP unit (Beaumont Leys model)",
          "expands": "ap", "places": 10, "capitalCost": 150000, "earliestYear": "2027/28"},
@@ -243,7 +347,7 @@ def leicester_city_capital(base):
          "excludes": ["new-special-school"]},
         {"id": "new-special-school", "name": "New 60-place special school (SEMH and autism)",
          "newSetting": {"id": "special-new", "name": "New special school (SEMH and autism)", "type": "special",
-                        "serves": ["SEMH-specialist", "ASD-specialist"], "costPerPlace": 26000, "transportPerPlace": 6500},
+                        "serves": ["SEMH-specialist", "ASD-specialist"], "ages": ["secondary", "post16"], "costPerPlace": 26000, "transportPerPlace": 6500},
          "places": 60, "capitalCost": 6600000, "earliestYear": "2029/30"},
     ]
     scenario["capital"] = {"budget": 8000000, "accounting": "annualised", "assetLifeYears": 40}
@@ -264,7 +368,11 @@ def leicester_city_capital(base):
 
 if __name__ == "__main__":
     scenario, gap = leicester_city()
+    scenario = leicester_city_phases(scenario)
+    scenario["description"] += PHASES_NOTE
     print("leicester-city: otherSpend", calibrate("scenarios/leicester-city.json", scenario, gap))
     write("scenarios/leicester-city-capital.json", leicester_city_capital(scenario))
     scenario, gap = leicestershire()
+    scenario = leicestershire_phases(scenario)
+    scenario["description"] += PHASES_NOTE.replace("applied to the city as an assumption", "the county's own figures")
     print("leicestershire: grant", calibrate_grant("scenarios/leicestershire.json", scenario, gap, 15e6, 0.05))

@@ -103,6 +103,8 @@ enum Infeasibility {
     private static func elasticOptions(_ deadline: ContinuousClock.Instant?) -> SolverOptions {
         var options = SolverOptions(lpMethod: .dualSimplex)
         options.deadline = deadline
+        // An explanation is worth a minute at most when the command set no limit of its own.
+        if deadline == nil { options.timeLimit = 60 }
         return options
     }
 

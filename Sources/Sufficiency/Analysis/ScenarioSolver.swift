@@ -65,6 +65,18 @@ public struct ScenarioSolver {
             // Sifting that stopped short falls back to the whole model, with what is left of the limit.
             solution = try SolveStrategy.solve(model.program, options: options, backend: backend)
         }
+        var notes: [String] = []
+        if options.lpMethod == .interior, solution.status == .solverFailure, !model.program.isMIP || options.relax, !options.outOfTime {
+            // GLPK's interior point can stop short on numerical trouble; the simplex then answers.
+            var simplex = options
+            simplex.lpMethod = .primalSimplex
+            if let again = try? SolveStrategy.solve(model.program, options: simplex, backend: backend), again.status != .solverFailure {
+                if case .failed(_, let message) = solution.outcome {
+                    notes.append("GLPK's interior point stopped (\(message)); solved with the primal simplex instead")
+                }
+                solution = again
+            }
+        }
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
 
         var verification: Verification?
@@ -73,12 +85,34 @@ public struct ScenarioSolver {
         if solution.status.hasSolution {
             // Interior point stops at a tolerance of its own: hold it to a looser one.
             verification = solution.verify(against: model.program, tolerance: solution.method == .interior ? 1e-5 : 1e-6)
+            if let failed = verification, !failed.passed, !model.program.isMIP || options.relax {
+                // GLPK's simplex can stop at a basis its own tolerances call optimal that is not
+                // (a badly scaled model): solve again another way and keep an answer that verifies.
+                for (method, presolve) in [(SolverOptions.LPMethod.dualSimplex, false), (.primalSimplex, false)] {
+                    var retry = options
+                    retry.lpMethod = method
+                    retry.presolve = presolve
+                    guard !options.outOfTime, let again = try? backend.make(model.program).solve(retry), again.status == .optimal else { continue }
+                    let check = again.verify(against: model.program)
+                    if check.passed {
+                        notes.append("GLPK's first answer (\(solution.method.rawValue)) failed verification (\(failed.summary)); solved again with the \(method == .dualSimplex ? "dual" : "primal") simplex without presolve, which verifies")
+                        solution = again
+                        verification = check
+                        break
+                    }
+                }
+            }
         } else if solution.status == .infeasible {
             explanation = Infeasibility.explain(model, options: options)
+        } else if solution.status == .solverFailure {
+            if case .failed(let code, let message) = solution.outcome { explanation = ["GLPK stopped without an answer: \(message) (GLPK code \(code))"] }
+            else { explanation = ["GLPK stopped without an answer"] }
         } else if solution.status == .noSolutionInTime {
             explanation = ["the time limit ran out before any plan that meets every rule was found"]
         }
+        statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
+        report.notes += notes
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
         let compare = compareOptions == .on || (compareOptions == .auto && model.program.columnCount <= Self.autoComparisonColumns)
         if compare && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
@@ -117,6 +151,10 @@ public struct ScenarioSolver {
         }
         if let forced {
             let column = model.optionColumnStart[forced.option] + forced.year - model.scenario.capitalOptions[forced.option].earliestYear
+            // An option dearer than the budget cannot be forced open: that plan does not exist.
+            guard program.columnUpper[column] >= 1 else {
+                return Report(model: model, solution: nil, verification: nil, explanation: ["over the capital budget"], statistics: Report.SolverStatistics(program: program, solution: nil))
+            }
             program.columnLower[column] = 1
         }
         let solution = try SolveStrategy.solve(program, options: options, backend: backend)

@@ -127,6 +127,10 @@ public enum ReportHTML {
                 ("placements", costs.byYear.map(\.placements)), ("transport", costs.byYear.map(\.transport)),
                 ("capital", costs.byYear.map(\.capitalCharge)), ("unmet penalty", costs.byYear.map(\.unmetPenalty)),
             ], unit: "£")
+            if !report.ages.isEmpty {
+                body += stackedBars(id: "placements-by-age", title: "Children placed by age group", years: years,
+                                    series: report.ages.map { ($0.age, $0.placed) }, unit: "children")
+            }
             var deficit: [(name: String, values: [Double])] = [("with this plan", report.finance.map(\.cumulative))]
             if let without = report.withoutOptions, without.finance.count == years.count {
                 deficit.append(("without the capital programme", without.finance.map(\.cumulative)))
@@ -142,8 +146,8 @@ public enum ReportHTML {
         for table in ReportTables.tables(report) where !table.rows.isEmpty && table.name != "summary" {
             tables += "<h2>\(escape(table.title))</h2><table><thead><tr>" + table.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
             for row in table.rows {
-                tables += "<tr>" + row.map { cell in
-                    if let value = Double(cell), value.isFinite { return "<td class=\"n\">\(escape(ReportTables.readable(cell)))</td>" }
+                tables += "<tr>" + row.enumerated().map { column, cell in
+                    if !table.textColumns.contains(column), let value = Double(cell), value.isFinite { return "<td class=\"n\">\(escape(ReportTables.readable(cell)))</td>" }
                     return "<td>\(escape(cell))</td>"
                 }.joined() + "</tr>"
             }

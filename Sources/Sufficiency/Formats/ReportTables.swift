@@ -8,12 +8,28 @@ public enum ReportTables {
         public var title: String
         public var header: [String]
         public var rows: [[String]]
+        /// Columns of text (names, years, yes/no) rather than numbers: written as text whatever
+        /// they look like (a year label `-3` is not a number).
+        public var textColumns: Set<Int>
+
+        public init(name: String, title: String, header: [String], rows: [[String]], text: Set<Int> = [0]) {
+            self.name = name
+            self.title = title
+            self.header = header
+            self.rows = rows
+            self.textColumns = text
+        }
     }
 
+    /// A number in full: integers without a point, others to six decimals with trailing zeros
+    /// (and a bare point) dropped, so every cell is a number in JSON's syntax.
     static func number(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.6f", value).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+        if value == value.rounded() { return String(format: "%.0f", value) }
+        var text = String(format: "%.6f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
     }
 
     public static func tables(_ report: Report) -> [Table] {
@@ -21,7 +37,7 @@ public enum ReportTables {
         tables.append(Table(name: "summary", title: "Summary", header: ["key", "value"], rows: [
             ["scenario", report.scenario], ["status", report.status], ["objective", number(report.objective)],
             ["verification", report.verification.passed ? "passed" : "failed"], ["verification detail", report.verification.summary],
-        ] + report.explanation.map { ["explanation", $0] } + report.notes.map { ["note", $0] }))
+        ] + report.explanation.map { ["explanation", $0] } + report.notes.map { ["note", $0] }, text: [0, 1]))
         if let costs = report.costs {
             tables.append(Table(name: "costs", title: "Costs by year (£, that year's prices)",
                                 header: ["year", "placements", "transport", "capital charge", "unmet penalty", "total", "discount factor"],
@@ -32,7 +48,7 @@ public enum ReportTables {
         tables.append(Table(name: "placements-by-type", title: "Children placed by setting type", header: ["type"] + years,
                             rows: report.placementsByType.map { [$0.type] + $0.children.map(number) }))
         tables.append(Table(name: "placements", title: "Children placed by need and setting", header: ["need", "setting", "type"] + years,
-                            rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }))
+                            rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2]))
         tables.append(Table(name: "unmet", title: "Unmet need (children)", header: ["need"] + years + years.map { "no suitable setting \($0)" },
                             rows: report.unmet.map { [$0.need] + $0.children.map(number) + $0.noSuitableSetting.map(number) }))
         tables.append(Table(name: "settings", title: "Settings: places, children, utilisation, value of one more place (£)",
@@ -40,13 +56,13 @@ public enum ReportTables {
                             rows: report.settings.flatMap { line in years.indices.map { t in
                                 [line.id, line.type, years[t], number(line.capacity[t]), number(line.children[t]), number(line.utilisation[t]),
                                  number(line.marginalValue[t])]
-                            } }))
+                            } }, text: [0, 1, 2]))
         if !report.options.isEmpty {
             tables.append(Table(name: "options", title: "Capital options",
                                 header: ["option", "setting", "chosen", "opening year", "amount", "places", "capital cost", "yearly saving", "payback years", "extra cost if built"],
                                 rows: report.options.map { [$0.id, $0.setting, $0.chosen ? "yes" : "no", $0.openingYear ?? "", number($0.amount),
                                                             number($0.places), number($0.capitalCost), number($0.yearlySaving), number($0.paybackYears),
-                                                            number($0.savingNeeded)] }))
+                                                            number($0.savingNeeded)] }, text: [0, 1, 2, 3]))
         }
         tables.append(Table(name: "finance", title: "High Needs finance (£)",
                             header: ["year", "grant", "placement spend", "other spend", "in-year deficit", "cumulative deficit", "unmet children cost"]
@@ -56,12 +72,27 @@ public enum ReportTables {
                                  number(line.cumulative), number(line.unmetCost)]
                                     + (report.withoutOptions.map { t < $0.finance.count ? [number($0.finance[t].cumulative)] : [""] } ?? [])
                             }))
+        if !report.ages.isEmpty {
+            tables.append(Table(name: "ages", title: "Children placed and unmet by age group", header: ["age group", "year", "placed", "unmet"],
+                                rows: report.ages.flatMap { line in years.indices.map { t in [line.age, years[t], number(line.placed[t]), number(line.unmet[t])] } }, text: [0, 1]))
+            tables.append(Table(name: "phase-transfers", title: "Phase transfers: children moving up to a group their setting does not serve",
+                                header: ["year", "need", "from group", "to group", "children", "cost of place left", "cost of new place", "new place dearer"],
+                                rows: report.phaseTransfers.map { [$0.year, $0.need, $0.fromAge, $0.toAge, number($0.children), number($0.costOfPlaceLeft),
+                                                                   number($0.costOfNewPlace), $0.newPlaceDearer ? "yes" : "no"] }, text: [0, 1, 2, 3, 7]))
+        }
+        if !report.ageCapacity.isEmpty {
+            tables.append(Table(name: "age-capacity", title: "Places capped by age group: children / places (utilisation)",
+                                header: ["setting", "age group", "year", "capacity", "children", "utilisation"],
+                                rows: report.ageCapacity.flatMap { line in years.indices.map { t in
+                                    [line.setting, line.age, years[t], number(line.capacity[t]), number(line.children[t]), number(line.utilisation[t])]
+                                } }, text: [0, 1, 2]))
+        }
         if !report.zones.isEmpty {
             tables.append(Table(name: "zones", title: "Zones", header: ["zone", "year", "placed", "unmet", "transport cost", "average minutes", "longest minutes"],
                                 rows: report.zones.flatMap { zone in years.indices.map { t in
                                     [zone.zone, years[t], number(zone.placed[t]), number(zone.unmet[t]), number(zone.transportCost[t]),
                                      number(zone.averageMinutes[t]), number(zone.maxMinutes[t])]
-                                } }))
+                                } }, text: [0, 1]))
         }
         return tables
     }
@@ -84,7 +115,9 @@ public enum ReportTables {
             out.append("")
             out.append("| " + table.header.map(escape).joined(separator: " | ") + " |")
             out.append("|" + table.header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined())
-            for row in table.rows { out.append("| " + row.map(readable).joined(separator: " | ") + " |") }
+            for row in table.rows {
+                out.append("| " + row.enumerated().map { table.textColumns.contains($0.offset) ? escape($0.element) : readable($0.element) }.joined(separator: " | ") + " |")
+            }
             out.append("")
         }
         return out.joined(separator: "\n")
@@ -112,19 +145,20 @@ public enum ReportTables {
     /// a carriage return would be taken for a formula by Excel or LibreOffice, so it is written
     /// as text with a leading `'` (SPEC §6). Numbers (in JSON's syntax, such as `-4600000`) are
     /// left as numbers.
-    static func spreadsheetSafe(_ cell: String) -> String {
+    static func spreadsheetSafe(_ cell: String, text: Bool = false) -> String {
         guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
-        if NumberSyntax.parse(cell[...]) != nil { return cell }
+        if !text, NumberSyntax.parse(cell[...]) != nil { return cell }
         return "'" + cell
     }
 
     /// RFC 4180 CSV of one table, every text cell spreadsheet-safe.
     public static func csv(_ table: Table) -> String {
-        func quote(_ raw: String) -> String {
-            let cell = spreadsheetSafe(raw)
+        func quote(_ raw: String, _ column: Int) -> String {
+            let cell = spreadsheetSafe(raw, text: column < 0 || table.textColumns.contains(column))
             return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
         }
-        return ([table.header] + table.rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return ([table.header.map { quote($0, -1) }.joined(separator: ",")]
+                + table.rows.map { $0.enumerated().map { quote($0.element, $0.offset) }.joined(separator: ",") }).joined(separator: "\n") + "\n"
     }
 
     /// Writes one CSV file per table into `folder`: built in a temporary folder beside it, then

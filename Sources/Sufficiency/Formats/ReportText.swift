@@ -7,7 +7,8 @@ public enum ReportText {
         guard value.isFinite else { return "—" }
         let rounded = value.rounded()
         let negative = rounded < 0
-        var digits = String(Int64(abs(rounded)))
+        // Every digit of any double, however large (an Int64 would trap above 9.2e18).
+        var digits = String(format: "%.0f", abs(rounded))
         var groups: [String] = []
         while digits.count > 3 { groups.insert(String(digits.suffix(3)), at: 0); digits.removeLast(3) }
         groups.insert(digits, at: 0)
@@ -16,6 +17,7 @@ public enum ReportText {
 
     /// Children: whole numbers plainly, fractions to one decimal place.
     public static func children(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e300 else { return money(value) }
         let tenths = (value * 10).rounded()
         let whole = money((tenths / 10).rounded(.towardZero))
         let fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
@@ -126,6 +128,32 @@ public enum ReportText {
                 let needed = option.savingNeeded.map { "£\(money($0)) dearer (PV) if built" } ?? ""
                 return [option.id, option.setting, children(option.places), money(option.capitalCost), decision, needed, ""]
             }))
+        }
+
+        if !report.ages.isEmpty {
+            out.append("")
+            out.append("Children by age group: placed (unmet)")
+            out.append(table(["age group"] + years, report.ages.map { line in
+                [line.age] + years.indices.map { t in line.unmet[t] > 0 ? "\(children(line.placed[t])) (\(children(line.unmet[t])) unmet)" : children(line.placed[t]) }
+            }))
+            out.append("")
+            if report.phaseTransfers.isEmpty {
+                out.append("Phase transfers: none — every child who moves up a group keeps a place that serves it.")
+            } else {
+                out.append("Phase transfers (children moving up to a group their setting does not serve; £ a year a child)")
+                out.append(table(["year", "need", "from → to", "children", "place left", "new place", "dearer"], report.phaseTransfers.map {
+                    [$0.year, $0.need, "\($0.fromAge) → \($0.toAge)", children($0.children), money($0.costOfPlaceLeft), money($0.costOfNewPlace), $0.newPlaceDearer ? "yes" : "no"]
+                }))
+            }
+            if !report.ageCapacity.isEmpty {
+                out.append("")
+                out.append("Places capped by age group: children / places (utilisation)")
+                out.append(table(["setting", "age group"] + years, report.ageCapacity.map { line in
+                    [line.setting, line.age] + years.indices.map { t in
+                        line.capacity[t].map { "\(children(line.children[t])) / \(children($0)) (\(percent(line.utilisation[t])))" } ?? "—"
+                    }
+                }))
+            }
         }
 
         if !report.policies.isEmpty {

@@ -51,6 +51,11 @@ extension PlacementModel {
         return placementConstant[column]
     }
 
+    /// Shares of a start still present years later below this (a billionth of a child) are
+    /// dropped from the expansions: they count for nothing, and as matrix entries of 1e-12 they
+    /// would leave GLPK's tolerances to decide the answer (a leaving rate of 0.999999 did).
+    static let smallestShare = 1e-9
+
     /// Builds every placement column's expansion, in column order (a column's predecessors come
     /// before it): its own start, plus the expansions of the placement the year before and of the
     /// group below, scaled by their shares, merged by column.
@@ -69,7 +74,7 @@ extension PlacementModel {
                 expansionFactor.append(1)
                 if previous >= 0 && placementStay[column] != 0 {
                     let share = placementStay[column]
-                    for k in expansionStart[previous]..<expansionStart[previous + 1] {
+                    for k in expansionStart[previous]..<expansionStart[previous + 1] where abs(share * expansionFactor[k]) >= Self.smallestShare {
                         expansionColumn.append(expansionColumn[k])
                         expansionFactor.append(share * expansionFactor[k])
                     }
@@ -87,7 +92,7 @@ extension PlacementModel {
                 }
                 placementConstant[column] += share * placementConstant[predecessor]
             }
-            for (start, factor) in merged.sorted(by: { $0.key > $1.key }) where factor != 0 {
+            for (start, factor) in merged.sorted(by: { $0.key > $1.key }) where abs(factor) >= Self.smallestShare {
                 expansionColumn.append(start)
                 expansionFactor.append(factor)
             }

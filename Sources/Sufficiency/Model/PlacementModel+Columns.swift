@@ -147,8 +147,17 @@ extension PlacementModel {
                     let lastYear = min(T - 1, t + s.capital.assetLifeYears - 1)
                     charge = annuity * (t...lastYear).reduce(0) { $0 + a.discount[$1] }
                 }
-                a.builder.addColumn(name: "open[\(Self.sanitize(option.id)),\(a.yearNames[t])]", lower: 0, upper: 1, cost: charge,
-                                    integer: !(option.fractional || relax))
+                // The budgets bound each option on its own: b ≤ budget / cost (0 or 1 when it is
+                // built whole). Exact, and it keeps an option dearer than the budget shut whatever
+                // GLPK's tolerances make of a tiny cost in the budget row.
+                let integer = !(option.fractional || relax)
+                var upper = 1.0
+                if option.capitalCost > 0 {
+                    for budget in [s.capital.budget, s.capital.budgetByYear[t]].compactMap({ $0 }) { upper = min(upper, budget / option.capitalCost) }
+                }
+                if integer { upper = upper >= 1 ? 1 : 0 }
+                a.builder.addColumn(name: "open[\(Self.sanitize(option.id)),\(a.yearNames[t])]", lower: 0, upper: upper, cost: charge,
+                                    integer: integer)
             }
         }
         optionColumnStart.append(a.builder.columnCount) // end of the last option's columns

@@ -172,6 +172,6 @@ public struct PlacementModel: Sendable {
     }
 
     static func children(_ value: Double) -> String {
-        value == value.rounded() ? String(Int64(value)) : String(format: "%.1f", value)
+        value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
 }

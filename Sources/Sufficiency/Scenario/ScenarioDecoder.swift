@@ -100,11 +100,20 @@ public enum ScenarioDecoder {
         return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: baseDirectory, maxInputBytes: maxInputBytes)
     }
 
+    /// Decodes a scenario whose CSV files are given in memory (by the name the scenario uses)
+    /// rather than read from disk: for uploads and for the fuzzer.
+    public static func decode(_ bytes: [UInt8], syntax: SyntaxKind = .json, files: [String: [UInt8]],
+                              maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
+        let parsed = try parse(bytes, syntax: syntax)
+        return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: nil, files: files, maxInputBytes: maxInputBytes)
+    }
+
     /// Decodes a parsed document; `issues` are problems its parser already found.
-    public static func decode(root: SourceNode, issues parserIssues: [ScenarioIssue], baseDirectory: String?,
+    public static func decode(root: SourceNode, issues parserIssues: [ScenarioIssue], baseDirectory: String?, files: [String: [UInt8]]? = nil,
                               maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
         var reader = ScenarioReader(context: DecodeContext(issues: parserIssues))
         reader.baseDirectory = baseDirectory
+        reader.files = files
         reader.maxInputBytes = maxInputBytes
         let scenario = reader.read(root)
         // The scenario's own problems in file order, then each CSV file's in its order.

@@ -11,8 +11,12 @@ public struct ScenarioGenerator: Sendable {
     public var years: Int
     public var options: Int
     public var seed: UInt64
+    /// Age groups (0: none). 1–5 are the phases of SPEC §2 (early years, primary, secondary,
+    /// post-16, post-19), the first N of them from primary on; more are single national curriculum years.
+    public var ages: Int = 0
 
-    public init(zones: Int, settings: Int, needs: Int, years: Int, options: Int, seed: UInt64) {
+    public init(zones: Int, settings: Int, needs: Int, years: Int, options: Int, seed: UInt64, ages: Int = 0) {
+        self.ages = ages
         self.zones = zones
         self.settings = settings
         self.needs = needs
@@ -59,6 +63,9 @@ public struct ScenarioGenerator: Sendable {
         guard (1...ScenarioDecoder.Limits.maxNeeds).contains(needs) else { throw GeneratorError.invalid("--needs must be 1 to \(ScenarioDecoder.Limits.maxNeeds)") }
         guard (1...ScenarioDecoder.Limits.maxYears).contains(years) else { throw GeneratorError.invalid("--years must be 1 to \(ScenarioDecoder.Limits.maxYears)") }
         guard (0...ScenarioDecoder.Limits.maxOptions).contains(options) else { throw GeneratorError.invalid("--options must be 0 to \(ScenarioDecoder.Limits.maxOptions)") }
+        guard (0...26).contains(ages) else { throw GeneratorError.invalid("--ages must be 0 to 26") }
+        let groups = Self.ageGroups(ages)
+        let groupIDs = groups.map { $0["id"] as! String }
         var random = Random(state: seed)
         let needList = (0..<needs).map { $0 < Self.needNames.count ? Self.needNames[$0] : "NEED\($0 + 1)" }
         let shares = (0..<needs).map { $0 < Self.needShares.count ? Self.needShares[$0] : 0.01 }
@@ -114,6 +121,7 @@ public struct ScenarioGenerator: Sendable {
             }
             if point != nil { object["zone"] = zoneList[zone] }
             object["serves"] = served.isEmpty ? [needList[0]] : served
+            if !groups.isEmpty { object["ages"] = Self.agesServed(type: object["type"] as! String, groupIDs, &random) }
             settingObjects.append(object)
             settingPoint.append(point)
         }
@@ -142,6 +150,20 @@ public struct ScenarioGenerator: Sendable {
             }
             base[zoneList[z]] = byNeed
         }
+        // With ages: each need's children split over the groups by their width (post-19 at half).
+        var baseByAge: [String: [String: [String: Double]]] = [:]
+        if !groups.isEmpty {
+            let weights = groups.map { group -> Double in
+                let width = Double((group["to"] as! Int) - (group["from"] as! Int) + 1)
+                return (group["from"] as! Int) >= 15 ? width / 2 : width
+            }
+            let weightSum = weights.reduce(0, +)
+            for (zone, byNeed) in base {
+                baseByAge[zone] = byNeed.mapValues { total in
+                    Dictionary(uniqueKeysWithValues: groups.indices.map { (groupIDs[$0], (total * weights[$0] / weightSum * 10).rounded() / 10) })
+                }
+            }
+        }
 
         // Capital options: expansions of special schools and resource bases, and new units.
         var optionObjects: [[String: Any]] = []
@@ -158,9 +180,11 @@ public struct ScenarioGenerator: Sendable {
                 option["name"] = "Expand \(settingObjects[target]["name"]!)"
             } else {
                 let zone = random.integer(0, zones - 1)
-                option["newSetting"] = ["id": "new-\(id)", "name": "New resource base \(id)", "type": "dsp", "zone": zoneList[zone],
-                                        "serves": pick(&random, from: needList, count: random.integer(1, min(4, needs))),
-                                        "costPerPlace": (random.uniform(17000, 22000)).rounded()]
+                var newSetting: [String: Any] = ["id": "new-\(id)", "name": "New resource base \(id)", "type": "dsp", "zone": zoneList[zone],
+                                                 "serves": pick(&random, from: needList, count: random.integer(1, min(4, needs))),
+                                                 "costPerPlace": (random.uniform(17000, 22000)).rounded()]
+                if !groups.isEmpty { newSetting["ages"] = Self.agesServed(type: "dsp", groupIDs, &random) }
+                option["newSetting"] = newSetting
                 option["places"] = 10
                 option["name"] = "New resource base in \(zoneList[zone])"
                 for z in 0..<zones {
@@ -185,19 +209,46 @@ public struct ScenarioGenerator: Sendable {
             "unmetPenalty": 150000,
             "discountRate": 0.035,
             "inflation": 0.02,
-            "demand": ["base": base, "growth": 0.08],
+            "demand": ["base": groups.isEmpty ? base as Any : baseByAge as Any, "growth": 0.08],
             "settings": settingObjects,
             "travel": ["csv": travelFileName],
             "maxTravelMinutes": needList.contains("PMLD") ? ["default": 75, "PMLD": 50] as [String: Any] : ["default": 75] as [String: Any],
             "finance": ["grant": (childrenTotal * 20000 / 1e5).rounded() * 1e5, "otherSpend": (childrenTotal * 2500 / 1e5).rounded() * 1e5,
                         "broughtForwardDeficit": (childrenTotal * 3000 / 1e5).rounded() * 1e5],
         ]
+        if !groups.isEmpty { scenario["ages"] = groups }
         if !optionObjects.isEmpty {
             scenario["capitalOptions"] = optionObjects
             scenario["capital"] = ["accounting": "annualised", "assetLifeYears": 40]
         }
         let data = try JSONSerialization.data(withJSONObject: scenario, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return Output(scenarioJSON: String(decoding: data, as: UTF8.self) + "\n", travelCSV: travelRows.joined(separator: "\n") + "\n")
+    }
+
+    /// The age groups of `--ages N`.
+    static func ageGroups(_ count: Int) -> [[String: Any]] {
+        let phases: [(String, Int, Int)] = [("primary", 0, 6), ("secondary", 7, 11), ("post16", 12, 14), ("post19", 15, 20), ("early", -3, -1)]
+        if count == 0 { return [] }
+        if count <= 5 {
+            // Primary on, youngest first; the fifth adds the early years in front.
+            var chosen = Array(phases.prefix(min(count, 4)))
+            if count == 5 { chosen.insert(phases[4], at: 0) }
+            return chosen.map { ["id": $0.0, "from": $0.1, "to": $0.2] }
+        }
+        return (0..<count).map { ["id": "year\($0 - 5)", "from": $0 - 5, "to": $0 - 5] }
+    }
+
+    /// Which groups a setting of `type` takes: schools their phase, post-16 providers the older groups.
+    static func agesServed(type: String, _ ids: [String], _ random: inout Random) -> [String] {
+        let school = ids.filter { ["primary", "secondary"].contains($0) || $0.hasPrefix("year") }
+        let older = ids.filter { ["post16", "post19"].contains($0) }
+        switch type {
+        case "dsp": return school.isEmpty ? ids : [school[random.integer(0, school.count - 1)]]
+        case "ap": return school.count > 1 ? [school.last!] : ids
+        case "post16": return older.isEmpty ? ids : older
+        case "special": return random.integer(0, 2) == 0 && school.count > 1 ? [school.last!] + older : ids
+        default: return ids
+        }
     }
 
     private func pick(_ random: inout Random, from list: [String], count: Int) -> [String] {

@@ -6,6 +6,11 @@ extension ScenarioReader {
     /// Returns the table and the file's name for messages.
     func readCSV(_ node: SourceNode, _ path: String, columns: [String]) -> (CSVTable, String)? {
         guard let name = context.string(node, path) else { return nil }
+        if let files {
+            guard let bytes = files[name] else { context.fail(path, "file not found: \(name)", at: node, kind: .file); return nil }
+            guard bytes.count <= maxInputBytes else { context.fail(path, "\(name) is larger than the limit of \(maxInputBytes) bytes", at: node, kind: .file); return nil }
+            return parseCSV(bytes, name: name, columns: columns)
+        }
         guard let baseDirectory else {
             context.fail(path, "names a CSV file, but the scenario was not read from a file", at: node)
             return nil
@@ -16,6 +21,10 @@ extension ScenarioReader {
             context.fail(path, error.issues.first?.message ?? "cannot read \(name)", at: node)
             return nil
         }
+        return parseCSV(bytes, name: name, columns: columns)
+    }
+
+    private func parseCSV(_ bytes: [UInt8], name: String, columns: [String]) -> (CSVTable, String)? {
         let table: CSVTable
         do { table = try CSVTable.parse(bytes) } catch {
             context.appendIssue(ScenarioIssue(path: "", message: "not valid CSV: \(error.message)", location: SourceLocation(line: error.line, column: error.column), file: name, kind: .syntax))
@@ -102,8 +111,10 @@ extension ScenarioReader {
             return
         }
         var passed = Set<Int>()
+        var yearsGiven = [Bool](repeating: false, count: years.count)
         for row in table.rows {
             let t = csvReference(row, yearColumn, in: yearIndex, kind: "year", file: file)
+            if let t { yearsGiven[t] = true }
             let n = csvReference(row, needColumn, in: needIndex, kind: "need", file: file)
             let z = zoneColumn.map { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) } ?? 0
             let a = ageColumn.map { csvReference(row, $0, in: ageIndex, kind: "age group", file: file) } ?? 0
@@ -112,6 +123,11 @@ extension ScenarioReader {
             let key = ((t * zoneCount + z) * needs.count + n) * ageCount + a
             demand[key] += children
             checkDemandLimit(demand, key: key, row: row, column: childrenColumn, passed: &passed, file: file)
+        }
+        let absent = years.indices.filter { !yearsGiven[$0] }.map { years[$0] }
+        if !absent.isEmpty {
+            context.appendIssue(ScenarioIssue(path: "", message: "has no rows for \(absent.joined(separator: ", ")): a demand table must give every year (a row with 0 children says there are none)",
+                                              location: SourceLocation(line: 1, column: 1), file: file))
         }
     }
 
@@ -136,10 +152,19 @@ extension ScenarioReader {
             return
         }
         var passed = Set<Int>()
+        var yearsGiven = [Bool](repeating: false, count: years.count)
+        defer {
+            let absent = years.indices.filter { !yearsGiven[$0] }.map { years[$0] }
+            if !absent.isEmpty {
+                context.appendIssue(ScenarioIssue(path: "", message: "has no rows for \(absent.joined(separator: ", ")) (rows are matched by calendar-year; map other labels to years with demand.labels.years)",
+                                                  location: SourceLocation(line: 1, column: 1), file: file))
+            }
+        }
         for row in table.rows {
             guard let yearCell = row.indices.contains(yearColumn) ? row[yearColumn] : nil else { csvFail(row, yearColumn, "the calendar-year is missing", file: file); continue }
             // Rows for years outside the horizon are ignored.
             guard let t = yearIndex[yearLabels[yearCell.text] ?? yearCell.text] else { continue }
+            yearsGiven[t] = true
             guard let needCell = row.indices.contains(needColumn) ? row[needColumn] : nil, !needCell.text.isEmpty else { csvFail(row, needColumn, "the need is missing", file: file); continue }
             guard let n = needIndex[needLabels[needCell.text] ?? needCell.text] else {
                 csvFail(row, needColumn, "need \"\(needCell.text)\" maps to no declared need (add it to demand.labels.needs)", file: file)

@@ -15,6 +15,8 @@ struct ScenarioReader {
     var settingIndex: [String: Int] = [:]
     var optionIndex: [String: Int] = [:]
     var baseDirectory: String?
+    /// CSV files given in memory, by name; when set, nothing is read from disk.
+    var files: [String: [UInt8]]?
     var maxInputBytes = ScenarioDecoder.Limits.defaultMaxInputBytes
 
     static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
@@ -51,6 +53,19 @@ struct ScenarioReader {
         let discountRate = top["discountRate"].flatMap { context.number($0, "discountRate", min: 0, max: 1) } ?? 0
         let inflation = top["inflation"].flatMap { context.number($0, "inflation", above: -1, max: 1) } ?? 0
         let leavingDefaults = top["defaults"].map { readDefaults($0) } ?? [:]
+        // Prices over the horizon stay within a range a solver can hold to its tolerances: the
+        // last year's costs at most 100 times (at least a hundredth of) the first's, and its
+        // discount factor at least 1/10,000. Beyond that the numbers are not a plan but noise.
+        let lastYear = Double(max(0, years.count - 1))
+        if let node = top["inflation"], inflation != 0 {
+            let factor = pow(1 + inflation, lastYear)
+            if !(factor <= 100 && factor >= 0.01) {
+                context.fail("inflation", "raises costs \(DecodeContext.show(factor.rounded())) times over the \(years.count) years; at most 100 times is accepted (a shorter horizon or a lower rate)", at: node, kind: .limit)
+            }
+        }
+        if let node = top["discountRate"], discountRate != 0, pow(1 + discountRate, -lastYear) < 1e-4 {
+            context.fail("discountRate", "discounts the last of the \(years.count) years to less than 1/10,000 of the first; use a shorter horizon or a lower rate", at: node, kind: .limit)
+        }
 
         // Declare every setting id (existing and new) first so that references can go either way.
         let settingNodes = top["settings"].flatMap { context.array($0, "settings") } ?? []
@@ -91,6 +106,7 @@ struct ScenarioReader {
         let capital = readCapital(top["capital"])
         let finance = readFinance(top["finance"])
 
+        if context.issues.isEmpty { checkModelSize(settings: settings, travel: travel, node: top["settings"]) }
         guard context.issues.isEmpty, settingsComplete, optionOK else { return nil }
         var scenario = Scenario(name: name, description: description, years: years, needs: needs, zones: zones,
                                 unmetPenalty: unmetPenalty, discountRate: discountRate, inflation: inflation, demand: demand,
@@ -104,6 +120,25 @@ struct ScenarioReader {
         var result: [String: Int] = [:]
         for (k, name) in names.enumerated() where result[name] == nil { result[name] = k }
         return result
+    }
+
+    /// GLPK takes at most 100 million columns: an upper bound on the model's, counted before
+    /// anything is built (every setting × need and age group it serves × year open × zone that
+    /// could reach it, and the unmet columns), so a scenario too big to solve is an input error.
+    func checkModelSize(settings: [Setting], travel: [TravelLink], node: SourceNode?) {
+        var journeys = [Int](repeating: 0, count: settings.count)
+        for link in travel where link.setting < settings.count { journeys[link.setting] += 1 }
+        var columns = Double(years.count * zoneCount * needs.count * ageCount)
+        for (k, setting) in settings.enumerated() {
+            let needsServed = setting.serves.filter { $0 }.count, agesServed = setting.servesAge.filter { $0 }.count
+            let open = max(0, min(years.count, setting.closesYear) - setting.opensYear)
+            let zonesReaching = setting.zone == nil ? zoneCount : min(zoneCount, 1 + journeys[k])
+            columns += Double(needsServed * agesServed * open * zonesReaching)
+        }
+        let limit = Double(LinearProgram.maxRowsOrColumns)
+        if columns > limit {
+            context.fail("settings", "the model would have up to \(ReportText.money(columns)) columns (settings × the needs and age groups each serves × years × zones); GLPK takes at most \(ReportText.money(limit)): use fewer settings, needs, ages, zones or years", at: node, kind: .limit)
+        }
     }
 
     /// `ages`: groups `{id, name?, from, to}` in national curriculum years, youngest first and

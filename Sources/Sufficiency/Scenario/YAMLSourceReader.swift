@@ -92,16 +92,17 @@ enum YAMLSourceReader {
             return event
         }
 
-        /// Refuses anchors and tags on a node: aliases and tags are not part of the format.
-        private func refuse(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
-                            at mark: yaml_mark_t, path: String) throws(Failure) {
+        /// Reports anchors and tags on a node (they are not part of the format) and reads on, so
+        /// every other problem is reported too. Nothing is ever expanded.
+        private mutating func refuse(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
+                                     at mark: yaml_mark_t, path: String) {
             if anchor != nil {
-                throw Failure(issue: ScenarioIssue(path: path, message: "YAML anchors (&\(Self.text(anchor))) and aliases are not part of the scenario format; write the value out",
-                                                   location: Self.location(mark), kind: .syntax))
+                issues.append(ScenarioIssue(path: path, message: "YAML anchors (&\(Self.text(anchor))) and aliases are not part of the scenario format; write the value out",
+                                            location: Self.location(mark), kind: .syntax))
             }
             if tag != nil {
-                throw Failure(issue: ScenarioIssue(path: path, message: "explicit YAML tags (\(Self.shortTag(Self.text(tag)))) are not part of the scenario format; write the plain value",
-                                                   location: Self.location(mark), kind: .syntax))
+                issues.append(ScenarioIssue(path: path, message: "explicit YAML tags (\(Self.shortTag(Self.text(tag)))) are not part of the scenario format; write the plain value",
+                                            location: Self.location(mark), kind: .syntax))
             }
         }
 
@@ -115,17 +116,26 @@ enum YAMLSourceReader {
             let at = Self.location(event.start_mark)
             switch event.type {
             case YAML_ALIAS_EVENT:
-                throw Failure(issue: ScenarioIssue(path: path, message: "YAML aliases (*\(Self.text(event.data.alias.anchor))) are not part of the scenario format; write the value out",
-                                                   location: at, kind: .syntax))
+                // Reported, and read as null: the anchored value is never copied.
+                issues.append(ScenarioIssue(path: path, message: "YAML aliases (*\(Self.text(event.data.alias.anchor))) are not part of the scenario format; write the value out",
+                                            location: at, kind: .syntax))
+                return SourceNode(.null, at: at)
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
-                try refuse(anchor: scalar.anchor, tag: scalar.tag, at: event.start_mark, path: path)
+                refuse(anchor: scalar.anchor, tag: scalar.tag, at: event.start_mark, path: path)
                 let text = Self.text(scalar.value, length: scalar.length)
                 guard scalar.style == YAML_PLAIN_SCALAR_STYLE else { return SourceNode(.string(text), at: at) }
-                return SourceNode(Self.resolve(plain: text), at: at)
+                let value = Self.resolve(plain: text)
+                // One number syntax for every reader: JSON's. YAML 1.1 would read 017 as 15, 1:20 as 80.
+                if case .number = value, NumberSyntax.parse(text[...]) == nil, !text.lowercased().contains("inf"), !text.lowercased().contains("nan") {
+                    issues.append(ScenarioIssue(path: path, message: "\"\(text)\" is not a number as JSON writes them (digits, an optional leading -, a decimal point, an exponent); write it that way, or quote it for text",
+                                                location: at, kind: .syntax))
+                    return SourceNode(.string(text), at: at)
+                }
+                return SourceNode(value, at: at)
             case YAML_SEQUENCE_START_EVENT:
                 let start = event.data.sequence_start
-                try refuse(anchor: start.anchor, tag: start.tag, at: event.start_mark, path: path)
+                refuse(anchor: start.anchor, tag: start.tag, at: event.start_mark, path: path)
                 guard depth <= maxDepth else { throw Failure(issue: ScenarioIssue(path: path, message: "nested deeper than \(maxDepth) levels", location: at, kind: .limit)) }
                 var elements: [SourceNode] = []
                 while true {
@@ -136,7 +146,7 @@ enum YAMLSourceReader {
                 return SourceNode(.array(elements), at: at)
             case YAML_MAPPING_START_EVENT:
                 let start = event.data.mapping_start
-                try refuse(anchor: start.anchor, tag: start.tag, at: event.start_mark, path: path)
+                refuse(anchor: start.anchor, tag: start.tag, at: event.start_mark, path: path)
                 guard depth <= maxDepth else { throw Failure(issue: ScenarioIssue(path: path, message: "nested deeper than \(maxDepth) levels", location: at, kind: .limit)) }
                 var members: [SourceMember] = []
                 var seen: [String: SourceLocation] = [:]

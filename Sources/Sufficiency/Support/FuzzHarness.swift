@@ -50,20 +50,12 @@ package enum FuzzHarness {
         #"{"format":"sufficiency/1","name":"f","years":["2026/27","2027/28"],"needs":["ASD","SEMH"],"unmetPenalty":1000,"demand":{"csv":"data.csv"},"settings":[{"id":"s","type":"special","serves":"all","capacity":5,"costPerPlace":10}]}"#,
         #"{"format":"sufficiency/1","name":"f","years":["2026/27"],"needs":["ASD"],"unmetPenalty":1000,"zones":["north","south"],"demand":{"2026/27":{"north":{"ASD":3}}},"settings":[{"id":"dsp-n","type":"dsp","serves":"all","capacity":5,"costPerPlace":10,"zone":"north"}],"travel":{"csv":"data.csv"}}"#,
         #"{"format":"sufficiency/1","name":"f","years":["2026/27","2027/28"],"needs":["ASD","SEMH"],"unmetPenalty":1000,"demand":{"projection":"data.csv","labels":{"needs":{"Autism":"ASD"},"years":{"2026":"2026/27"}}},"settings":[{"id":"s","type":"special","serves":"all","capacity":5,"costPerPlace":10}]}"#,
+        #"{"format":"sufficiency/1","name":"f","years":["y1","y2"],"needs":["ASD"],"unmetPenalty":1000,"ages":[{"id":"primary","from":0,"to":6},{"id":"secondary","from":7,"to":11}],"demand":{"csv":"data.csv"},"settings":[{"id":"s","type":"special","serves":"all","ages":["secondary"],"capacity":5,"costPerPlace":10}]}"#,
     ]
 
-    private static let csvFolder: String = {
-        let folder = NSTemporaryDirectory() + "sufficiency-fuzz-csv-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder
-    }()
-
     private static func csv(_ bytes: [UInt8]) {
-        _ = try? CSVTable.parse(bytes)
-        let path = csvFolder + "/data.csv"
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
         for scenario in csvScenarios {
-            _ = try? ScenarioDecoder.decode(Array(scenario.utf8), baseDirectory: csvFolder)
+            _ = try? ScenarioDecoder.decode(Array(scenario.utf8), files: ["data.csv": bytes])
         }
     }
 }
