@@ -321,3 +321,128 @@ struct VerifierMutationTests {
         #expect(!check.failures.isEmpty, "mutation \(raw) went unnoticed")
     }
 }
+
+/// Found by trying to break the fixes of issue 14 (a second attack): each failed before its fix.
+@Suite("Nothing wrong, second round")
+struct NothingWrongSecondRoundTests {
+    /// The tutorial, edited.
+    static func tutorial(_ edit: (inout [String: Any]) -> Void) throws -> [String: Any] {
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CLI.scenario("tutorial.json")))) as! [String: Any]
+        edit(&object)
+        return object
+    }
+
+    @Test("money and counts of any size are formatted, never trapped on")
+    func hugeNumbersFormat() {
+        #expect(ReportText.money(1.9e19) == "19,000,000,000,000,000,000")
+        #expect(ReportText.money(-2.5e20) == "-250,000,000,000,000,000,000")
+        #expect(ReportText.children(3e19) == "30,000,000,000,000,000,000")
+        #expect(ReportTables.number(4e20) == "400000000000000000000")
+        // No bare point: 56.00000000000001 is 56, 39.99999999999999 is 40.
+        #expect(ReportTables.number(56.00000000000001) == "56" && ReportTables.number(39.99999999999999) == "40")
+        #expect(ReportTables.number(70.744) == "70.744" && ReportTables.number(-0.0000001) == "0")
+    }
+
+    @Test("a horizon whose inflation or discounting leaves the solver's range is refused where it is set")
+    func pricesWithinRange() throws {
+        let inflated = try Self.tutorial { $0["years"] = (0..<100).map { "y\($0)" }; $0["inflation"] = 0.3; $0["demand"] = ["base": ["ASD": 10], "growth": 0]
+            $0["finance"] = ["grant": 1] }
+        let found = issues(encode(inflated))
+        #expect(found.map(\.path) == ["inflation"], "\(found)")
+        #expect(found.first?.message.hasPrefix("raises costs 190718085459 times over the 100 years") == true)
+        let discounted = try Self.tutorial { $0["years"] = (0..<100).map { "y\($0)" }; $0["discountRate"] = 0.2; $0["inflation"] = 0
+            $0["demand"] = ["base": ["ASD": 10], "growth": 0]; $0["finance"] = ["grant": 1] }
+        #expect(issues(encode(discounted)).map(\.path) == ["discountRate"])
+    }
+
+    @Test("a leaving rate of 0.999999 solves to HiGHS's objective (tiny persistence shares dropped)")
+    func nearlyEveryoneLeaves() throws {
+        let object = try Self.tutorial { object in
+            var settings = object["settings"] as! [[String: Any]]
+            settings[0]["leavingRate"] = 0.999999
+            object["settings"] = settings
+        }
+        let run = try solve(object)
+        // HiGHS 1.16 on our MPS export of this file (the attack's r1): 75,458,949.48, as the tutorial.
+        #expect(run.report.verification.passed, "\(run.report.verification.summary)")
+        #expect(abs(run.report.objective! - 75_458_949.48) < 0.01, "\(run.report.objective!)")
+    }
+
+    @Test("a simplex answer that fails verification is solved again another way, and the report says so")
+    func resolvedWhenVerificationFails() throws {
+        // The attack's r2: the tutorial over 90 years with 2% growth. GLPK's primal simplex stopped
+        // at a basis that is not optimal (dual infeasible by 6,512); HiGHS 1.16 on our MPS export
+        // gives 4,422,342,489.501602.
+        let object = try Self.tutorial { object in
+            object["years"] = (0..<90).map { "y\($0)" }
+            var demand = object["demand"] as! [String: Any]
+            demand["growth"] = 0.02
+            object["demand"] = demand
+            object["finance"] = ["grant": 20_000_000, "otherSpend": 3_000_000, "broughtForwardDeficit": 4_800_000]
+        }
+        let run = try solve(object)
+        #expect(run.report.verification.passed, "\(run.report.verification.summary)")
+        #expect(abs(run.report.objective! - 4_422_342_489.501602) <= 1e-9 * 4.4e9, "\(run.report.objective!)")
+    }
+
+    @Test("the scenario's size is checked against GLPK's column limit before any model is built")
+    func tooManyColumns() {
+        var object = tiny(years: ["a", "b"], demand: [1, 1], settings: (0..<100).map { ["id": "s\($0)", "type": "special", "serves": "all", "capacity": 1, "costPerPlace": 1] })
+        object["needs"] = (0..<1000).map { "n\($0)" }
+        object["demand"] = ["base": Dictionary(uniqueKeysWithValues: (0..<1000).map { ("n\($0)", 1) }), "growth": 0]
+        object["zones"] = (0..<600).map { "z\($0)" }
+        object["demand"] = ["base": ["z0": ["n0": 1]], "growth": 0]
+        // 100 county-wide settings × 1,000 needs × 2 years × 600 zones = 120 million columns.
+        let found = issues(encode(object))
+        #expect(found.map(\.path) == ["settings"], "\(found)")
+        #expect(found.first?.message.contains("GLPK takes at most 100,000,000") == true)
+    }
+
+    @Test("an option dearer than the budget stays shut, in the relaxation too")
+    func budgetShutsOptions() throws {
+        var object = capitalScenario(options: [dspOption("A", cost: 1e-9), dspOption("B", cost: 1)], capital: ["budget": 0])
+        object["capitalOptions"] = [dspOption("A", cost: 1e-9), dspOption("B", cost: 1)]
+        for relax in [false, true] {
+            let run = try solve(object, options: SolverOptions(relax: relax))
+            #expect(run.report.options.allSatisfy { !$0.chosen }, "relax \(relax): \(run.report.options)")
+            #expect(run.report.verification.passed)
+        }
+        // A budget of half the cost lets half of a fractional option be built, no more.
+        object["capitalOptions"] = [dspOption("A", cost: 20000, extra: ["fractional": true])]
+        object["capital"] = ["budget": 10000]
+        let half = try solve(object)
+        #expect(abs(half.report.options[0].amount - 0.5) < 1e-9, "\(half.report.options[0])")
+    }
+
+    @Test("a demand CSV or projection with no rows for a year is an error, as a demand table missing a year is")
+    func demandFilesGiveEveryYear() throws {
+        let folder = try TemporaryFolder()
+        var object = baseScenario()
+        object["demand"] = ["csv": "demand.csv"]
+        let path = try folder.write("s.json", json: object)
+        try folder.write("demand.csv", "year,need,children\n")
+        #expect(loadIssues(path).map(\.message) == ["has no rows for 2026/27, 2027/28: a demand table must give every year (a row with 0 children says there are none)"])
+        object["demand"] = ["projection": "p.csv", "labels": ["years": ["2026": "2026/27", "2027": "2027/28"]]]
+        let projection = try folder.write("p.json", json: object)
+        try folder.write("p.csv", "calendar-year,need,population\n2026.0,ASD,600\n2027.0,ASD,600\n")
+        #expect(loadIssues(projection).first?.message.hasPrefix("has no rows for 2026/27, 2027/28") == true)
+    }
+
+    @Test("CSV text columns are spreadsheet-safe even when they look like numbers")
+    func textColumnsInCSV() throws {
+        var object = baseScenario()
+        object["years"] = ["-3", "2027/28"]
+        object["demand"] = ["-3": ["ASD": 10, "SEMH": 5], "2027/28": ["ASD": 12, "SEMH": 6, "PMLD": 1]]
+        var settings = object["settings"] as! [[String: Any]]
+        settings[1]["capacity"] = ["-3": 5, "2027/28": 6]
+        settings[0]["id"] = "-1e5"
+        object["settings"] = settings
+        object["capitalOptions"] = [["id": "sp-exp", "expands": "sp", "places": 5, "capitalCost": 500000]]
+        object["finance"] = ["grant": 1000000, "otherSpend": ["-3": 100000], "broughtForwardDeficit": 50000]
+        let run = try solve(object)
+        let csv = ReportTables.tables(run.report).map(ReportTables.csv).joined()
+        #expect(csv.contains("\n'-3,") && !csv.contains("\n-3,"), "\(csv.prefix(600))")
+        #expect(csv.contains("'-1e5") && !csv.contains(",-1e5,") && !csv.contains("\n-1e5,"))
+        #expect(!csv.contains(".,") && !csv.contains(".\n"))
+    }
+}

@@ -202,6 +202,11 @@ public final class GLPKSolver: LPSolver {
         if let limit = options.secondsLeft, !(limit.isFinite && limit >= 0) {
             throw .invalidArgument("time limit must be a number of seconds ≥ 0, got \(limit)")
         }
+        // Nothing left of the command's time limit: no solve at all (GLPK's presolver would run
+        // seconds before it first looks at the clock).
+        if let left = options.secondsLeft, left <= 0 {
+            return Solution(status: .noSolutionInTime, outcome: .timeLimitReached, method: program.isMIP && !options.relax ? .branchAndCut : .primalSimplex)
+        }
         Self.installHooks()
         glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
         defer { glp_term_out(GLP_OFF) }
