@@ -44,20 +44,18 @@ extension PlacementModel {
                     for column in optionColumns(o, through: t) { a.builder.add(row: row, column: column, -options[o].places) }
                 }
             }
-            for (age, caps) in s.settings[setting].capacityByAge.sorted(by: { $0.key < $1.key }) {
-                for t in 0..<index.years where s.settings[setting].isOpen(t) {
-                    guard let cap = caps[t] else { continue }
-                    let row = a.builder.addRow(name: "capacityByAge[\(a.settingNames[setting]),\(a.ageNames[age]),\(a.yearNames[t])]", upper: cap)
-                    for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] where Int(placementAge[column]) == age {
-                        addPlaced(&a, row: row, column: column, 1)
-                    }
+            // Caps on one age group's or one need's places (capital options do not raise them).
+            let caps: [(kind: String, key: Int, name: String, caps: [Double?], member: (Int) -> Bool)] =
+                s.settings[setting].capacityByAge.sorted(by: { $0.key < $1.key }).map { age, caps in
+                    ("capacityByAge", age, a.ageNames[age], caps, { Int(self.placementAge[$0]) == age })
+                } + s.settings[setting].capacityByNeed.sorted(by: { $0.key < $1.key }).map { n, caps in
+                    ("capacityByNeed", n, a.needNames[n], caps, { Int(self.placementNeed[$0]) == n })
                 }
-            }
-            for (n, caps) in s.settings[setting].capacityByNeed.sorted(by: { $0.key < $1.key }) {
+            for cap in caps {
                 for t in 0..<index.years where s.settings[setting].isOpen(t) {
-                    guard let cap = caps[t] else { continue }
-                    let row = a.builder.addRow(name: "capacityByNeed[\(a.settingNames[setting]),\(a.needNames[n]),\(a.yearNames[t])]", upper: cap)
-                    for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] where Int(placementNeed[column]) == n {
+                    guard let bound = cap.caps[t] else { continue }
+                    let row = a.builder.addRow(name: "\(cap.kind)[\(a.settingNames[setting]),\(cap.name),\(a.yearNames[t])]", upper: bound)
+                    for column in a.columnsBySettingYear[index.settingYear(setting: setting, year: t)] where cap.member(column) {
                         addPlaced(&a, row: row, column: column, 1)
                     }
                 }
