@@ -35,7 +35,7 @@ struct AgesTests {
         #expect(transfers.map(\.year) == ["y1", "y2"])
         #expect(transfers.map(\.children) == [8, 5])
         #expect(transfers.allSatisfy { $0.fromAge == "primary" && $0.toAge == "secondary" && $0.need == "ASD" })
-        #expect(transfers.allSatisfy { $0.costOfPlaceLeft == 10_000 && $0.costOfNewPlace == 30_000 && $0.newPlaceDearer })
+        #expect(transfers.allSatisfy { $0.costOfPlaceLeft == 10_000 && $0.costOfNewPlace == 30_000 && $0.newPlaceDearer == true })
         #expect(run.report.ages.map(\.age) == ["primary", "secondary"])
         #expect(run.report.ages[0].placed == [5, 6] && run.report.ages[1].placed == [8, 5])
     }
@@ -62,7 +62,7 @@ struct AgesTests {
         primaryOnly["incumbents"] = [["setting": "dsp", "need": "ASD", "age": "primary", "children": 50]]
         let transfer = try solve(primaryOnly)
         #expect(transfer.report.phaseTransfers.map(\.children) == [10])
-        #expect(transfer.report.phaseTransfers.first?.costOfNewPlace == 0)   // no setting can take them: unmet, valued at 0
+        #expect(transfer.report.phaseTransfers.first?.costOfNewPlace == nil)   // no setting can take them: no new place, unmet
         #expect(abs(transfer.report.objective! - (40 * 1000 + 10 * 100_000)) < 1e-6)
         #expect(transfer.report.verification.passed, "\(transfer.report.verification.summary)")
     }
@@ -133,5 +133,68 @@ struct AgesTests {
         let run = try solve(baseScenario())
         #expect(run.report.ages.isEmpty && run.report.phaseTransfers.isEmpty)
         #expect(run.model.placementYounger.allSatisfy { $0 == -1 })
+    }
+}
+
+/// Found by trying to break ages as a planner and a finance officer would: each failed before its fix.
+@Suite("Ages, second round")
+struct AgesSecondRoundTests {
+    static func fixture(_ name: String) throws -> [String: Any] {
+        let url = CLI.packageRoot.appendingPathComponent("Tests/SufficiencyTests/Fixtures/ages/\(name)")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    @Test("a primary base's leaving rate does not shrink a secondary school's floor (k̄ over settings serving the group)")
+    func demandCapOverSettingsServingTheGroup() throws {
+        // By hand: 100 in I (secondary, 20% leave): 80 stay, of whom 4/5 stay secondary: 64;
+        // 70 in DP (primary only, no leaving): 10 move up and transfer. Secondary demand 80 holds
+        // 64 + 10 = 74, so r = 1: I keeps 64, 10 transfer, 16 start in mainstream at £8,700.
+        // Cost: 60 primary (DP 60 · 19,000) + 64 · 60,000 + 16 · 8,700 = 1,140,000 + 3,840,000 + 139,200.
+        let run = try solve(Self.fixture("k.json"))
+        #expect(run.report.phaseTransfers.map(\.children) == [10])
+        #expect(run.report.placements.first { $0.setting == "I" }?.children == [64])
+        #expect(abs(run.report.objective! - 5_119_200) < 1e-6, "\(run.report.objective!)")
+        #expect(run.report.verification.passed)
+    }
+
+    @Test("the place left and the new place are costed alike (placement and transport)")
+    func transferCostsWithTransport() throws {
+        // 28 in a primary base (£19,000 + £5,000 transport): 4 move up to a £17,000 + £5,000 school.
+        let run = try solve(Self.fixture("transport.json"))
+        let line = try #require(run.report.phaseTransfers.first)
+        #expect(line.children == 4 && line.costOfPlaceLeft == 24_000 && line.costOfNewPlace == 22_000 && line.newPlaceDearer == false)
+    }
+
+    @Test("the policies table counts the children already placed, as the scenario's bounds do")
+    func policiesInScenarioTerms() throws {
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CLI.scenario("tutorial-phases.json")))) as! [String: Any]
+        object["policies"] = [["settings": ["special-a"], "ages": ["primary"], "minChildren": 40, "maxChildren": 50]]
+        let run = try solve(object)
+        let first = try #require(run.report.policies.first)
+        #expect(first.minimum == 40 && first.maximum == 50 && first.children >= 40 - 1e-9 && first.children <= 50 + 1e-9, "\(first)")
+        #expect(ReportTables.tables(run.report).contains { $0.name == "policies" })
+    }
+
+    @Test("a cap on an age group's places that persistence breaks is explained in planner words")
+    func capacityByAgeExplained() throws {
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CLI.scenario("tutorial-phases.json")))) as! [String: Any]
+        var settings = object["settings"] as! [[String: Any]]
+        settings[3]["capacityByAge"] = ["secondary": 30]
+        object["settings"] = settings
+        let run = try solve(object)
+        // By hand: of the 45 secondary incumbents 0.95 stay and 4/5 of those stay secondary: 34.2;
+        // of the 30 primary ones 0.95 stay and 1/7 move up: 4.07. 38.3 against 30 places.
+        #expect(run.report.explanation.first == "special-a 2026/27: 38.3 secondary children are already placed there or move up but it has 30 secondary places", "\(run.report.explanation)")
+    }
+
+    @Test("an incumbent in a need or age its setting does not serve is reported even when the setting has other problems")
+    func incumbentsCheckedBesideBrokenSettings() {
+        var object = AgesTests.twoGroups()
+        var settings = object["settings"] as! [[String: Any]]
+        settings[0]["capacityByAge"] = ["secondary": 5]          // prim-dsp does not serve secondary
+        object["settings"] = settings
+        object["incumbents"] = [["setting": "prim-dsp", "need": "ASD", "age": "secondary", "children": 8]]
+        let paths = Set(issues(encode(object)).map(\.path))
+        #expect(paths == ["settings[0].capacityByAge.secondary", "incumbents[0].age"], "\(paths)")
     }
 }

@@ -14,8 +14,12 @@ enum Infeasibility {
         let index = model.index
         var stayingBySlot = [Double](repeating: 0, count: index.slotCount)
         var stayingBySettingYear = [Double](repeating: 0, count: index.settingYearCount)
+        var stayingByAge: [Int: Double] = [:], stayingByNeed: [Int: Double] = [:]   // by (setting-year, group or need)
         for column in 0..<model.placementCount where model.placementConstant[column] > 0 {
             let t = Int(model.placementYear[column]), setting = Int(model.placementSetting[column])
+            let settingYear = index.settingYear(setting: setting, year: t)
+            stayingByAge[settingYear * index.ages + Int(model.placementAge[column]), default: 0] += model.placementConstant[column]
+            stayingByNeed[settingYear * index.needs + Int(model.placementNeed[column]), default: 0] += model.placementConstant[column]
             stayingBySlot[index.slot(year: t, zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]), age: Int(model.placementAge[column]))] += model.placementConstant[column]
             stayingBySettingYear[index.settingYear(setting: setting, year: t)] += model.placementConstant[column]
         }
@@ -35,6 +39,21 @@ enum Infeasibility {
                     let from = t == 0 ? "are already placed there" : "stay from \(s.years[t - 1])"
                     let options = extra > 0 ? " (\(PlacementModel.children(extra)) of them from capital options)" : ""
                     reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) children \(from) but it has \(PlacementModel.children(base + extra)) places\(options)")
+                }
+            }
+            // The same for the caps on one age group's or one need's places.
+            for setting in 0..<S where s.settings[setting].isOpen(t) {
+                let settingYear = index.settingYear(setting: setting, year: t)
+                let from = t == 0 ? "are already placed there or move up" : "stay or move up from \(s.years[t - 1])"
+                for (a, caps) in s.settings[setting].capacityByAge.sorted(by: { $0.key < $1.key }) {
+                    if let cap = caps[t], let stay = stayingByAge[settingYear * index.ages + a], stay > cap + 1e-6 * max(1, cap) {
+                        reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) \(s.ages[a].id) children \(from) but it has \(PlacementModel.children(cap)) \(s.ages[a].id) places")
+                    }
+                }
+                for (n, caps) in s.settings[setting].capacityByNeed.sorted(by: { $0.key < $1.key }) {
+                    if let cap = caps[t], let stay = stayingByNeed[settingYear * index.needs + n], stay > cap + 1e-6 * max(1, cap) {
+                        reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) \(s.needs[n]) children \(from) but it has \(PlacementModel.children(cap)) places for \(s.needs[n])")
+                    }
                 }
             }
         }

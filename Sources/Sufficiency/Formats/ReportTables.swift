@@ -47,8 +47,13 @@ public enum ReportTables {
         let years = report.years
         tables.append(Table(name: "placements-by-type", title: "Children placed by setting type", header: ["type"] + years,
                             rows: report.placementsByType.map { [$0.type] + $0.children.map(number) }))
-        tables.append(Table(name: "placements", title: "Children placed by need and setting", header: ["need", "setting", "type"] + years,
-                            rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2]))
+        if report.ages.isEmpty {
+            tables.append(Table(name: "placements", title: "Children placed by need and setting", header: ["need", "setting", "type"] + years,
+                                rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2]))
+        } else {
+            tables.append(Table(name: "placements", title: "Children placed by need, age group and setting", header: ["need", "age group", "setting", "type"] + years,
+                                rows: report.placements.map { [$0.need, $0.age ?? "", $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2, 3]))
+        }
         tables.append(Table(name: "unmet", title: "Unmet need (children)", header: ["need"] + years + years.map { "no suitable setting \($0)" },
                             rows: report.unmet.map { [$0.need] + $0.children.map(number) + $0.noSuitableSetting.map(number) }))
         tables.append(Table(name: "settings", title: "Settings: places, children, utilisation, value of one more place (£)",
@@ -64,6 +69,12 @@ public enum ReportTables {
                                                             number($0.places), number($0.capitalCost), number($0.yearlySaving), number($0.paybackYears),
                                                             number($0.savingNeeded)] }, text: [0, 1, 2, 3]))
         }
+        if !report.policies.isEmpty {
+            tables.append(Table(name: "policies", title: "Policies: children in each policy's settings, with its bounds",
+                                header: ["policy", "year", "children", "minimum", "maximum", "value of one more child (£)"],
+                                rows: report.policies.map { [$0.policy, $0.year, number($0.children), number($0.minimum), number($0.maximum), number($0.marginalValue)] },
+                                text: [0, 1]))
+        }
         tables.append(Table(name: "finance", title: "High Needs finance (£)",
                             header: ["year", "grant", "placement spend", "other spend", "in-year deficit", "cumulative deficit", "unmet children cost"]
                                 + (report.withoutOptions == nil ? [] : ["cumulative deficit without options"]),
@@ -78,7 +89,7 @@ public enum ReportTables {
             tables.append(Table(name: "phase-transfers", title: "Phase transfers: children moving up to a group their setting does not serve",
                                 header: ["year", "need", "from group", "to group", "children", "cost of place left", "cost of new place", "new place dearer"],
                                 rows: report.phaseTransfers.map { [$0.year, $0.need, $0.fromAge, $0.toAge, number($0.children), number($0.costOfPlaceLeft),
-                                                                   number($0.costOfNewPlace), $0.newPlaceDearer ? "yes" : "no"] }, text: [0, 1, 2, 3, 7]))
+                                                                   number($0.costOfNewPlace), $0.newPlaceDearer.map { $0 ? "yes" : "no" } ?? "no new place"] }, text: [0, 1, 2, 3, 7]))
         }
         if !report.ageCapacity.isEmpty {
             tables.append(Table(name: "age-capacity", title: "Places capped by age group: children / places (utilisation)",

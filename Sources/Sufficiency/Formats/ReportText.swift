@@ -83,8 +83,13 @@ public enum ReportText {
         out.append(table(["type"] + years, report.placementsByType.map { [$0.type] + $0.children.map(children) }))
 
         out.append("")
-        out.append("Children placed by need and setting")
-        out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, $0.setting] + $0.children.map(children) }))
+        if report.ages.isEmpty {
+            out.append("Children placed by need and setting")
+            out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, $0.setting] + $0.children.map(children) }))
+        } else {
+            out.append("Children placed by need, age group and setting")
+            out.append(table(["need", "age group", "setting"] + years, report.placements.map { [$0.need, $0.age ?? "", $0.setting] + $0.children.map(children) }))
+        }
 
         out.append("")
         if report.unmet.isEmpty {
@@ -140,9 +145,10 @@ public enum ReportText {
             if report.phaseTransfers.isEmpty {
                 out.append("Phase transfers: none — every child who moves up a group keeps a place that serves it.")
             } else {
-                out.append("Phase transfers (children moving up to a group their setting does not serve; £ a year a child)")
+                out.append("Phase transfers (children moving up to a group their setting does not serve; £ a year a child, placement and transport)")
                 out.append(table(["year", "need", "from → to", "children", "place left", "new place", "dearer"], report.phaseTransfers.map {
-                    [$0.year, $0.need, "\($0.fromAge) → \($0.toAge)", children($0.children), money($0.costOfPlaceLeft), money($0.costOfNewPlace), $0.newPlaceDearer ? "yes" : "no"]
+                    [$0.year, $0.need, "\($0.fromAge) → \($0.toAge)", children($0.children), money($0.costOfPlaceLeft),
+                     $0.costOfNewPlace.map(money) ?? "none: unmet", $0.newPlaceDearer.map { $0 ? "yes" : "no" } ?? "—"]
                 }))
             }
             if !report.ageCapacity.isEmpty {

@@ -94,14 +94,19 @@ extension PlacementModel {
 
     /// The demand cap of SPEC §3 for every (year, zone, cohort):
     /// r = min(1, D / (k̄ · ((1 − m_a) · D′[a] + m_{a−1} · D′[a−1]))), D′ last year's demand (the
-    /// incumbents at t = 0), k̄ the largest stay share among the settings serving the need and a or
-    /// a − 1; 1 when the denominator is 0. More children never have to stay than demand holds.
+    /// incumbents at t = 0), k̄ the largest stay share among the settings serving the need and a;
+    /// 1 when the denominator is 0. More children never have to stay than demand holds.
+    ///
+    /// SPEC §3 takes k̄ over settings serving a or a − 1; only settings serving a hold floors in a
+    /// (the children they keep), so that k̄ bounds them and is never smaller: with the SPEC's, a
+    /// primary-only base's low leaving rate shrank a secondary school's floor when demand had not
+    /// fallen, steering children out of it.
     static func demandCaps(_ s: Scenario, index: PlacementIndex, incumbentTotal: [Double]) -> [Double] {
         let A = index.ages, m = s.movingUp
         var kbar = [Double](repeating: 0, count: index.cohorts)
         for n in 0..<index.needs {
             for a in 0..<A {
-                for setting in s.settings where setting.serves[n] && (setting.servesAge[a] || (a > 0 && setting.servesAge[a - 1])) {
+                for setting in s.settings where setting.serves[n] && setting.servesAge[a] {
                     kbar[index.cohort(need: n, age: a)] = max(kbar[index.cohort(need: n, age: a)], 1 - setting.leavingRate)
                 }
             }

@@ -76,6 +76,9 @@ public struct PlacementModel: Sendable {
     /// Row of the capacity constraint of setting s in year t at `s * yearCount + t`, or -1.
     public internal(set) var capacityRow: [Int] = []
     public internal(set) var policyRows: [(policy: Int, year: Int, row: Int)] = []
+    /// The children already placed who stay, moved from each row's terms to its bounds (by row):
+    /// a row's activity plus this is the count the scenario speaks of.
+    public internal(set) var rowConstant: [Int: Double] = [:]
     public internal(set) var deficitRows: [Int] = []
 
     /// Conflicts found while building that make the model infeasible before any solve
@@ -129,6 +132,7 @@ public struct PlacementModel: Sendable {
         addOptionLogicRows(&assembly)
         addBudgetRows(&assembly)
         deficitRows = addDeficitRows(&assembly)
+        rowConstant = assembly.rowConstant
         program = try assembly.finish()
     }
 

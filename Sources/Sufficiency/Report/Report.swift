@@ -55,6 +55,8 @@ public struct Report: Codable, Sendable, Equatable {
     /// Children of one need in one setting, by year.
     public struct PlacementLine: Codable, Sendable, Equatable {
         public var need: String
+        /// The age group, with `ages` (nil without).
+        public var age: String?
         public var setting: String
         public var type: String
         public var children: [Double]
@@ -85,10 +87,11 @@ public struct Report: Codable, Sendable, Equatable {
         public var children: Double
         /// Average yearly cost (placement + transport, that year's money) of the places they leave.
         public var costOfPlaceLeft: Double
-        /// Average yearly cost of the group's new placements that year (its starts; the unmet value
-        /// when the plan starts none).
-        public var costOfNewPlace: Double
-        public var newPlaceDearer: Bool
+        /// Average yearly cost (placement + transport) of the group's new placements that year;
+        /// nil when the plan starts none (the children moving up are then unmet).
+        public var costOfNewPlace: Double?
+        /// nil when there is no new place.
+        public var newPlaceDearer: Bool?
     }
 
     public struct TypeLine: Codable, Sendable, Equatable {

@@ -26,6 +26,8 @@ extension Report {
 
         // Placements by need × setting and by type; costs by year.
         var childrenByNeedSetting = [Double](repeating: 0, count: N * S * T)
+        let ageGroups = model.index.ages
+        var childrenByLine = [Double](repeating: 0, count: N * ageGroups * S * T)   // ((n · A + a) · S + s) · T + t
         var childrenBySetting = [Double](repeating: 0, count: S * T)
         var placementCost = [Double](repeating: 0, count: T), transportCost = [Double](repeating: 0, count: T)
         var typeChildren: [SettingType: [Double]] = [:], typeCost: [SettingType: [Double]] = [:]
@@ -38,6 +40,7 @@ extension Report {
             let t = Int(model.placementYear[column]), n = Int(model.placementNeed[column])
             let setting = Int(model.placementSetting[column]), z = Int(model.placementZone[column])
             childrenByNeedSetting[(n * S + setting) * T + t] += value
+            childrenByLine[((n * ageGroups + Int(model.placementAge[column])) * S + setting) * T + t] += value
             childrenBySetting[setting * T + t] += value
             placementCost[t] += value * model.placementCost[column]
             transportCost[t] += value * model.placementTransport[column]
@@ -53,10 +56,13 @@ extension Report {
             }
         }
         for n in 0..<N {
-            for setting in 0..<S {
-                let series = (0..<T).map { clean(childrenByNeedSetting[(n * S + setting) * T + $0]) }
-                guard series.contains(where: { $0 > 0 }) else { continue }
-                placements.append(PlacementLine(need: s.needs[n], setting: s.settings[setting].id, type: s.settings[setting].type.rawValue, children: series))
+            for a in 0..<ageGroups {
+                for setting in 0..<S {
+                    let series = (0..<T).map { clean(childrenByLine[((n * ageGroups + a) * S + setting) * T + $0]) }
+                    guard series.contains(where: { $0 > 0 }) else { continue }
+                    placements.append(PlacementLine(need: s.needs[n], age: s.ages.isEmpty ? nil : s.ages[a].id, setting: s.settings[setting].id,
+                                                    type: s.settings[setting].type.rawValue, children: series))
+                }
             }
         }
         placementsByType = SettingType.allCases.compactMap { type in
@@ -182,8 +188,10 @@ extension Report {
 
         // Policies.
         for (p, t, row) in model.policyRows {
-            let lower = model.program.rowLower[row], upper = model.program.rowUpper[row]
-            let activity = solution.rowActivities.indices.contains(row) ? solution.rowActivities[row] : 0
+            // In the scenario's terms: the children who stay were moved to the bounds; add them back.
+            let constant = model.rowConstant[row] ?? 0
+            let lower = model.program.rowLower[row] + constant, upper = model.program.rowUpper[row] + constant
+            let activity = (solution.rowActivities.indices.contains(row) ? solution.rowActivities[row] : 0) + constant
             policies.append(PolicyLine(policy: s.policies[p].label, year: s.years[t], children: clean(activity),
                                        minimum: lower.isFinite ? lower : nil, maximum: upper.isFinite ? upper : nil,
                                        marginalValue: solution.hasDuals ? clean(solution.rowDuals[row] / discount[t]) : nil))
@@ -254,6 +262,12 @@ extension Report {
         // Children in group a − 1 by (year before, zone, need, setting): placed values, or incumbents.
         struct Key: Hashable { var t: Int; var n: Int; var a: Int }
         var children: [Key: Double] = [:], leftCost: [Key: Double] = [:]
+        // Transport of each journey (year-0 money), as the model costs it.
+        var transport: [Int: Double] = [:]
+        for column in 0..<model.placementCount {
+            let journey = index.journey(zone: Int(model.placementZone[column]), setting: Int(model.placementSetting[column]), need: Int(model.placementNeed[column]))
+            transport[journey] = model.placementTransport[column] / s.inflationFactor(year: Int(model.placementYear[column]))
+        }
         func add(t: Int, z: Int, n: Int, from a: Int, setting: Int, _ value: Double) {
             guard a + 1 < index.ages, value > 0, s.settings[setting].isOpen(t), !s.settings[setting].servesAge[a + 1] else { return }
             let r = model.demandCap[index.slot(year: t, zone: z, need: n, age: a + 1)]
@@ -261,7 +275,8 @@ extension Report {
             guard moving > 1e-9 else { return }
             let key = Key(t: t, n: n, a: a + 1)
             children[key, default: 0] += moving
-            leftCost[key, default: 0] += moving * s.settings[setting].costByNeed[n] * s.inflationFactor(year: t)
+            let journey = transport[index.journey(zone: z, setting: setting, need: n)] ?? s.settings[setting].transportPerPlace
+            leftCost[key, default: 0] += moving * (s.settings[setting].costByNeed[n] + journey) * s.inflationFactor(year: t)
         }
         for incumbent in s.incumbents { add(t: 0, z: incumbent.zone, n: incumbent.need, from: incumbent.age, setting: incumbent.setting, incumbent.children) }
         for column in 0..<model.placementCount where Int(model.placementYear[column]) + 1 < T {
@@ -279,14 +294,9 @@ extension Report {
         return children.keys.sorted { ($0.t, $0.n, $0.a) < ($1.t, $1.n, $1.a) }.map { key in
             let total = children[key]!
             let before = leftCost[key]! / total
-            var after: Double
-            if let count = startChildren[key], count > 1e-9 { after = startCost[key]! / count }
-            else {
-                after = (0..<index.zones).map { model.unmetValue[index.slot(year: key.t, zone: $0, need: key.n, age: key.a)] }.max() ?? 0
-            }
-            if abs(after) < 1e-9 { after = 0 }
+            let after = startChildren[key].flatMap { $0 > 1e-9 ? startCost[key]! / $0 : nil }
             return PhaseTransferLine(year: s.years[key.t], need: s.needs[key.n], fromAge: s.ages[key.a - 1].id, toAge: s.ages[key.a].id,
-                                     children: total, costOfPlaceLeft: before, costOfNewPlace: after, newPlaceDearer: after > before + 1e-6)
+                                     children: total, costOfPlaceLeft: before, costOfNewPlace: after, newPlaceDearer: after.map { $0 > before + 1e-6 })
         }
     }
 

@@ -63,7 +63,7 @@ public struct ScenarioGenerator: Sendable {
         guard (1...ScenarioDecoder.Limits.maxNeeds).contains(needs) else { throw GeneratorError.invalid("--needs must be 1 to \(ScenarioDecoder.Limits.maxNeeds)") }
         guard (1...ScenarioDecoder.Limits.maxYears).contains(years) else { throw GeneratorError.invalid("--years must be 1 to \(ScenarioDecoder.Limits.maxYears)") }
         guard (0...ScenarioDecoder.Limits.maxOptions).contains(options) else { throw GeneratorError.invalid("--options must be 0 to \(ScenarioDecoder.Limits.maxOptions)") }
-        guard (0...26).contains(ages) else { throw GeneratorError.invalid("--ages must be 0 to 26") }
+        guard (0...5).contains(ages) else { throw GeneratorError.invalid("--ages must be 0 to 5 (the phases: primary, secondary, post-16, post-19, and early years)") }
         let groups = Self.ageGroups(ages)
         let groupIDs = groups.map { $0["id"] as! String }
         var random = Random(state: seed)
@@ -229,24 +229,23 @@ public struct ScenarioGenerator: Sendable {
     static func ageGroups(_ count: Int) -> [[String: Any]] {
         let phases: [(String, Int, Int)] = [("primary", 0, 6), ("secondary", 7, 11), ("post16", 12, 14), ("post19", 15, 20), ("early", -3, -1)]
         if count == 0 { return [] }
-        if count <= 5 {
-            // Primary on, youngest first; the fifth adds the early years in front.
-            var chosen = Array(phases.prefix(min(count, 4)))
-            if count == 5 { chosen.insert(phases[4], at: 0) }
-            return chosen.map { ["id": $0.0, "from": $0.1, "to": $0.2] }
-        }
-        return (0..<count).map { ["id": "year\($0 - 5)", "from": $0 - 5, "to": $0 - 5] }
+        // Primary on, youngest first; the fifth adds the early years in front.
+        var chosen = Array(phases.prefix(min(count, 4)))
+        if count == 5 { chosen.insert(phases[4], at: 0) }
+        return chosen.map { ["id": $0.0, "from": $0.1, "to": $0.2] }
     }
 
     /// Which groups a setting of `type` takes: schools their phase, post-16 providers the older groups.
     static func agesServed(type: String, _ ids: [String], _ random: inout Random) -> [String] {
-        let school = ids.filter { ["primary", "secondary"].contains($0) || $0.hasPrefix("year") }
+        let school = ids.filter { ["primary", "secondary"].contains($0) }
         let older = ids.filter { ["post16", "post19"].contains($0) }
         switch type {
-        case "dsp": return school.isEmpty ? ids : [school[random.integer(0, school.count - 1)]]
-        case "ap": return school.count > 1 ? [school.last!] : ids
-        case "post16": return older.isEmpty ? ids : older
-        case "special": return random.integer(0, 2) == 0 && school.count > 1 ? [school.last!] + older : ids
+        case "mainstream": return ids.filter { $0 != "post19" }
+        case "dsp": return [school[random.integer(0, school.count - 1)]]
+        case "ap": return [school.last!]
+        // Post-16 colleges take the older groups; with none declared, the oldest group there is.
+        case "post16": return older.isEmpty ? [ids.last!] : older
+        case "special": return random.integer(0, 2) == 0 && school.count > 1 ? [school.last!] + older.prefix(1) : ids.filter { $0 != "post19" }
         default: return ids
         }
     }

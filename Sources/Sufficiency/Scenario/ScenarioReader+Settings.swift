@@ -157,7 +157,14 @@ extension ScenarioReader {
         // A setting with problems still takes its place, so that what refers to it (incumbents,
         // policies, options) is checked too and every problem is reported at once; the scenario
         // itself is refused because problems were found.
-        guard context.issues.count == issuesBefore, let id, let type, let serves else { return placeholder(option: option) }
+        guard context.issues.count == issuesBefore, let id, let type, let serves else {
+            // What did read keeps its meaning, so an incumbent in a need or age the setting does
+            // not serve is still reported.
+            var stand = placeholder(option: option)
+            if let serves { stand.serves = serves }
+            stand.servesAge = servesAge
+            return stand
+        }
         var setting = Setting(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id, type: type,
                        serves: serves, capacity: capacity, capacityByNeed: capacityByNeed, costByNeed: costByNeed,
                        transportPerPlace: transport, leavingRate: leaving ?? leavingDefaults[type] ?? 0.2,

@@ -451,8 +451,11 @@ public final class GLPKSolver: LPSolver {
     }
 
     /// The model in free MPS format (`glp_write_mps` with `GLP_MPS_FILE`), as bytes.
+    /// Minimisations are written by ``LinearProgram/freeMPS()`` with every digit (GLPK's writer
+    /// keeps 12 characters a number); a maximisation by GLPK.
     public func mpsData() throws(GLPKError) -> Data {
-        try capture(format: "MPS") { glp_write_mps(problem, GLP_MPS_FILE, nil, $0) }
+        if program.sense == .minimize { return Data(program.freeMPS().utf8) }
+        return try capture(format: "MPS") { glp_write_mps(problem, GLP_MPS_FILE, nil, $0) }
     }
 
     private func capture(format: String, _ write: (String) -> Int32) throws(GLPKError) -> Data {

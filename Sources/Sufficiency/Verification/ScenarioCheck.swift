@@ -56,7 +56,7 @@ struct ScenarioCheck {
         func demandOf(_ t: Int, _ z: Int, _ c: Int) -> Double { s.demand[(t * Z + z) * N + c] }
         var largestStay = [Double](repeating: 0, count: N)
         for c in 0..<N {
-            for setting in s.settings where setting.serves[need(c)] && (setting.servesAge[age(c)] || (age(c) > 0 && setting.servesAge[age(c) - 1])) {
+            for setting in s.settings where setting.serves[need(c)] && setting.servesAge[age(c)] {
                 largestStay[c] = max(largestStay[c], 1 - setting.leavingRate)
             }
         }
