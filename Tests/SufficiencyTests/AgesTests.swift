@@ -99,6 +99,14 @@ struct AgesTests {
         var bounds = Self.twoGroups()
         bounds["ages"] = [["id": "primary", "from": -6, "to": 6], ["id": "secondary", "from": 7, "to": 21]]
         #expect(Set(issues(encode(bounds)).map(\.path)) == ["ages[0].from", "ages[1].to"])
+        var many = Self.twoGroups()
+        many["ages"] = (0..<27).map { ["id": "g\($0)", "from": $0 - 5, "to": $0 - 5] }
+        many["demand"] = ["y1": ["ASD": ["g0": 1]], "y2": ["ASD": ["g0": 1]]]
+        many["settings"] = [["id": "all-sp", "type": "special", "serves": "all", "capacity": NSNull(), "costPerPlace": 30_000]]
+        many["incumbents"] = []
+        let manyPaths: [String] = issues(encode(many)).map(\.path)
+        #expect(manyPaths.contains("ages"), "\(manyPaths)")
+        #expect(!manyPaths.contains { $0.hasPrefix("demand") }, "\(manyPaths)")
         var wrongAge = Self.twoGroups()
         wrongAge["incumbents"] = [["setting": "prim-dsp", "need": "ASD", "age": "secondary", "children": 8]]
         #expect(issues(encode(wrongAge)).map(\.message) == ["setting prim-dsp does not serve age group secondary"])

@@ -146,7 +146,8 @@ struct ScenarioReader {
     func readAges(_ node: SourceNode) -> [AgeGroup] {
         guard let elements = context.array(node, "ages") else { return [] }
         if elements.isEmpty { context.fail("ages", "must list at least one age group", at: node); return [] }
-        if elements.count > 26 { context.fail("ages", "more than 26 age groups (national curriculum years −5 to 20)", at: node, kind: .limit); return [] }
+        // Too many groups is reported, but they are still declared, so what refers to them is not also reported.
+        if elements.count > 26 { context.fail("ages", "more than 26 age groups (national curriculum years −5 to 20)", at: node, kind: .limit) }
         var groups: [AgeGroup] = []
         var seen: [String: Int] = [:]
         for (k, element) in elements.enumerated() {
