@@ -3,6 +3,12 @@ import Foundation
 import Testing
 @testable import Sufficiency
 
+/// `object` set to read its demand from `demand.csv`, written to `folder` as `s.json`; the path.
+func demandCSVScenario(in folder: TemporaryFolder, _ object: inout [String: Any]) throws -> String {
+    object["demand"] = ["csv": "demand.csv"]
+    return try folder.write("s.json", json: object)
+}
+
 /// Issue 14: valid inputs must give the right numbers, bad ones a located error, and GLPK must
 /// never abort the process or write on standard output. Each test failed before its fix.
 @Suite("Nothing wrong: exact exports, linear readers, GLPK on a leash", .serialized)
@@ -96,8 +102,7 @@ struct NothingWrongTests {
 
         let folder = try TemporaryFolder()
         var csvScenario = baseScenario()
-        csvScenario["demand"] = ["csv": "demand.csv"]
-        let path = try folder.write("s.json", json: csvScenario)
+        let path = try demandCSVScenario(in: folder, &csvScenario)
         try folder.write("demand.csv", "year,need,children\n2026/27,ASD,1e-20\n2027/28,ASD,1\n")
         let csvIssues = loadIssues(path)
         #expect(csvIssues.map(\.description) == ["is too small to be meant (non-zero but below 1e-9 in size): write 0, got 1e-20 (demand.csv, line 2, column 13)"])
@@ -178,8 +183,7 @@ struct NothingWrongTests {
     func csvCells() throws {
         let folder = try TemporaryFolder()
         var object = baseScenario()
-        object["demand"] = ["csv": "demand.csv"]
-        let path = try folder.write("s.json", json: object)
+        let path = try demandCSVScenario(in: folder, &object)
         let cases: [(String, String)] = [
             ("year,need,children\n2027/28,ASD,1\n2026/27,ASD,40\u{0}30\n", "not valid CSV: a control character (byte 0x00) in a cell (demand.csv, line 3, column 15)"),
             ("year,need,children\n2026/27,ASD,0x10\n2027/28,ASD,1\n", "must be a number, got \"0x10\" (demand.csv, line 2, column 13)"),
@@ -208,8 +212,7 @@ struct NothingWrongTests {
     func demandOverflowNamesTheRow() throws {
         let folder = try TemporaryFolder()
         var object = baseScenario()
-        object["demand"] = ["csv": "demand.csv"]
-        let path = try folder.write("s.json", json: object)
+        let path = try demandCSVScenario(in: folder, &object)
         try folder.write("demand.csv", "year,need,children\n2026/27,ASD,6000000\n2026/27,SEMH,1\n2026/27,ASD,6000000\n2027/28,ASD,1\n")
         #expect(loadIssues(path).map(\.description) == ["demand for ASD in 2026/27 adds up to more than 10 million children by this row (demand.csv, line 4, column 13)"])
     }
@@ -418,8 +421,7 @@ struct NothingWrongSecondRoundTests {
     func demandFilesGiveEveryYear() throws {
         let folder = try TemporaryFolder()
         var object = baseScenario()
-        object["demand"] = ["csv": "demand.csv"]
-        let path = try folder.write("s.json", json: object)
+        let path = try demandCSVScenario(in: folder, &object)
         try folder.write("demand.csv", "year,need,children\n")
         #expect(loadIssues(path).map(\.message) == ["has no rows for 2026/27, 2027/28: a demand table must give every year (a row with 0 children says there are none)"])
         object["demand"] = ["projection": "p.csv", "labels": ["years": ["2026": "2026/27", "2027": "2027/28"]]]

@@ -6,11 +6,14 @@ import Foundation
 /// Deliberately not `Sendable`: GLPK keeps its environment per thread, so an instance must be
 /// created, solved, read and released on one thread. Several instances on several threads are fine.
 /// Every argument is checked in Swift before it reaches GLPK, which would abort the process on a
-/// bad one. This file is the only place in the library that imports `CGLPK`.
+/// bad one. This folder (`Solver/GLPK`) is the only place in the library that imports `CGLPK`:
+/// the class here, its terminal and abort hooks in `GLPKSolver+Hooks.swift`, its exports in
+/// `GLPKSolver+Export.swift`.
 public final class GLPKSolver: LPSolver {
     /// The model as GLPK currently holds it (cost and bound changes included).
     public private(set) var program: LinearProgram
-    private let problem: OpaquePointer
+    /// GLPK's problem object; only this class and its extensions in this folder touch it.
+    let problem: OpaquePointer
 
     /// GLPK's version string (`glp_version`).
     public static var version: String { String(cString: glp_version()) }
@@ -27,39 +30,6 @@ public final class GLPKSolver: LPSolver {
     }
 
     deinit { glp_delete_prob(problem) }
-
-    // MARK: GLPK's terminal and its aborts
-
-    /// Routes GLPK's terminal output to standard error (never standard output, where reports go)
-    /// and turns a GLPK abort into exit 70 with a message instead of SIGABRT. GLPK keeps hooks per
-    /// thread, so this runs before GLPK is used on any thread.
-    ///
-    /// Every argument is checked before it reaches GLPK, so the error hook is a last line of
-    /// defence: GLPK calls it after printing its own message (through the terminal hook) and would
-    /// `abort()` when it returns, so it removes our temporary files and ends the process at once.
-    static func installHooks() {
-        glp_term_hook({ _, text in
-            if let text { _ = GLPKSolver.writeAll(2, UnsafeRawPointer(text), strlen(text)) }
-            return 1   // handled: GLPK prints nothing itself
-        }, nil)
-        glp_error_hook({ _ in
-            let message = "internal error: GLPK stopped with the message above; nothing was written (exit 70). Please report it with the scenario.\n"
-            message.withCString { _ = GLPKSolver.writeAll(2, UnsafeRawPointer($0), strlen($0)) }
-            Cleanup.runFromSignalHandler(signal: SIGTERM)
-            _exit(70)
-        }, nil)
-    }
-
-    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
-        var offset = 0
-        while offset < count {
-            let written = write(descriptor, bytes + offset, count - offset)
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return false }
-            offset += written
-        }
-        return true
-    }
 
     private func load(_ lp: LinearProgram) {
         glp_set_prob_name(problem, lp.name.utf8.count <= LinearProgram.maxNameLength ? lp.name : "model")
@@ -439,49 +409,5 @@ public final class GLPKSolver: LPSolver {
         guard better else { return }
         fixedLP.dualsFromFixedLP = true
         solution = fixedLP
-    }
-
-    // MARK: Export
-
-    /// The model in CPLEX LP format (`glp_write_lp`), as bytes. GLPK writes into a pipe that we
-    /// drain, so its output is whole or an error: GLPK itself does not report a failed final
-    /// flush (a full disk), so it never writes the user's file; ``OutputFile`` does.
-    public func lpData() throws(GLPKError) -> Data {
-        try capture(format: "LP") { glp_write_lp(problem, nil, $0) }
-    }
-
-    /// The model in free MPS format (`glp_write_mps` with `GLP_MPS_FILE`), as bytes.
-    /// Minimisations are written by ``LinearProgram/freeMPS()`` with every digit (GLPK's writer
-    /// keeps 12 characters a number); a maximisation by GLPK.
-    public func mpsData() throws(GLPKError) -> Data {
-        if program.sense == .minimize { return Data(program.freeMPS().utf8) }
-        return try capture(format: "MPS") { glp_write_mps(problem, GLP_MPS_FILE, nil, $0) }
-    }
-
-    private func capture(format: String, _ write: (String) -> Int32) throws(GLPKError) -> Data {
-        Self.installHooks()
-        glp_term_out(GLP_OFF)
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw .writeFailed(path: format, code: Int(errno)) }
-        let reader = ends[0], writer = ends[1]
-        let collected = Locked(Data())
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { break }
-                collected.withLock { $0.append(contentsOf: buffer[0..<count]) }
-            }
-            done.signal()
-        }
-        // GLPK opens the pipe by name: a descriptor of its own, closed when it is done.
-        let code = write("/dev/fd/\(writer)")
-        close(writer)
-        done.wait()
-        close(reader)
-        if code != 0 { throw .writeFailed(path: format, code: Int(code)) }
-        return collected.withLock { $0 }
     }
 }
