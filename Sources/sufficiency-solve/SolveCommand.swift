@@ -19,7 +19,7 @@ struct Solve: ParsableCommand {
     @Flag(help: "Leave timings out of the report, so equal runs give equal bytes.")
     var noTimings = false
 
-    @Option(help: "Solve the plan without the capital programme and each option's counterfactual (payback): on, off, or auto (on up to \(ScenarioSolver.autoComparisonColumns) columns).")
+    @Option(help: "Work out the plan without the capital programme, each chosen option's payback and each rejected option's extra cost: on (auto: the same) or off.")
     var compareOptions: ScenarioSolver.Comparisons = .auto
 
     @Option(help: "LP strategy: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), or auto (sifting above \(ScenarioSolver.autoSiftingColumns) columns).")

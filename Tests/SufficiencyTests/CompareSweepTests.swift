@@ -84,7 +84,13 @@ struct FormatTests {
     func formats() throws {
         let markdown = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "markdown", "--no-timings"])
         #expect(markdown.status == 0)
-        #expect(markdown.stdout.contains("| 2026/27 | 20,000,000 | 20,778,000 | 3,000,000 | 3,778,000 | 8,578,000 | 0 |"))
+        // The tutorial's first year: placements 20,778,000 with transport (1,053,000 of it, a General
+        // Fund line), other spend 3,000,000, grant 20,000,000, 4,800,000 brought forward:
+        // High Needs spend 19,725,000 + 3,000,000; in-year 2,725,000; cumulative 7,525,000.
+        #expect(markdown.stdout.contains("| Total high needs spend | 22,725,000 |"), "\(markdown.stdout)")
+        #expect(markdown.stdout.contains("| In-year deficit (+) / surplus (−) | 2,725,000 |"))
+        #expect(markdown.stdout.contains("| Cumulative deficit carried forward | 7,525,000 |"))
+        #expect(markdown.stdout.contains("| Home-to-school transport (General Fund, outside the block) | 1,053,000 |"))
         let folder = try TemporaryFolder()
         let out = folder.url.appendingPathComponent("report").path
         let csv = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "csv", "--output", out])
@@ -92,7 +98,12 @@ struct FormatTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(files.contains("finance.csv") && files.contains("settings.csv") && files.contains("placements.csv"))
         let finance = try String(contentsOfFile: out + "/finance.csv", encoding: .utf8)
-        #expect(finance.split(separator: "\n")[1] == "2026/27,20000000,20778000,3000000,3778000,8578000,0")
+        // One row per year and line (SPEC §4).
+        let rows = finance.split(separator: "\n")
+        #expect(rows[0] == "year,section,line,label,unit,amount")
+        #expect(rows.contains("2026/27,position,inYear,In-year deficit (+) / surplus (−),money,2725000"))
+        #expect(rows.contains("2026/27,position,cumulative,Cumulative deficit carried forward,money,7525000"))
+        #expect(rows.contains("2026/27,general fund,transport,\"Home-to-school transport (General Fund, outside the block)\",money,1053000"))
         // Written again over the same folder: replaced whole, nothing left beside it.
         #expect(try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "csv", "--output", out]).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["report"])

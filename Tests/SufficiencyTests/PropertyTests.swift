@@ -210,6 +210,52 @@ struct PropertyTests {
             }
         }
     }
+
+    @Test("the finance table adds up, line by line, as SPEC §3 defines it")
+    func financeAddsUp() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let report = try Self.report(scenario)
+            guard let costs = report.costs else { return }
+            var cumulative = scenario.finance.broughtForwardDeficit, unmet = 0.0
+            for (t, line) in report.finance.enumerated() {
+                #expect(Self.close(line.placementSpend, line.placementSpendByType.reduce(0) { $0 + $1.spend }, 1e-9))
+                #expect(Self.close(line.placementSpend, costs.byYear[t].placements, 1e-9) && Self.close(line.transport, costs.byYear[t].transport, 1e-9))
+                let block = line.placementSpend + (scenario.finance.transport == .highNeeds ? line.transport : 0) + scenario.finance.otherSpend[t]
+                #expect(Self.close(line.highNeedsSpend, block, 1e-9))
+                let mitigations = scenario.finance.mitigations.reduce(0) { $0 + $1.amount[t] }
+                #expect(Self.close(line.inYear, block - mitigations - scenario.finance.grant[t] - scenario.finance.income[t], 1e-9))
+                cumulative += line.inYear
+                unmet += line.unmetCost
+                #expect(Self.close(line.cumulative, cumulative, 1e-9) && Self.close(line.cumulativeIfAllPlaced, cumulative + unmet, 1e-9))
+                #expect(Self.close(line.unmetChildren, report.unmet.reduce(0) { $0 + $1.children[t] }, 1e-9))
+            }
+        }
+    }
+
+    @Test("option comparisons: the programme-fixed LP gives the same payback at any size; a rejected option's LP extra cost is never below the exact one")
+    func comparisonsAgree() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            guard !scenario.capitalOptions.isEmpty else { return }
+            let exact = ScenarioSolver(compareOptions: .on)
+            var fixed = ScenarioSolver(compareOptions: .on)
+            fixed.exactComparisonColumns = 0
+            let a = try exact.run(scenario).report, b = try fixed.run(scenario).report
+            guard a.objective != nil else { return }
+            #expect(a.withoutOptions?.objective.map { $0 >= a.objective! - 1e-6 * max(1, abs($0)) } ?? true, "the plan without options is cheaper than the optimum")
+            for (x, y) in zip(a.options, b.options) {
+                #expect(Self.close(x.yearlySaving, y.yearlySaving, 1e-6) && Self.close(x.paybackYears, y.paybackYears, 1e-6), "\(x.id): \(String(describing: x.yearlySaving)) vs \(String(describing: y.yearlySaving))")
+                if !x.chosen, let exactCost = x.savingNeeded {
+                    #expect(y.savingNeeded.map { $0 >= exactCost - 1e-6 * max(1, exactCost) } ?? true, "\(x.id): LP \(String(describing: y.savingNeeded)) below MIP \(exactCost)")
+                    #expect(exactCost >= -1e-9)
+                }
+                if !x.chosen && !scenario.capitalOptions[scenario.capitalOptions.firstIndex { $0.id == x.id }!].fractional {
+                    #expect(x.comparison != nil && y.comparison != nil, "\(x.id): no word on the extra cost")
+                }
+            }
+        }
+    }
 }
 
 @Suite("Sifting")

@@ -49,8 +49,9 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
         static let annualised = Features(rawValue: 1 << 18), deficitCap = Features(rawValue: 1 << 19), growth = Features(rawValue: 1 << 20)
         static let discounting = Features(rawValue: 1 << 21), unlimited = Features(rawValue: 1 << 22), penaltyByNeed = Features(rawValue: 1 << 23)
         static let ages = Features(rawValue: 1 << 24), settingAges = Features(rawValue: 1 << 25), capacityByAge = Features(rawValue: 1 << 26)
-        static let policyAges = Features(rawValue: 1 << 27)
-        static let all = Features(rawValue: (1 << 28) - 1)
+        static let policyAges = Features(rawValue: 1 << 27), leadTime = Features(rawValue: 1 << 28)
+        static let incomeAndMitigations = Features(rawValue: 1 << 29), transportInBlock = Features(rawValue: 1 << 30)
+        static let all = Features(rawValue: (1 << 31) - 1)
     }
 
     /// The scenario as a JSON object, and the features it uses.
@@ -238,6 +239,9 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
                 option["earliestYear"] = years[earliest]
                 option["latestYear"] = years[earliest + g.next(yearCount - earliest)]
             }
+            if yearCount > 1 && option["earliestYear"] == nil && g.chance(20) {
+                option["leadTimeYears"] = g.next(yearCount); features.insert(.leadTime)
+            }
             if o > 0 && g.chance(20) { option["excludes"] = ["o\(g.next(o))"]; features.insert(.excludes) }
             // Requires only earlier options: no cycles. The required option must be able to open no later.
             if o > 0 && option["excludes"] == nil && g.chance(20) {
@@ -263,6 +267,12 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
             var finance: [String: Any] = ["grant": 100_000 * Double(g.next(100)), "otherSpend": 10_000 * Double(g.next(50)),
                                           "broughtForwardDeficit": 100_000 * Double(g.next(20) - 5)]
             if g.chance(40) { finance["maxCumulativeDeficit"] = 1_000_000 * Double(g.next(40)); features.insert(.deficitCap) }
+            if g.chance(40) {
+                finance["income"] = [years[g.next(yearCount)]: 50_000 * Double(g.next(20))]
+                finance["mitigations"] = (0..<(1 + g.next(2))).map { ["name": "saving \($0)", "amount": 20_000 * Double(g.next(10))] }
+                features.insert(.incomeAndMitigations)
+            }
+            if g.chance(40) { finance["transport"] = "highNeeds"; features.insert(.transportInBlock) }
             object["finance"] = finance
         }
         object["settings"] = settings

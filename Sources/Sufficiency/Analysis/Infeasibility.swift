@@ -94,7 +94,7 @@ enum Infeasibility {
             }
         }
         if let cap = s.finance.maxCumulativeDeficit, let missed = deficitShortfall(model, deadline: options.deadline), missed > 1e-6 {
-            reasons.append("the cumulative deficit cannot be kept within £\(ReportText.money(cap)): the best plan misses it by £\(ReportText.money(missed))")
+            reasons.append("the cumulative deficit cannot be kept within \(ReportText.pounds(cap)): the best plan misses it by \(ReportText.pounds(missed))")
         }
         if reasons.isEmpty { reasons = elasticRows(model, deadline: options.deadline) }
         if reasons.isEmpty { reasons = ["no single rule explains it; the combination of capacity, persistence, policies and options has no solution"] }

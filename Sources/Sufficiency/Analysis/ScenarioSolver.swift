@@ -6,14 +6,18 @@ public struct ScenarioSolver {
     public var options: SolverOptions
     /// Whether to also solve the plan without any capital option, and without (or with) each
     /// option in turn, for the "with and without the programme" comparison, each chosen option's
-    /// payback and each rejected option's extra cost. Each is a MIP solve of its own.
+    /// payback and each rejected option's extra cost (see ``OptionComparisons``).
     public enum Comparisons: String, Sendable, CaseIterable {
         case on, off
-        /// On for models of at most ``ScenarioSolver/autoComparisonColumns`` columns.
+        /// The same as on, at every model size (kept for scripts that name it).
         case auto
     }
     public var compareOptions: Comparisons
+    /// Up to this many columns a rejected option's extra cost is the exact best plan that builds
+    /// it (a MIP per opening year); above, the programme with it added (an LP per year).
     public static let autoComparisonColumns = 20_000
+    /// The size up to which this run works out a rejected option's exact extra cost (a MIP).
+    public var exactComparisonColumns = ScenarioSolver.autoComparisonColumns
 
     /// How an LP is solved: GLPK on the whole model, or sifting from the cheapest placements.
     public enum Strategy: String, Sendable, CaseIterable {
@@ -30,8 +34,6 @@ public struct ScenarioSolver {
     /// 0.86 s against 1.08 s on gen-z150-s300-y1, 1.45 against 1.57 s on gen-z50-s120-y5 and
     /// 19.8 against 48.5 s on its 5-age version, whose first restricted LP at 8 took 40 s.
     public static let siftingStartColumns = 1
-    /// Payback is worked out for at most this many chosen options (one extra solve each).
-    public static let maxPaybackSolves = 12
 
     public init(options: SolverOptions = SolverOptions(), compareOptions: Comparisons = .auto) {
         self.options = options
@@ -117,12 +119,14 @@ public struct ScenarioSolver {
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
         report.notes += notes
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
-        let compare = compareOptions == .on || (compareOptions == .auto && model.program.columnCount <= Self.autoComparisonColumns)
-        if compare && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
-            try addOptionComparisons(to: &report, model: model)
-        }
-        if options.outOfTime && solution.status.hasSolution && compare && !scenario.capitalOptions.isEmpty && !options.relax {
-            report.notes.append("the time limit ran out before every option comparison was solved; payback, savings and extra costs left blank were not worked out")
+        if compareOptions != .off && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
+            try addOptionComparisons(to: &report, model: model, solution: solution)
+            if report.options.contains(where: { $0.comparison?.hasPrefix("not worked out: the time limit") == true }) {
+                report.notes.append("the time limit ran out before every option comparison was solved; the options table says which were not worked out")
+            }
+        } else if !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
+            let why = options.relax ? "not worked out: --relax solves the LP relaxation, whose options are fractional" : "not worked out: --compare-options off"
+            for k in report.options.indices { report.options[k].comparison = why }
         }
         return Run(model: model, solution: solution, report: report)
     }
@@ -167,37 +171,11 @@ public struct ScenarioSolver {
         return Report(model: model, solution: solution, verification: verification, explanation: [], statistics: statistics)
     }
 
-    /// The plan without the programme, and each chosen option's yearly saving and payback.
-    func addOptionComparisons(to report: inout Report, model: PlacementModel) throws {
-        let scenario = model.scenario
-        guard !options.outOfTime else { return }
-        let without = try solveWithout(Array(scenario.capitalOptions.indices), model: model)
-        report.withoutOptions = without.asAlternative
-        let withSpend = report.spendWithUnmet
-        let chosen = report.options.indices.filter { report.options[$0].chosen }
-        for index in chosen.prefix(Self.maxPaybackSolves) {
-            if options.outOfTime { return }
-            guard let opening = report.options[index].openingYear, let t0 = scenario.years.firstIndex(of: opening) else { continue }
-            let alternative = try solveWithout([index], model: model)
-            guard alternative.costs != nil else { continue }
-            let withoutSpend = alternative.spendWithUnmet
-            let years = Double(scenario.years.count - t0)
-            let saving = (t0..<scenario.years.count).reduce(0.0) { $0 + withoutSpend[$1] - withSpend[$1] } / years
-            report.options[index].yearlySaving = saving
-            if saving > 1e-6 { report.options[index].paybackYears = scenario.capitalOptions[index].capitalCost / saving }
-        }
-        // Options not chosen: how much dearer the best plan that opens them is (best opening year).
-        guard let objective = report.objective else { return }
-        let rejected = report.options.indices.filter { !report.options[$0].chosen && !scenario.capitalOptions[$0].fractional }
-        for index in rejected.prefix(Self.maxPaybackSolves) {
-            let option = scenario.capitalOptions[index]
-            var best: Double?
-            for t in option.earliestYear...option.latestYear {
-                if options.outOfTime { return }
-                let forced = try solveWithout([], forcingOpen: (index, t), model: model)
-                if let other = forced.objective, forced.status == ModelStatus.optimal.rawValue { best = min(best ?? .infinity, other) }
-            }
-            report.options[index].savingNeeded = best.map { max(0, $0 - objective) }
-        }
+    /// The plan without the programme, each chosen option's yearly saving and payback, and each
+    /// rejected option's extra cost (see ``OptionComparisons``).
+    func addOptionComparisons(to report: inout Report, model: PlacementModel, solution: Solution) throws {
+        var comparisons = OptionComparisons(model: model, solution: solution, options: options, backend: backend)
+        let exact = model.program.columnCount <= exactComparisonColumns
+        try comparisons.add(to: &report, mip: exact) { forced in try solveWithout([], forcingOpen: forced, model: model) }
     }
 }

@@ -104,7 +104,7 @@ public enum ReportHTML {
     }
 
     static func format(_ value: Double, _ unit: String) -> String {
-        unit == "£" ? (abs(value) >= 1e6 ? String(format: "£%.1fm", value / 1e6) : "£" + ReportText.money(value)) : ReportText.children(value)
+        unit == "£" ? (abs(value) >= 1e6 ? (value < 0 ? "−" : "") + String(format: "£%.1fm", abs(value) / 1e6) : ReportText.pounds(value)) : ReportText.children(value)
     }
 
     /// The page.
@@ -112,7 +112,7 @@ public enum ReportHTML {
         let years = report.years
         var body = "<h1>\(escape(report.scenario))</h1>"
         body += "<p class=\"status\">Status: <b>\(escape(report.status))</b>"
-        if let objective = report.objective { body += " · Total cost (present value): <b>£\(ReportText.money(objective))</b>" }
+        if let objective = report.objective { body += " · Total cost (present value): <b>\(ReportText.pounds(objective))</b>" }
         body += " · Verification: <b>\(report.verification.passed ? "passed" : "FAILED")</b></p>"
         if !report.explanation.isEmpty {
             body += "<h2>Why there is no plan</h2><ul>" + report.explanation.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"

@@ -64,10 +64,13 @@ public enum ReportTables {
                             } }, text: [0, 1, 2]))
         if !report.options.isEmpty {
             tables.append(Table(name: "options", title: "Capital options",
-                                header: ["option", "setting", "chosen", "opening year", "amount", "places", "capital cost", "yearly saving", "payback years", "extra cost if built"],
-                                rows: report.options.map { [$0.id, $0.setting, $0.chosen ? "yes" : "no", $0.openingYear ?? "", number($0.amount),
+                                header: ["option", "setting", "chosen", "opening year", "decide by", "lead time years", "amount", "places", "capital cost",
+                                         "yearly saving", "payback years", "extra cost if built", "saving includes", "how worked out"],
+                                rows: report.options.map { [$0.id, $0.setting, $0.chosen ? "yes" : "no", $0.openingYear ?? "", $0.decideBy ?? "",
+                                                            number(Double($0.leadTimeYears)), number($0.amount),
                                                             number($0.places), number($0.capitalCost), number($0.yearlySaving), number($0.paybackYears),
-                                                            number($0.savingNeeded)] }, text: [0, 1, 2, 3]))
+                                                            number($0.savingNeeded), $0.savingIncludes.joined(separator: " "), $0.comparison ?? ""] },
+                                text: [0, 1, 2, 3, 4, 12, 13]))
         }
         if !report.policies.isEmpty {
             tables.append(Table(name: "policies", title: "Policies: children in each policy's settings, with its bounds",
@@ -75,14 +78,13 @@ public enum ReportTables {
                                 rows: report.policies.map { [$0.policy, $0.year, number($0.children), number($0.minimum), number($0.maximum), number($0.marginalValue)] },
                                 text: [0, 1]))
         }
-        tables.append(Table(name: "finance", title: "High Needs finance (£)",
-                            header: ["year", "grant", "placement spend", "other spend", "in-year deficit", "cumulative deficit", "unmet children cost"]
-                                + (report.withoutOptions == nil ? [] : ["cumulative deficit without options"]),
-                            rows: report.finance.enumerated().map { t, line in
-                                [line.year, number(line.grant), number(line.placementSpend), number(line.otherSpend), number(line.inYear),
-                                 number(line.cumulative), number(line.unmetCost)]
-                                    + (report.withoutOptions.map { t < $0.finance.count ? [number($0.finance[t].cumulative)] : [""] } ?? [])
-                            }))
+        if !report.finance.isEmpty { tables.append(FinancePlan.wideTable(report)) }
+        if let capital = report.capital {
+            tables.append(Table(name: "capital", title: "Capital: budget and spend by opening year (£)",
+                                header: ["year", "budget", "spend", "options opening"],
+                                rows: capital.byYear.map { [$0.year, number($0.budget), number($0.spend), $0.opening.joined(separator: " ")] }
+                                    + [["total", number(capital.budget), number(capital.used), ""]], text: [0, 3]))
+        }
         if !report.ages.isEmpty {
             tables.append(Table(name: "ages", title: "Children placed and unmet by age group", header: ["age group", "year", "placed", "unmet"],
                                 rows: report.ages.flatMap { line in years.indices.map { t in [line.age, years[t], number(line.placed[t]), number(line.unmet[t])] } }, text: [0, 1]))
@@ -176,6 +178,8 @@ public enum ReportTables {
     /// renamed into place, so the folder is never left half-written.
     /// Writes the report as a CSV folder (see ``CSVFolder`` for what may be replaced).
     public static func writeCSVFolder(_ report: Report, to folder: String) throws(OutputError) {
-        try CSVFolder.write(tables(report).map { ("\($0.name).csv", Data(csv($0).utf8)) }, to: folder)
+        // The finance table one row per year and line (SPEC §4), the others as they stand.
+        let all = tables(report).map { $0.name == "finance" ? FinancePlan.longTable(report) : $0 }
+        try CSVFolder.write(all.map { ("\($0.name).csv", Data(csv($0).utf8)) }, to: folder)
     }
 }

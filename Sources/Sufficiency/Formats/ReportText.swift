@@ -12,7 +12,13 @@ public enum ReportText {
         var groups: [String] = []
         while digits.count > 3 { groups.insert(String(digits.suffix(3)), at: 0); digits.removeLast(3) }
         groups.insert(digits, at: 0)
-        return (negative ? "-" : "") + groups.joined(separator: ",")
+        return (negative ? "−" : "") + groups.joined(separator: ",")
+    }
+
+    /// £ amounts for a sentence, the sign before the pound: `£12,345`, `−£4,600,000`.
+    public static func pounds(_ value: Double) -> String {
+        let text = money(value)
+        return text.hasPrefix("−") ? "−£" + text.dropFirst() : "£" + text
     }
 
     /// Children: whole numbers plainly, fractions to one decimal place.
@@ -22,7 +28,7 @@ public enum ReportText {
         let whole = money((tenths / 10).rounded(.towardZero))
         let fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
         if fraction == 0 { return whole }
-        return (tenths < 0 && whole == "0" ? "-" : "") + whole + ".\(fraction)"
+        return (tenths < 0 && whole == "0" ? "−" : "") + whole + ".\(fraction)"
     }
 
     static func percent(_ value: Double?) -> String {
@@ -130,7 +136,7 @@ public enum ReportText {
                     return [option.id, option.setting, children(option.places), money(option.capitalCost), decision,
                             option.yearlySaving.map { money($0) } ?? "", option.paybackYears.map { String(format: "%.1f years", $0) } ?? ""]
                 }
-                let needed = option.savingNeeded.map { "£\(money($0)) dearer (PV) if built" } ?? ""
+                let needed = option.savingNeeded.map { "\(pounds($0)) dearer (PV) if built" } ?? (option.comparison ?? "")
                 return [option.id, option.setting, children(option.places), money(option.capitalCost), decision, needed, ""]
             }))
         }
@@ -182,28 +188,40 @@ public enum ReportText {
             if report.zones.count > shown.count { out.append("  (\(report.zones.count - shown.count) more zones in the JSON report; those with most unmet need shown)") }
         }
 
-        out.append("")
-        out.append("High Needs finance (£): placement spend is placements + transport; in-year = spend + other − grant")
-        out.append(table(["year", "grant", "placement spend", "other spend", "in-year deficit", "cumulative deficit", "unmet children cost"], report.finance.map {
-            [$0.year, money($0.grant), money($0.placementSpend), money($0.otherSpend), money($0.inYear), money($0.cumulative), money($0.unmetCost)]
-        }))
+        if !report.finance.isEmpty {
+            out.append("")
+            let transport = report.finance[0].transportInHighNeeds ? "transport paid from the High Needs Block" : "transport paid by the General Fund, shown apart"
+            out.append("High Needs finance in the shape of a DSG management plan (\(transport); + is a deficit)")
+            out.append(FinancePlan.text(report))
+        }
+
+        if let capital = report.capital {
+            out.append("")
+            let budget = capital.budget.map { "budget \(pounds($0)), used \(pounds(capital.used)), left \(pounds(capital.left ?? 0))" } ?? "no overall budget; used \(pounds(capital.used))"
+            out.append("Capital (\(budget); cash in the opening year, \(capital.accounting) in the cost)")
+            out.append(table(["year", "budget", "spend", "opening"], capital.byYear.map {
+                [$0.year, $0.budget.map(money) ?? "no limit", money($0.spend), $0.opening.joined(separator: ", ")]
+            }))
+        }
 
         if let without = report.withoutOptions {
             out.append("")
-            out.append("Deficit with and without the capital programme (£)")
+            out.append("With and without the capital programme")
             if without.finance.isEmpty {
                 out.append("  without any option: \(without.status)")
             } else {
                 var rows: [[String]] = []
                 for (t, year) in years.enumerated() {
-                    rows.append([year, money(report.finance[t].cumulative), money(without.finance[t].cumulative),
-                                 money(without.finance[t].cumulative - report.finance[t].cumulative),
+                    let with = report.finance[t], other = without.finance[t]
+                    rows.append([year, money(with.cumulative), money(other.cumulative), children(with.unmetChildren), children(other.unmetChildren),
+                                 money(with.cumulativeIfAllPlaced), money(other.cumulativeIfAllPlaced),
                                  children(report.placementsByType.first { $0.type == "independent" }?.children[t] ?? 0),
                                  children(without.independentChildren[t])])
                 }
-                out.append(table(["year", "cumulative, with", "cumulative, without", "difference", "independent, with", "independent, without"], rows))
+                out.append(table(["year", "deficit with £", "without £", "unmet with", "without", "if all placed with £", "without £",
+                                  "independent with", "without"], rows))
                 if let objective = report.objective, let other = without.objective {
-                    out.append("  total cost (present value, capital included): £\(money(objective)) with, £\(money(other)) without")
+                    out.append("  total cost (present value, capital included): \(pounds(objective)) with, \(pounds(other)) without")
                 }
             }
         }

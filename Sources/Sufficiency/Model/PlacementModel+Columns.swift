@@ -37,6 +37,7 @@ extension PlacementModel {
         }
         demandCap = Self.demandCaps(s, index: index, incumbentTotal: incumbentTotal)
         var columnOfPlacement: [Int: Int] = [:] // by placement key
+        let transportInDeficit = s.finance.transportInHighNeeds
         unmetValue = Array(repeating: 0, count: index.slotCount)
         hasPlacement = Array(repeating: false, count: index.slotCount)
         for t in 0..<T {
@@ -74,8 +75,10 @@ extension PlacementModel {
                             placementSetting.append(Int32(setting)); placementYear.append(Int32(t))
                             placementCost.append(costNow); placementTransport.append(transportNow)
                             placementMinutes.append(reachMinutes[journey])
-                            if s.settings[setting].createdByOption == nil { dearest = max(dearest, costNow + transportNow) }
-                            else { dearestNew = max(dearestNew, costNow + transportNow) }
+                            // Transport is in an unmet child's value only when the High Needs Block pays it.
+                            let value = costNow + (transportInDeficit ? transportNow : 0)
+                            if s.settings[setting].createdByOption == nil { dearest = max(dearest, value) }
+                            else { dearestNew = max(dearestNew, value) }
                         }
                         if !dearest.isFinite { dearest = dearestNew }
                         hasPlacement[slot] = dearest.isFinite

@@ -136,8 +136,8 @@ extension PlacementModel {
         }
     }
 
-    /// 7. Deficit cap: the cumulative deficit, with unmet children at their unmet value, within
-    /// the cap. One column per year carries that year's spend so each cumulative row stays short.
+    /// 7. Deficit cap: the cumulative deficit (High Needs spend − mitigations − grant − income,
+    /// from the brought-forward deficit), with unmet children at their unmet value, within the cap. One column per year carries that year's spend so each cumulative row stays short.
     func addDeficitRows(_ a: inout Assembly) -> [Int] {
         let s = scenario, index = a.index, T = index.years
         guard let cap = s.finance.maxCumulativeDeficit else { return [] }
@@ -154,12 +154,14 @@ extension PlacementModel {
             }
         }
         for column in 0..<placementCount {
-            addPlaced(&a, row: spendRows[Int(placementYear[column])], column: column, placementCost[column] + placementTransport[column])
+            // High Needs spend: transport only when the block pays it (SPEC §3 finance table).
+            addPlaced(&a, row: spendRows[Int(placementYear[column])], column: column,
+                      placementCost[column] + (s.finance.transportInHighNeeds ? placementTransport[column] : 0))
         }
         var rows: [Int] = []
         var fixed = s.finance.broughtForwardDeficit
         for t in 0..<T {
-            fixed += s.finance.otherSpend[t] - s.finance.grant[t]
+            fixed += s.finance.fixedInYear(year: t)
             let row = a.builder.addRow(name: "deficit[\(a.yearNames[t])]", upper: cap - fixed)
             rows.append(row)
             for year in 0...t { a.builder.add(row: row, column: spendColumns[year], 1) }

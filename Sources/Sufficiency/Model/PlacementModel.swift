@@ -59,12 +59,11 @@ public struct PlacementModel: Sendable {
     public internal(set) var placementCost: [Double] = []
     /// Column of u[z,n,a,t] at ``PlacementIndex/slot(year:zone:cohort:)``.
     public internal(set) var unmetColumn: [Int] = []
-    /// What an unmet child of (t, z, n) is counted at in the finance table and the deficit cap: the
-    /// dearest placement + transport in year-t money among the existing settings that could take
-    /// them (settings only a capital option would create count only when no existing one can),
-    /// 0 when none can. SPEC §3 says the least dear; with that, a cap is met by leaving
-    /// children unplaced (they count at a mainstream price while they would cost an independent
-    /// one), which the SPEC means to rule out. With the dearest it cannot be.
+    /// What an unmet child of (t, z, n) is counted at in the finance table and the deficit cap
+    /// (SPEC §3 constraint 7): the dearest placement cost (plus its transport when
+    /// `finance.transport` is `highNeeds`) in year-t money among the existing settings that could
+    /// take them (settings only a capital option would create count only when no existing one
+    /// can), 0 when none can. With the cheapest, a cap could be met by leaving children unplaced.
     public internal(set) var unmetValue: [Double] = []
     /// Whether any setting can take children of (t, z, n).
     public internal(set) var hasPlacement: [Bool] = []

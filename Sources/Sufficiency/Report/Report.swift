@@ -21,6 +21,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var settings: [SettingLine]
     public var unmet: [UnmetLine]
     public var options: [OptionLine]
+    /// With capital options: budget available and used, spend by year.
+    public var capital: CapitalSummary?
     public var policies: [PolicyLine]
     public var unusedPlacements: [UnusedPlacement]
     public var finance: [FinanceLine]
@@ -138,8 +140,42 @@ public struct Report: Codable, Sendable, Equatable {
         /// For a chosen option: the average yearly spend it saves (placements, transport and the
         /// cost of unmet children at the dearest suitable place, undiscounted) against the best plan without it.
         public var yearlySaving: Double?
-        /// For a chosen option: capital cost ÷ yearly saving (years).
+        /// For a chosen option: capital cost ÷ yearly saving (years); the capital of the options
+        /// that require it is included when they are (see ``savingIncludes``).
         public var paybackYears: Double?
+        /// Years between the decision and the opening.
+        public var leadTimeYears: Int = 0
+        /// For a chosen option: the year by which it must be decided (opening − lead time), or
+        /// "N years before FIRST" when that lies before the horizon (a project already under way).
+        public var decideBy: String?
+        /// Chosen options that require this one: the saving and payback are of the group, as
+        /// removing this option removes them too (SPEC §4), so nothing is credited twice unseen.
+        public var savingIncludes: [String] = []
+        /// How the saving or extra cost was worked out, or why it was not.
+        public var comparison: String?
+    }
+
+    /// The capital programme against its budget.
+    public struct CapitalSummary: Codable, Sendable, Equatable {
+        /// `upfront` or `annualised` (how the capital charge enters the cost; cash is by opening year).
+        public var accounting: String
+        /// The total budget (nil: no limit).
+        public var budget: Double?
+        /// Capital cost of every option opened.
+        public var used: Double
+        /// budget − used (nil without a budget).
+        public var left: Double?
+        public var byYear: [CapitalYear]
+    }
+
+    public struct CapitalYear: Codable, Sendable, Equatable {
+        public var year: String
+        /// The year's budget (nil: no limit that year).
+        public var budget: Double?
+        /// Capital cost of the options opening that year.
+        public var spend: Double
+        /// Ids of the options opening that year.
+        public var opening: [String]
     }
 
     public struct PolicyLine: Codable, Sendable, Equatable {
@@ -161,18 +197,51 @@ public struct Report: Codable, Sendable, Equatable {
         public var reducedCost: Double
     }
 
-    /// One row of the DSG-management-plan style table.
+    /// One year of the High Needs finance table, in the shape of a DSG management plan (SPEC §3):
+    /// undiscounted, in that year's money. Positive in-year and cumulative figures are deficits.
     public struct FinanceLine: Codable, Sendable, Equatable {
         public var year: String
+        /// The High Needs Block DSG allocation.
         public var grant: Double
-        /// Placements + transport, undiscounted.
+        /// Other money into the block (a schools-block transfer, say).
+        public var income: Double
+        /// Placement fees, every setting type (transport not included).
         public var placementSpend: Double
+        /// Placement fees by setting type, in the order of ``SettingType``: every type the scenario has.
+        public var placementSpendByType: [TypeSpend]
+        /// Home-to-school transport of the children placed.
+        public var transport: Double
+        /// Whether transport is paid from the High Needs Block (`finance.transport: highNeeds`);
+        /// otherwise it is a General Fund line outside the deficit.
+        public var transportInHighNeeds: Bool
         public var otherSpend: Double
-        /// Spend − grant (positive: deficit).
+        /// placementSpend (+ transport when in the block) + otherSpend.
+        public var highNeedsSpend: Double
+        /// Planned savings by name, and their total.
+        public var mitigations: [MitigationAmount]
+        public var mitigationsTotal: Double
+        /// highNeedsSpend − mitigations − grant − income (positive: deficit).
         public var inYear: Double
+        /// broughtForwardDeficit + Σ inYear.
         public var cumulative: Double
+        /// Children left without a place this year.
+        public var unmetChildren: Double
+        /// Of which: children no setting in the scenario can take at all.
+        public var noSuitableSetting: Double
         /// Unmet children at the dearest existing place that could take them (see `PlacementModel.unmetValue`).
         public var unmetCost: Double
+        /// cumulative + Σ unmetCost to this year: the deficit if every child were placed.
+        public var cumulativeIfAllPlaced: Double
+    }
+
+    public struct TypeSpend: Codable, Sendable, Equatable {
+        public var type: String
+        public var spend: Double
+    }
+
+    public struct MitigationAmount: Codable, Sendable, Equatable {
+        public var name: String
+        public var amount: Double
     }
 
     /// Another plan solved for comparison.
@@ -180,6 +249,8 @@ public struct Report: Codable, Sendable, Equatable {
         public var status: String
         public var objective: Double?
         public var finance: [FinanceLine]
+        /// Children left unplaced, by year.
+        public var unmetChildren: [Double]
         /// Children placed in independent settings, by year.
         public var independentChildren: [Double]
     }

@@ -12,7 +12,7 @@ extension Report {
         self.explanation = explanation
         solver = statistics
         placements = []; placementsByType = []; settings = []; unmet = []; options = []; policies = []
-        unusedPlacements = []; finance = []; zones = []; withoutOptions = nil
+        unusedPlacements = []; finance = []; zones = []; withoutOptions = nil; capital = nil
         objective = nil
         costs = nil
         guard let solution, solution.status.hasSolution else {
@@ -30,7 +30,7 @@ extension Report {
         var childrenByLine = [Double](repeating: 0, count: N * ageGroups * S * T)   // ((n · A + a) · S + s) · T + t
         var childrenBySetting = [Double](repeating: 0, count: S * T)
         var placementCost = [Double](repeating: 0, count: T), transportCost = [Double](repeating: 0, count: T)
-        var typeChildren: [SettingType: [Double]] = [:], typeCost: [SettingType: [Double]] = [:]
+        var typeChildren: [SettingType: [Double]] = [:], typeCost: [SettingType: [Double]] = [:], placementCostByType: [SettingType: [Double]] = [:]
         var zonePlaced = [Double](repeating: 0, count: Z * T), zoneTransport = [Double](repeating: 0, count: Z * T)
         var zoneMinutes = [Double](repeating: 0, count: Z * T), zoneMaxMinutes = [Double?](repeating: nil, count: Z * T)
         let placed = model.placementValues(x)
@@ -47,6 +47,7 @@ extension Report {
             let type = s.settings[setting].type
             typeChildren[type, default: Array(repeating: 0, count: T)][t] += value
             typeCost[type, default: Array(repeating: 0, count: T)][t] += value * (model.placementCost[column] + model.placementTransport[column])
+            placementCostByType[type, default: Array(repeating: 0, count: T)][t] += value * model.placementCost[column]
             zonePlaced[z * T + t] += value
             zoneTransport[z * T + t] += value * model.placementTransport[column]
             if value > 1e-9 {
@@ -181,9 +182,30 @@ extension Report {
                 let t = option.earliestYear + first - columns.lowerBound
                 openingYear = s.years[t]
             }
-            options.append(OptionLine(id: option.id, name: option.name, setting: s.settings[option.setting].id, chosen: chosen,
-                                      openingYear: openingYear, amount: clean(total), places: option.places, capitalCost: option.capitalCost,
-                                      savingNeeded: nil, yearlySaving: nil, paybackYears: nil))
+            var line = OptionLine(id: option.id, name: option.name, setting: s.settings[option.setting].id, chosen: chosen,
+                                  openingYear: openingYear, amount: clean(total), places: option.places, capitalCost: option.capitalCost,
+                                  savingNeeded: nil, yearlySaving: nil, paybackYears: nil)
+            line.leadTimeYears = option.leadTimeYears
+            if let openingYear, let t = s.years.firstIndex(of: openingYear) {
+                let decision = t - option.leadTimeYears
+                line.decideBy = decision >= 0 ? s.years[decision] : "\(-decision) year\(decision == -1 ? "" : "s") before \(s.years[0])"
+            }
+            options.append(line)
+        }
+        if !s.capitalOptions.isEmpty {
+            var spend = [Double](repeating: 0, count: T), opening = [[String]](repeating: [], count: T)
+            for (o, option) in s.capitalOptions.enumerated() {
+                for t in option.earliestYear...option.latestYear {
+                    let share = x[model.optionColumnStart[o] + t - option.earliestYear]
+                    guard share > 1e-6 else { continue }
+                    spend[t] += share * option.capitalCost
+                    opening[t].append(option.id)
+                }
+            }
+            let used = spend.reduce(0, +)
+            capital = CapitalSummary(accounting: s.capital.accounting.rawValue, budget: s.capital.budget, used: clean(used),
+                                     left: s.capital.budget.map { clean($0 - used) },
+                                     byYear: (0..<T).map { CapitalYear(year: s.years[$0], budget: s.capital.budgetByYear[$0], spend: clean(spend[$0]), opening: opening[$0]) })
         }
 
         // Policies.
@@ -215,14 +237,26 @@ extension Report {
             }
         }
 
-        // Finance, the DSG management plan table.
-        var cumulative = s.finance.broughtForwardDeficit
+        // Finance, the DSG management plan table (SPEC §3).
+        var cumulative = s.finance.broughtForwardDeficit, unmetSoFar = 0.0
+        let inBlock = s.finance.transportInHighNeeds
+        let types = SettingType.allCases.filter { type in s.settings.contains { $0.type == type } }
         for t in 0..<T {
-            let spend = placementCost[t] + transportCost[t]
-            let inYear = spend + s.finance.otherSpend[t] - s.finance.grant[t]
+            let byType = types.map { TypeSpend(type: $0.rawValue, spend: clean(placementCostByType[$0]?[t] ?? 0)) }
+            let mitigations = s.finance.mitigations.map { MitigationAmount(name: $0.name, amount: $0.amount[t]) }
+            let mitigationsTotal = s.finance.mitigation(year: t)
+            let highNeeds = placementCost[t] + (inBlock ? transportCost[t] : 0) + s.finance.otherSpend[t]
+            let inYear = highNeeds - mitigationsTotal - s.finance.grant[t] - s.finance.income[t]
             cumulative += inYear
-            finance.append(FinanceLine(year: s.years[t], grant: s.finance.grant[t], placementSpend: spend, otherSpend: s.finance.otherSpend[t],
-                                       inYear: inYear, cumulative: cumulative, unmetCost: clean(unmetCost[t])))
+            unmetSoFar += clean(unmetCost[t])
+            let unmetChildren = (0..<N).reduce(0.0) { $0 + unmetByNeed[$1 * T + t] }
+            let unsuitable = (0..<N).reduce(0.0) { $0 + unreachable[$1 * T + t] }
+            finance.append(FinanceLine(year: s.years[t], grant: s.finance.grant[t], income: s.finance.income[t], placementSpend: placementCost[t],
+                                       placementSpendByType: byType, transport: transportCost[t], transportInHighNeeds: inBlock,
+                                       otherSpend: s.finance.otherSpend[t], highNeedsSpend: highNeeds, mitigations: mitigations,
+                                       mitigationsTotal: mitigationsTotal, inYear: inYear, cumulative: cumulative,
+                                       unmetChildren: clean(unmetChildren), noSuitableSetting: clean(unsuitable),
+                                       unmetCost: clean(unmetCost[t]), cumulativeIfAllPlaced: cumulative + unmetSoFar))
         }
 
         if !s.zones.isEmpty {
@@ -243,6 +277,15 @@ extension Report {
             if agree { scenarioCheck.checks.append("phase transfers recomputed from the scenario") }
             else { scenarioCheck.failures.append("phase transfers reported \(reported) differ from those recomputed from the scenario \(scenarioCheck.transfersByYear)") }
         }
+        // The finance table as reported against the scenario check's own deficit.
+        let table = finance, recomputed = scenarioCheck
+        let deficitAgrees = (0..<T).allSatisfy { t in
+            let scale = 1e-7 * max(1, abs(recomputed.deficitIfAllPlacedByYear[t]), abs(table[t].highNeedsSpend))
+            return abs(table[t].cumulative - recomputed.deficitByYear[t]) <= scale
+                && abs(table[t].cumulativeIfAllPlaced - recomputed.deficitIfAllPlacedByYear[t]) <= scale
+        }
+        if deficitAgrees { scenarioCheck.checks.append("finance table's deficit recomputed from the scenario") }
+        else { scenarioCheck.failures.append("finance table's cumulative deficit \(table.map(\.cumulative)) differs from the one recomputed from the scenario \(scenarioCheck.deficitByYear)") }
         let modelPassed = modelVerification?.passed ?? false
         let passed = modelPassed && scenarioCheck.failures.isEmpty
         var summary = modelVerification?.summary ?? "not verified"
@@ -301,11 +344,13 @@ extension Report {
     }
 
     /// Spend per year as finance sees it: placements, transport and unmet children at their unmet value.
-    var spendWithUnmet: [Double] { finance.map { $0.placementSpend + $0.unmetCost } }
+    /// What the council spends each year on the children of the scenario, whichever budget pays:
+    /// placements, transport, and unmet children at their unmet value.
+    var spendWithUnmet: [Double] { finance.map { $0.placementSpend + $0.transport + $0.unmetCost } }
 
     /// This plan, summarised as an alternative to another.
     var asAlternative: Alternative {
-        Alternative(status: status, objective: objective, finance: finance,
+        Alternative(status: status, objective: objective, finance: finance, unmetChildren: finance.map(\.unmetChildren),
                     independentChildren: placementsByType.first { $0.type == SettingType.independent.rawValue }?.children
                         ?? Array(repeating: 0, count: years.count))
     }

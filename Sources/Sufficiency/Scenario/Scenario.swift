@@ -145,6 +145,8 @@ public struct CapitalOption: Sendable, Equatable {
     public var excludes: [Int]
     public var requires: [Int]
     public var fractional: Bool
+    /// Years between the decision and the opening ("decide by" = opening year − lead time).
+    public var leadTimeYears: Int = 0
 }
 
 public struct CapitalRules: Sendable, Equatable {
@@ -155,14 +157,41 @@ public struct CapitalRules: Sendable, Equatable {
     public var assetLifeYears: Int
 }
 
+/// The High Needs Block as a council keeps it (SPEC §2 `finance`, §3 finance table).
 public struct Finance: Sendable, Equatable {
+    /// Which budget pays home-to-school transport.
+    public enum TransportBudget: String, Sendable, Equatable, Codable {
+        /// The council's General Fund (the default, as in England): outside the deficit.
+        case generalFund
+        /// The High Needs Block: transport counts in the deficit.
+        case highNeeds
+    }
+    /// A planned saving the placement mix does not model (plans ceased, tribunal costs avoided).
+    public struct Mitigation: Sendable, Equatable {
+        public var name: String
+        /// By year (a missing year is 0).
+        public var amount: [Double]
+    }
     /// By year (a missing year is 0).
     public var grant: [Double]
     public var otherSpend: [Double]
+    /// Other money into the High Needs Block by year (a schools-block transfer, say).
+    public var income: [Double] = []
+    public var mitigations: [Mitigation] = []
+    public var transport: TransportBudget = .generalFund
     public var broughtForwardDeficit: Double
     public var maxCumulativeDeficit: Double?
     /// Whether the scenario gave a `finance` section at all.
     public var given: Bool
+
+    /// Whether transport is High Needs spend (and so in the deficit and an unmet child's value).
+    public var transportInHighNeeds: Bool { transport == .highNeeds }
+    /// Mitigations of year t, all names together.
+    public func mitigation(year t: Int) -> Double { mitigations.reduce(0) { $0 + $1.amount[t] } }
+    /// What year t adds to the deficit besides placements: other spend − mitigations − grant − income.
+    public func fixedInYear(year t: Int) -> Double {
+        otherSpend[t] - mitigation(year: t) - grant[t] - (income.indices.contains(t) ? income[t] : 0)
+    }
 }
 
 public struct TravelLink: Sendable, Equatable {

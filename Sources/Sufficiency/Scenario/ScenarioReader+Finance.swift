@@ -75,13 +75,37 @@ extension ScenarioReader {
 
     func readFinance(_ node: SourceNode?) -> Finance {
         let zeros = [Double](repeating: 0, count: years.count)
-        var finance = Finance(grant: zeros, otherSpend: zeros, broughtForwardDeficit: 0, maxCumulativeDeficit: nil, given: node != nil)
-        guard let node, let object = context.object(node, "finance", allowed: ["grant", "otherSpend", "broughtForwardDeficit", "maxCumulativeDeficit"]) else { return finance }
-        for key in ["grant", "otherSpend"] {
-            guard let valueNode = object[key],
-                  let values = yearValues(valueNode, "finance.\(key)", requiredYears: nil, missing: 0, allowNull: false, read: money) else { continue }
-            let resolved = values.map { $0 ?? 0 }
-            if key == "grant" { finance.grant = resolved } else { finance.otherSpend = resolved }
+        var finance = Finance(grant: zeros, otherSpend: zeros, income: zeros, broughtForwardDeficit: 0, maxCumulativeDeficit: nil, given: node != nil)
+        guard let node, let object = context.object(node, "finance", allowed: ["grant", "otherSpend", "income", "mitigations", "transport",
+                                                                             "broughtForwardDeficit", "maxCumulativeDeficit"]) else { return finance }
+        // A number (every year) or a year map (a missing year is 0).
+        let byYear = { (valueNode: SourceNode, path: String) -> [Double]? in
+            self.yearValues(valueNode, path, requiredYears: nil, missing: 0, allowNull: false, read: self.money).map { $0.map { $0 ?? 0 } }
+        }
+        for key in ["grant", "otherSpend", "income"] {
+            guard let valueNode = object[key], let resolved = byYear(valueNode, "finance.\(key)") else { continue }
+            switch key {
+            case "grant": finance.grant = resolved
+            case "otherSpend": finance.otherSpend = resolved
+            default: finance.income = resolved
+            }
+        }
+        if let list = object["mitigations"].flatMap({ context.array($0, "finance.mitigations") }) {
+            var names: Set<String> = []
+            for (k, element) in list.enumerated() {
+                let path = "finance.mitigations[\(k)]"
+                guard let item = context.object(element, path, allowed: ["name", "amount"]) else { continue }
+                let name = item["name"].flatMap { context.string($0, "\(path).name") }
+                let amount = item["amount"].flatMap { byYear($0, "\(path).amount") }
+                if item["name"] == nil { context.fail("\(path).name", "is required", at: element) }
+                if item["amount"] == nil { context.fail("\(path).amount", "is required", at: element) }
+                if let name, !names.insert(name).inserted { context.fail("\(path).name", "\"\(name)\" is used by an earlier mitigation", at: item["name"]!) }
+                if let name, let amount { finance.mitigations.append(Finance.Mitigation(name: name, amount: amount)) }
+            }
+        }
+        if let transport = object["transport"], let text = context.string(transport, "finance.transport") {
+            if let value = Finance.TransportBudget(rawValue: text) { finance.transport = value }
+            else { context.fail("finance.transport", "must be \"generalFund\" (the default: the General Fund pays) or \"highNeeds\", got \"\(text)\"", at: transport) }
         }
         let signedMoney = { (key: String) in
             object[key].flatMap { self.context.number($0, "finance.\(key)", min: -ScenarioDecoder.Limits.maxMoney, max: ScenarioDecoder.Limits.maxMoney, what: "£1 trillion") }

@@ -9,7 +9,7 @@ extension ScenarioReader {
             CapitalOption(id: "", name: "", setting: setting ?? 0, createsSetting: creates, places: 0, capitalCost: 0,
                           earliestYear: 0, latestYear: max(0, years.count - 1), excludes: [], requires: [], fractional: false)
         }
-        let keys = ["id", "name", "expands", "newSetting", "places", "capitalCost", "earliestYear", "latestYear", "excludes", "requires", "fractional"]
+        let keys = ["id", "name", "expands", "newSetting", "places", "capitalCost", "earliestYear", "latestYear", "excludes", "requires", "fractional", "leadTimeYears"]
         guard let object = context.object(node, path, allowed: keys, required: ["id", "places", "capitalCost"]) else {
             // Keep the new setting's place so the settings after it keep their indices.
             if let newNode = node["newSetting"], let stand = readSetting(newNode, "\(path).newSetting", leavingDefaults: leavingDefaults, newFor: index) {
@@ -22,10 +22,23 @@ extension ScenarioReader {
         let id = object["id"].flatMap { context.string($0, "\(path).id") }
         let places = object["places"].flatMap { context.number($0, "\(path).places", above: 0, max: ScenarioDecoder.Limits.maxChildren, what: "10 million places") }
         let cost = object["capitalCost"].flatMap { context.number($0, "\(path).capitalCost", min: 0, max: ScenarioDecoder.Limits.maxCapitalCost, what: "£10 billion") }
-        var earliest = 0, latest = years.count - 1
+        // Years between the decision and the opening: the earliest opening moves on by as many
+        // years unless earliestYear is given (a project already under way).
+        var lead = 0
+        if let node = object["leadTimeYears"], let value = context.integer(node, "\(path).leadTimeYears", min: 0, max: 100) { lead = value }
+        var earliest = min(lead, years.count), latest = years.count - 1
         if let node = object["earliestYear"], let t = context.reference(node, "\(path).earliestYear", in: yearIndex, kind: "year") { earliest = t }
         if let node = object["latestYear"], let t = context.reference(node, "\(path).latestYear", in: yearIndex, kind: "year") { latest = t }
-        if earliest > latest { context.fail("\(path).latestYear", "is before earliestYear (\(years[earliest]))", at: object["latestYear"]) }
+        if object["earliestYear"] == nil && earliest >= years.count {
+            context.fail("\(path).leadTimeYears", "a lead time of \(lead) years leaves no year of the horizon (\(years.count) years) to open in", at: object["leadTimeYears"])
+            earliest = 0
+        } else if earliest > latest {
+            if object["earliestYear"] == nil {
+                context.fail("\(path).leadTimeYears", "a lead time of \(lead) years means opening in \(years[earliest]) at the soonest, after latestYear (\(years[latest]))", at: object["leadTimeYears"])
+            } else {
+                context.fail("\(path).latestYear", "is before earliestYear (\(years[earliest]))", at: object["latestYear"])
+            }
+        }
         let fractional = object["fractional"].flatMap { context.bool($0, "\(path).fractional") } ?? false
         var setting: Int?
         var creates = false
@@ -47,7 +60,7 @@ extension ScenarioReader {
         guard context.issues.count == issuesBefore, let id, let places, let cost, let setting else { return placeholder(setting: setting, creates: creates && setting != nil) }
         return CapitalOption(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id,
                              setting: setting, createsSetting: creates, places: places, capitalCost: cost,
-                             earliestYear: earliest, latestYear: latest, excludes: [], requires: [], fractional: fractional)
+                             earliestYear: earliest, latestYear: latest, excludes: [], requires: [], fractional: fractional, leadTimeYears: lead)
     }
 
     /// Resolves `excludes` and `requires`, adds the implicit requirement of an expansion of another

@@ -8,6 +8,9 @@ struct ScenarioCheck {
     var failures: [String] = []
     /// Phase transfers into each year, recomputed here from the rebuilt placements.
     var transfersByYear: [Double] = []
+    /// The finance table's cumulative deficit by year, and the same with unmet children placed.
+    var deficitByYear: [Double] = []
+    var deficitIfAllPlacedByYear: [Double] = []
 
     static func run(model: PlacementModel, solution: Solution) -> ScenarioCheck {
         var check = ScenarioCheck()
@@ -118,7 +121,7 @@ struct ScenarioCheck {
             for setting in 0..<S where serves(setting, c) && s.settings[setting].isOpen(t) {
                 let (reached, transport) = reaches(z, setting, n)
                 guard reached else { continue }
-                let price = (s.settings[setting].costByNeed[n] + transport) * s.inflationFactor(year: t)
+                let price = (s.settings[setting].costByNeed[n] + (s.finance.transport == .highNeeds ? transport : 0)) * s.inflationFactor(year: t)
                 if s.settings[setting].createdByOption == nil { existing = max(existing ?? price, price) } else { created = max(created ?? price, price) }
             }
             return existing ?? created ?? 0
@@ -253,7 +256,8 @@ struct ScenarioCheck {
             let setting = key % S, rest = key / S, n = need(rest % N), z = (rest / N) % Z, t = rest / (N * Z)
             let transport = travel[z * S + setting]?.cost ?? s.settings[setting].transportPerPlace
             let yearly = (s.settings[setting].costByNeed[n] + transport) * s.inflationFactor(year: t) * value
-            spend[t] += yearly
+            // High Needs spend: the fee, and transport only when the block pays it.
+            spend[t] += (s.settings[setting].costByNeed[n] + (s.finance.transport == .highNeeds ? transport : 0)) * s.inflationFactor(year: t) * value
             objective += s.discountFactor(year: t) * yearly
             magnitude += abs(s.discountFactor(year: t) * yearly)
         }
@@ -285,20 +289,22 @@ struct ScenarioCheck {
             check.checks.append("total cost recomputed from the scenario's costs")
         }
 
-        // 6. Deficit cap.
-        if let cap = s.finance.maxCumulativeDeficit {
-            var cumulative = s.finance.broughtForwardDeficit
-            var ok = true
-            for t in 0..<T {
-                var unmetCost = 0.0
-                for z in 0..<Z { for c in 0..<N { unmetCost += x[model.unmetColumn[(t * Z + z) * N + c]] * unmetValue(t, z, c) } }
-                cumulative += spend[t] + unmetCost + s.finance.otherSpend[t] - s.finance.grant[t]
-                if cumulative > cap + 1e-7 * max(1, abs(cap), abs(cumulative)) {
-                    ok = false; fail("cumulative deficit \(cumulative) in \(s.years[t]) is above the cap \(cap)")
-                }
+        // 6. The finance table's deficit, and the cap on it.
+        var cumulative = s.finance.broughtForwardDeficit, unmetSoFar = 0.0
+        var capOK = true
+        for t in 0..<T {
+            var unmetCost = 0.0
+            for z in 0..<Z { for c in 0..<N { unmetCost += x[model.unmetColumn[(t * Z + z) * N + c]] * unmetValue(t, z, c) } }
+            let mitigations = s.finance.mitigations.reduce(0) { $0 + $1.amount[t] }
+            cumulative += spend[t] + s.finance.otherSpend[t] - mitigations - s.finance.grant[t] - s.finance.income[t]
+            unmetSoFar += unmetCost
+            check.deficitByYear.append(cumulative)
+            check.deficitIfAllPlacedByYear.append(cumulative + unmetSoFar)
+            if let cap = s.finance.maxCumulativeDeficit, cumulative + unmetSoFar > cap + 1e-7 * max(1, abs(cap), abs(cumulative + unmetSoFar)) {
+                capOK = false; fail("cumulative deficit \(cumulative + unmetSoFar) in \(s.years[t]), unmet children at their value included, is above the cap \(cap)")
             }
-            if ok { check.checks.append("cumulative deficit within its cap every year") }
         }
+        if s.finance.maxCumulativeDeficit != nil && capOK { check.checks.append("cumulative deficit within its cap every year") }
         return check
     }
 }

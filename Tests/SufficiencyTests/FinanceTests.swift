@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+@testable import Sufficiency
+
+/// One year, one need, 10 children: a special school at £20,000 (transport £5,000) with 6 places
+/// and an unlimited independent school at £60,000 (transport £10,000). Every figure below is
+/// worked out by hand from these numbers.
+private func financeScenario(transport: String? = nil, cap: Double? = nil, indepPlaces: Any = NSNull(), penalty: Double = 5_000_000) -> [String: Any] {
+    var finance: [String: Any] = ["grant": 300_000, "income": 20_000, "otherSpend": 50_000, "broughtForwardDeficit": 100_000,
+                                  "mitigations": [["name": "plans ceased", "amount": 10_000]]]
+    if let transport { finance["transport"] = transport }
+    if let cap { finance["maxCumulativeDeficit"] = cap }
+    return tiny(demand: [10], settings: [
+        ["id": "special", "type": "special", "serves": "all", "capacity": 6, "costPerPlace": 20_000, "transportPerPlace": 5_000],
+        ["id": "indep", "type": "independent", "serves": "all", "capacity": indepPlaces, "costPerPlace": 60_000, "transportPerPlace": 10_000],
+    ], extra: ["finance": finance, "unmetPenalty": penalty])
+}
+
+@Suite("Finance as councils keep it, hand-worked")
+struct FinanceTests {
+    @Test("transport is a General Fund line by default; highNeeds puts it in the deficit")
+    func transportOutsideTheBlock() throws {
+        // Special 6 × 20,000 = 120,000; independent 4 × 60,000 = 240,000: placements 360,000.
+        // Transport 6 × 5,000 + 4 × 10,000 = 70,000. High Needs spend 360,000 + 50,000 other = 410,000;
+        // in-year 410,000 − 10,000 mitigations − 300,000 grant − 20,000 income = 80,000; cumulative 180,000.
+        let general = try solve(financeScenario()).report
+        let line = try #require(general.finance.first)
+        #expect(general.verification.passed, "\(general.verification.summary)")
+        #expect(line.placementSpend == 360_000 && line.transport == 70_000 && !line.transportInHighNeeds)
+        #expect(line.placementSpendByType == [Report.TypeSpend(type: "special", spend: 120_000), Report.TypeSpend(type: "independent", spend: 240_000)])
+        #expect(line.highNeedsSpend == 410_000 && line.mitigationsTotal == 10_000 && line.income == 20_000)
+        #expect(line.mitigations == [Report.MitigationAmount(name: "plans ceased", amount: 10_000)])
+        #expect(line.inYear == 80_000 && line.cumulative == 180_000 && line.cumulativeIfAllPlaced == 180_000)
+        // With the block paying transport: 480,000 spend, in-year 150,000, cumulative 250,000.
+        let block = try solve(financeScenario(transport: "highNeeds")).report.finance[0]
+        #expect(block.highNeedsSpend == 480_000 && block.inYear == 150_000 && block.cumulative == 250_000 && block.transportInHighNeeds)
+        // The objective counts transport either way: 360,000 + 70,000.
+        #expect(general.objective == 430_000)
+    }
+
+    @Test("the deficit cap holds on the same figures: met with transport outside, infeasible inside")
+    func capOnTheSameFigures() throws {
+        let met = try solve(financeScenario(cap: 200_000))
+        #expect(met.report.status == "optimal" && met.report.verification.passed)
+        let missed = try solve(financeScenario(transport: "highNeeds", cap: 200_000))
+        #expect(missed.report.status == "infeasible")
+        // It misses by 250,000 − 200,000.
+        #expect(missed.report.explanation.contains { $0.contains("misses it by £50,000") }, "\(missed.report.explanation)")
+    }
+
+    @Test("unmet children count at the dearest place, with transport only when the block pays it")
+    func unmetAtTheDearestPlace() throws {
+        // A penalty of 30,000 is less than an independent place (70,000 with transport): the four
+        // children the special school cannot take are left unplaced, valued at the dearest fee.
+        let general = try solve(financeScenario(indepPlaces: 2, penalty: 30_000)).report.finance[0]
+        // Placed: special 120,000 + 0 independent (70,000 > 30,000 penalty): spend 170,000, in-year
+        // 170,000 − 10,000 − 300,000 − 20,000 = −160,000; cumulative −60,000; if all placed −60,000 + 4 × 60,000.
+        #expect(general.placementSpend == 120_000 && general.inYear == -160_000 && general.cumulative == -60_000)
+        #expect(general.unmetChildren == 4 && general.unmetCost == 240_000 && general.cumulativeIfAllPlaced == 180_000)
+        let block = try solve(financeScenario(transport: "highNeeds", indepPlaces: 2, penalty: 30_000)).report.finance[0]
+        // With highNeeds at 70,000 (fee + transport): 4 × 70,000.
+        #expect(block.unmetCost == 280_000)
+    }
+}
+
+/// Three years, 10 children a year who all leave each year, independent places at 60,000 and a
+/// special school with no places of its own at 20,000: each special place saves 40,000 a year.
+/// A adds 5 places (50,000), B requires A and adds 3 (30,000), C adds 2 but costs 10 million and
+/// can open from the second year. No discounting.
+private func programmeScenario(budget: Double? = nil, lead: Int? = nil, cEarliest: String? = "y2") -> [String: Any] {
+    var c: [String: Any] = ["id": "C", "expands": "special", "places": 2, "capitalCost": 10_000_000]
+    if let cEarliest { c["earliestYear"] = cEarliest }
+    if let lead { c["leadTimeYears"] = lead }
+    var object = tiny(years: ["y1", "y2", "y3"], demand: [10, 10, 10], settings: [
+        ["id": "special", "type": "special", "serves": "all", "capacity": 0, "costPerPlace": 20_000],
+        ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 60_000],
+    ], extra: ["unmetPenalty": 1_000_000, "defaults": ["leavingRate": 1], "capitalOptions": [
+        ["id": "A", "expands": "special", "places": 5, "capitalCost": 50_000],
+        ["id": "B", "expands": "special", "places": 3, "capitalCost": 30_000, "requires": ["A"]],
+        c,
+    ]])
+    if let budget { object["capital"] = ["budget": budget] }
+    return object
+}
+
+@Suite("Capital comparisons at every size, hand-worked")
+struct CapitalComparisonTests {
+    func run(_ object: [String: Any], exactUpTo: Int = ScenarioSolver.autoComparisonColumns) throws -> Report {
+        var engine = ScenarioSolver(compareOptions: .on)
+        engine.exactComparisonColumns = exactUpTo
+        return try engine.run(ScenarioDecoder.decode(encode(object))).report
+    }
+
+    @Test("payback is of the programme without the option and the options that require it")
+    func paybackOfTheGroup() throws {
+        let report = try run(programmeScenario())
+        let a = try #require(report.options.first { $0.id == "A" }), b = try #require(report.options.first { $0.id == "B" })
+        #expect(a.chosen && b.chosen && a.openingYear == "y1" && b.openingYear == "y1")
+        // Without B: 3 fewer special places, 3 × 40,000 = 120,000 a year; payback 30,000 / 120,000.
+        #expect(b.yearlySaving == 120_000 && b.paybackYears == 0.25 && b.savingIncludes.isEmpty)
+        // Without A, B goes too: 8 × 40,000 = 320,000 a year; payback (50,000 + 30,000) / 320,000.
+        #expect(a.yearlySaving == 320_000 && a.paybackYears == 0.25 && a.savingIncludes == ["B"])
+        // Without the programme: 10 independent places a year, 600,000; with it 8 × 20,000 + 2 × 60,000 = 280,000.
+        #expect(report.withoutOptions?.finance.map(\.placementSpend) == [600_000, 600_000, 600_000])
+        #expect(report.finance.map(\.placementSpend) == [280_000, 280_000, 280_000])
+        #expect(report.withoutOptions?.unmetChildren == [0, 0, 0])
+    }
+
+    @Test("a rejected option's extra cost: exact by MIP on small models, by the programme-fixed LP above, the same here")
+    func rejectedOption() throws {
+        // C in y2 saves 2 × 40,000 for two years: 10,000,000 − 160,000; in y3 only 80,000.
+        for exactUpTo in [ScenarioSolver.autoComparisonColumns, 0] {
+            let c = try #require(try run(programmeScenario(), exactUpTo: exactUpTo).options.first { $0.id == "C" })
+            #expect(!c.chosen && c.savingNeeded == 9_840_000, "exact up to \(exactUpTo): \(String(describing: c.savingNeeded))")
+            #expect(c.comparison?.contains("y2") == true, "\(String(describing: c.comparison))")
+        }
+    }
+
+    @Test("budget available and used, spend by opening year")
+    func budgetUsed() throws {
+        let capital = try #require(try run(programmeScenario(budget: 100_000)).capital)
+        #expect(capital.budget == 100_000 && capital.used == 80_000 && capital.left == 20_000)
+        #expect(capital.byYear.map(\.spend) == [80_000, 0, 0] && capital.byYear[0].opening == ["A", "B"])
+        // C cannot be built within the budget at all: said, not left blank.
+        let c = try #require(try run(programmeScenario(budget: 100_000), exactUpTo: 0).options.first { $0.id == "C" })
+        #expect(c.savingNeeded == nil && c.comparison?.hasPrefix("no plan can build it") == true, "\(String(describing: c.comparison))")
+    }
+
+    @Test("lead time: the earliest opening moves on, decide-by is opening − lead; impossible lead times are errors")
+    func leadTime() throws {
+        let scenario = try ScenarioDecoder.decode(encode(programmeScenario(lead: 2, cEarliest: nil)))
+        #expect(scenario.capitalOptions[2].earliestYear == 2 && scenario.capitalOptions[2].leadTimeYears == 2)
+        // C forced in to see its decide-by: cheap enough to pay (2 × 40,000 in y3 > 1,000).
+        var object = programmeScenario(lead: 2, cEarliest: nil)
+        var options = object["capitalOptions"] as! [[String: Any]]
+        options[2]["capitalCost"] = 1_000
+        object["capitalOptions"] = options
+        let c = try #require(try run(object).options.first { $0.id == "C" })
+        #expect(c.chosen && c.openingYear == "y3" && c.decideBy == "y1" && c.leadTimeYears == 2)
+        // An explicit earliest year sooner than the lead time: a project under way, decided before the horizon.
+        options[2]["earliestYear"] = "y1"
+        options[2]["leadTimeYears"] = 2
+        object["capitalOptions"] = options
+        let early = try #require(try run(object).options.first { $0.id == "C" })
+        #expect(early.openingYear == "y1" && early.decideBy == "2 years before y1")
+        let found = issues(encode(programmeScenario(lead: 3, cEarliest: nil)))
+        #expect(found.map(\.path) == ["capitalOptions[2].leadTimeYears"] && found[0].message.contains("leaves no year"), "\(found)")
+        var late = programmeScenario(lead: 2, cEarliest: nil)
+        options = late["capitalOptions"] as! [[String: Any]]
+        options[2]["latestYear"] = "y2"
+        late["capitalOptions"] = options
+        #expect(issues(encode(late)).first?.message.contains("after latestYear (y2)") == true)
+    }
+}
