@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        // SHA-256 of every input file for a report's provenance.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // GLPK through the C header; Debian ships no glpk.pc, so no pkgConfig here.
@@ -21,7 +23,7 @@ let package = Package(
         ),
         .target(
             name: "Sufficiency",
-            dependencies: ["CGLPK", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CGLPK", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "sufficiency-solve",

@@ -193,6 +193,9 @@ struct OptionComparisons {
             }
             if let best {
                 report.options[o].savingNeeded = max(0, best.cost - objective)
+                if best.cost < objective - 1e-7 * max(1, abs(objective)) {
+                    report.options[o].comparison = (report.options[o].comparison ?? "") + "; building it would make the plan \(ReportText.pounds(objective - best.cost)) cheaper (present value): the plan is within the MIP gap, not a proven optimum"
+                }
             } else if options.outOfTime {
                 report.options[o].comparison = outOfTime
             } else {

@@ -58,7 +58,8 @@ public struct ScenarioSolver {
 
         // Conflicts found while building (a minimum above a maximum) need no solver.
         guard model.conflicts.isEmpty else {
-            let report = Report(model: model, solution: nil, verification: nil, explanation: Infeasibility.explain(model), statistics: statistics)
+            var report = Report(model: model, solution: nil, verification: nil, explanation: Infeasibility.explain(model), statistics: statistics)
+            report.provenance = Report.Provenance(scenario: scenario, options: options, method: "none (conflicting bounds found while building)")
             return Run(model: model, solution: nil, report: report)
         }
         let sift = (strategy == .sifting || (strategy == .auto && model.program.columnCount > Self.autoSiftingColumns))
@@ -117,6 +118,8 @@ public struct ScenarioSolver {
         }
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
+        report.provenance = Report.Provenance(scenario: scenario, options: options,
+                                              method: solution.method.rawValue + (model.program.isMIP && !options.relax ? " (branch and cut)" : ""))
         report.notes += notes
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
         if compareOptions != .off && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {

@@ -77,7 +77,8 @@ public struct Sweep {
             let verification = solution.status.hasSolution ? solution.verify(against: model.program) : nil
             let statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
             let explanation = solution.status == .infeasible ? Infeasibility.explain(model, options: options) : []
-            let report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
+            var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
+            report.provenance = Report.Provenance(scenario: scenario, options: options, method: solution.method.rawValue + (warm ? " (warm start)" : ""))
             let point = Point(value: value, report: report, warm: warm, iterations: solution.iterations, solveSeconds: solution.solveSeconds)
             progress(point)
             points.append(point)

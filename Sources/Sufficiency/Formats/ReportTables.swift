@@ -107,7 +107,20 @@ public enum ReportTables {
                                      number(zone.averageMinutes[t]), number(zone.maxMinutes[t])]
                                 } }, text: [0, 1]))
         }
+        if let p = report.provenance { tables.append(provenanceTable(p)) }
         return tables
+    }
+
+    /// The provenance as key / value rows.
+    static func provenanceTable(_ p: Report.Provenance) -> Table {
+        var rows = [["tool", "\(p.tool) \(p.version)"], ["scenario", p.scenario], ["GLPK", p.glpk], ["method", p.method],
+                    ["MIP gap asked", number(p.mipGapRequested)]]
+        if let runAt = p.runAt { rows.append(["run at", runAt]) }
+        for input in p.inputs { rows.append(["input \(input.name)", "\(input.bytes) bytes, SHA-256 \(input.sha256)"]) }
+        for edit in p.edits { rows.append(["edit", edit]) }
+        for rate in p.rates { rows.append([rate.name, rate.value]) }
+        for item in p.defaultsApplied { rows.append(["default applied", item]) }
+        return Table(name: "provenance", title: "Provenance: the tool, the inputs and every rate and default applied", header: ["item", "value"], rows: rows, text: [0, 1])
     }
 
     /// A cell for people: pounds whole with separators, children to one place, ratios to three.

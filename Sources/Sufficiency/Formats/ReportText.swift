@@ -72,6 +72,7 @@ public enum ReportText {
             out.append(contentsOf: report.notes.map { "  - \($0)" })
         }
         guard let costs = report.costs else {
+            if let provenance = report.provenance { out.append(""); out.append(contentsOf: provenanceLines(provenance)) }
             out.append("")
             out.append(solverLine(report))
             return out.joined(separator: "\n") + "\n"
@@ -226,12 +227,25 @@ public enum ReportText {
             }
         }
 
+        if let provenance = report.provenance { out.append(""); out.append(contentsOf: provenanceLines(provenance)) }
+
         out.append("")
         out.append("Verification: \(report.verification.passed ? "" : "*** ")\(report.verification.summary)")
         for failure in report.verification.scenarioFailures.prefix(5) { out.append("  - \(failure)") }
         for failure in (report.verification.model?.failures ?? []).prefix(5) { out.append("  - \(failure)") }
         out.append(solverLine(report))
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Where the numbers come from, for the end of a report.
+    static func provenanceLines(_ p: Report.Provenance) -> [String] {
+        var lines = ["Provenance: \(p.tool) \(p.version), GLPK \(p.glpk), \(p.method), MIP gap asked \(ReportTables.number(p.mipGapRequested))"
+                     + (p.runAt.map { ", run \($0)" } ?? "")]
+        for input in p.inputs { lines.append("  input \(input.name): \(input.bytes) bytes, SHA-256 \(input.sha256)") }
+        for edit in p.edits { lines.append("  edited: \(edit)") }
+        lines.append("  rates: " + p.rates.map { "\($0.name) \($0.value)" }.joined(separator: "; "))
+        if !p.defaultsApplied.isEmpty { lines.append("  defaults applied: " + p.defaultsApplied.joined(separator: "; ")) }
+        return lines
     }
 
     static func solverLine(_ report: Report) -> String {

@@ -37,6 +37,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var withoutOptions: Alternative?
     public var verification: VerificationReport
     public var solver: SolverStatistics
+    /// The tool, the inputs and their SHA-256, every rate and default applied.
+    public var provenance: Provenance?
 
     public struct Costs: Codable, Sendable, Equatable {
         /// The objective: discounted sum of every year's total.
@@ -320,5 +322,6 @@ public struct Report: Codable, Sendable, Equatable {
         solver.buildSeconds = nil
         solver.solveSeconds = nil
         solver.verifySeconds = nil
+        provenance?.runAt = nil
     }
 }

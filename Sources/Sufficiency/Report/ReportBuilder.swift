@@ -13,6 +13,7 @@ extension Report {
         solver = statistics
         placements = []; placementsByType = []; settings = []; unmet = []; options = []; policies = []
         unusedPlacements = []; finance = []; zones = []; withoutOptions = nil; capital = nil
+        provenance = nil
         objective = nil
         costs = nil
         guard let solution, solution.status.hasSolution else {

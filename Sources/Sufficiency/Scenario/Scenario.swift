@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// The kind of place a setting offers.
 public enum SettingType: String, Sendable, Equatable, CaseIterable, Codable, Comparable {
     case mainstream, dsp, special, independent, ap, post16
@@ -38,6 +41,26 @@ public struct Scenario: Sendable, Equatable {
     public var travel: [TravelLink]
     /// Longest journey allowed, by need (nil: no limit).
     public var maxTravelMinutes: [Double?]
+    /// The files the scenario was read from (the scenario first, then its CSV tables), for a
+    /// report's provenance.
+    public var inputs: [InputFile] = []
+    /// Changes applied to the file before it was read (`compare --set`, `sweep --vary`).
+    public var edits: [String] = []
+    /// Defaults applied where the scenario is silent (for a report's provenance).
+    public var defaultsApplied: [String] = []
+
+    /// A file read as input and its SHA-256.
+    public struct InputFile: Sendable, Equatable, Codable {
+        public var name: String
+        public var bytes: Int
+        public var sha256: String
+
+        public init(name: String, content: [UInt8]) {
+            self.name = name
+            bytes = content.count
+            sha256 = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        }
+    }
 
     public var zoneCount: Int { max(1, zones.count) }
     /// The number of age groups: 1 without `ages`.
@@ -200,5 +223,3 @@ public struct TravelLink: Sendable, Equatable {
     public var minutes: Double?
     public var cost: Double?
 }
-
-import Foundation

@@ -24,7 +24,9 @@ public enum ScenarioDecoder {
     /// Reads and decodes a scenario file. YAML is chosen by a `.yaml` / `.yml` extension.
     public static func load(path: String, maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)
-        return try decode(bytes, syntax: syntax(of: path), baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
+        var scenario = try decode(bytes, syntax: syntax(of: path), baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
+        scenario.inputs.insert(Scenario.InputFile(name: URL(fileURLWithPath: path).lastPathComponent, content: bytes), at: 0)
+        return scenario
     }
 
     /// YAML by a `.yaml` / `.yml` extension, else JSON.

@@ -146,8 +146,12 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
 extension ScenarioDecoder {
     /// Reads a scenario file, applies `edits` to the document, then decodes it.
     public static func load(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> Scenario {
-        var parsed = try parse(readFile(path, maxInputBytes: maxInputBytes), syntax: syntax(of: path))
+        let bytes = try readFile(path, maxInputBytes: maxInputBytes)
+        var parsed = try parse(bytes, syntax: syntax(of: path))
         for edit in edits { try edit.apply(to: &parsed.root) }
-        return try decode(root: parsed.root, issues: parsed.issues, baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
+        var scenario = try decode(root: parsed.root, issues: parsed.issues, baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
+        scenario.inputs.insert(Scenario.InputFile(name: URL(fileURLWithPath: path).lastPathComponent, content: bytes), at: 0)
+        scenario.edits = edits.map(\.description)
+        return scenario
     }
 }

@@ -9,6 +9,7 @@ extension ScenarioReader {
         if let files {
             guard let bytes = files[name] else { context.fail(path, "file not found: \(name)", at: node, kind: .file); return nil }
             guard bytes.count <= maxInputBytes else { context.fail(path, "\(name) is larger than the limit of \(maxInputBytes) bytes", at: node, kind: .file); return nil }
+            readFiles.inputs.append(Scenario.InputFile(name: name, content: bytes))
             return parseCSV(bytes, name: name, columns: columns)
         }
         guard let baseDirectory else {
@@ -21,6 +22,7 @@ extension ScenarioReader {
             context.fail(path, error.issues.first?.message ?? "cannot read \(name)", at: node)
             return nil
         }
+        readFiles.inputs.append(Scenario.InputFile(name: name, content: bytes))
         return parseCSV(bytes, name: name, columns: columns)
     }
 

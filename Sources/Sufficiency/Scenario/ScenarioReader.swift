@@ -17,6 +17,12 @@ struct ScenarioReader {
     var baseDirectory: String?
     /// CSV files given in memory, by name; when set, nothing is read from disk.
     var files: [String: [UInt8]]?
+    /// The CSV files read, in order, for the provenance.
+    let readFiles = ReadFiles()
+
+    final class ReadFiles {
+        var inputs: [Scenario.InputFile] = []
+    }
     var maxInputBytes = ScenarioDecoder.Limits.defaultMaxInputBytes
 
     static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
@@ -113,6 +119,17 @@ struct ScenarioReader {
                                 settings: settings, incumbents: incumbents, policies: policies, capitalOptions: options,
                                 capital: capital, finance: finance, travel: travel, maxTravelMinutes: maxMinutes)
         scenario.ages = ages
+        scenario.inputs = readFiles.inputs
+        // What the provenance lists as defaults applied.
+        var defaults: [String] = []
+        if top["discountRate"] == nil { defaults.append("discountRate 0 (no discounting)") }
+        if top["inflation"] == nil { defaults.append("inflation 0") }
+        let defaultLeaving = settingNodes.indices.filter { settingNodes[$0]["leavingRate"] == nil && leavingDefaults[settings[$0].type] == nil }
+        if !defaultLeaving.isEmpty { defaults.append("leavingRate 0.2 for \(defaultLeaving.count) setting\(defaultLeaving.count == 1 ? "" : "s") that give none") }
+        if finance.transport == .generalFund && top["finance"]?["transport"] == nil { defaults.append("finance.transport generalFund (the General Fund pays home-to-school transport)") }
+        if !options.isEmpty && top["capital"]?["accounting"] == nil { defaults.append("capital.accounting upfront") }
+        if capital.accounting == .annualised && top["capital"]?["assetLifeYears"] == nil { defaults.append("capital.assetLifeYears 40") }
+        scenario.defaultsApplied = defaults
         return scenario
     }
 
