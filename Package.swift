@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         // SHA-256 of every input file for a report's provenance.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        // Reading workbooks back: our own before replacing one, and the tests.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         // GLPK through the C header; Debian ships no glpk.pc, so no pkgConfig here.
@@ -21,9 +23,16 @@ let package = Package(
             name: "CGLPK",
             providers: [.apt(["libglpk-dev"]), .brew(["glpk"])]
         ),
+        // Excel workbooks through libxlsxwriter (Debian libxlsxwriter-dev ships xlsxwriter.pc).
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
+        ),
         .target(
             name: "Sufficiency",
-            dependencies: ["CGLPK", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CGLPK", "CXLSXWriter", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .executableTarget(
             name: "sufficiency-solve",
@@ -39,7 +48,7 @@ let package = Package(
             name: "SufficiencyTests",
             // CGLPK only for the exit test that makes GLPK abort on purpose.
             dependencies: ["Sufficiency", "CGLPK", .product(name: "PropertyBased", package: "swift-property-based"),
-                           .product(name: "Yams", package: "Yams")],
+                           .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -69,7 +69,7 @@ struct SolverFlags: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, markdown, csv, html
+    case table, json, markdown, csv, html, xlsx
 
     var kind: OutputKind {
         switch self {
@@ -78,6 +78,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case .markdown: return .markdownReport
         case .html: return .htmlPage
         case .csv: return .csvTable
+        case .xlsx: return .workbook
         }
     }
 }

@@ -8,7 +8,7 @@ struct Solve: ParsableCommand {
     @Argument(help: "Scenario file (.json, or .yaml / .yml).")
     var file: String
 
-    @Option(help: "Report format: table, json, markdown, html (one page with charts), or csv (one file per table into the --output folder).")
+    @Option(help: "Report format: table, json, markdown, html (one page with charts), csv (one file per table into the --output folder), or xlsx (one workbook).")
     var format: OutputFormat = .table
 
     @Option(help: "Write the report to this file (atomically) instead of standard output; for csv, a new or empty folder, or one holding an earlier CSV report.")
@@ -36,6 +36,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         let scenario = try loadScenario(file, maxBytes: input.maxBytes)
+        if format == .xlsx { try Console.checkWorkbookTarget(output) }
         // A target that cannot be written is reported before the solve, not after it.
         if let output {
             if format == .csv { try CSVFolder.check(output) } else { try OutputFile.check(output, kind: format.kind) }
@@ -50,6 +51,7 @@ struct Solve: ParsableCommand {
         case .markdown: try Console.emit(ReportTables.markdown(report), to: output, kind: .markdownReport)
         case .html: try Console.emit(ReportHTML.render(report), to: output, kind: .htmlPage)
         case .table: try Console.emit(ReportText.render(report), to: output, kind: .textReport)
+        case .xlsx: try Console.emit(ReportWorkbook.workbook(report, created: noTimings ? nil : Date()), to: output)
         }
         try Self.finish(report)
     }

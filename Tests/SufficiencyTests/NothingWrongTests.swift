@@ -343,9 +343,10 @@ struct NothingWrongSecondRoundTests {
         #expect(ReportText.money(-2.5e20) == "−250,000,000,000,000,000,000")
         #expect(ReportText.children(3e19) == "30,000,000,000,000,000,000")
         #expect(ReportTables.number(4e20) == "400000000000000000000")
-        // No bare point: 56.00000000000001 is 56, 39.99999999999999 is 40.
-        #expect(ReportTables.number(56.00000000000001) == "56" && ReportTables.number(39.99999999999999) == "40")
-        #expect(ReportTables.number(70.744) == "70.744" && ReportTables.number(-0.0000001) == "0")
+        // Full precision (SPEC §4), in JSON's number syntax: the shortest text that reads back to the same double.
+        #expect(ReportTables.number(56.00000000000001) == "56.00000000000001" && ReportTables.number(39.99999999999999) == "39.99999999999999")
+        #expect(ReportTables.number(70.744) == "70.744" && ReportTables.number(-0.0000001) == "-1e-07" && ReportTables.number(-0.0) == "0")
+        for value in [0.1 + 0.2, 1.0 / 3, 2.5e-300, 123456789.123456789] { #expect(Double(ReportTables.number(value)) == value) }
     }
 
     @Test("a horizon whose inflation or discounting leaves the solver's range is refused where it is set")

@@ -11,25 +11,32 @@ public enum ReportTables {
         /// Columns of text (names, years, yes/no) rather than numbers: written as text whatever
         /// they look like (a year label `-3` is not a number).
         public var textColumns: Set<Int>
+        /// How the workbook shows each number column (others: a plain decimal).
+        public var formats: [Int: Workbook.NumberFormat]
 
-        public init(name: String, title: String, header: [String], rows: [[String]], text: Set<Int> = [0]) {
+        public init(name: String, title: String, header: [String], rows: [[String]], text: Set<Int> = [0],
+                    formats: [Int: Workbook.NumberFormat] = [:]) {
             self.name = name
             self.title = title
             self.header = header
             self.rows = rows
             self.textColumns = text
+            self.formats = formats
+        }
+
+        /// The same format for the columns in `range`.
+        static func all(_ range: Range<Int>, _ format: Workbook.NumberFormat) -> [Int: Workbook.NumberFormat] {
+            Dictionary(uniqueKeysWithValues: range.map { ($0, format) })
         }
     }
 
-    /// A number in full: integers without a point, others to six decimals with trailing zeros
-    /// (and a bare point) dropped, so every cell is a number in JSON's syntax.
+    /// A number in full (SPEC §4: CSV and the workbook keep full precision): integers without a
+    /// point, others in the shortest form that reads back to the same double, so every cell is a
+    /// number in JSON's syntax.
     static func number(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "" }
-        if value == value.rounded() { return String(format: "%.0f", value) }
-        var text = String(format: "%.6f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
+        if value == value.rounded() { return value == 0 ? "0" : String(format: "%.0f", value) }
+        return "\(value)"
     }
 
     public static func tables(_ report: Report) -> [Table] {
@@ -42,26 +49,30 @@ public enum ReportTables {
             tables.append(Table(name: "costs", title: "Costs by year (£, that year's prices)",
                                 header: ["year", "placements", "transport", "capital charge", "unmet penalty", "total", "discount factor"],
                                 rows: costs.byYear.map { [$0.year, number($0.placements), number($0.transport), number($0.capitalCharge),
-                                                          number($0.unmetPenalty), number($0.total), number($0.discountFactor)] }))
+                                                          number($0.unmetPenalty), number($0.total), number($0.discountFactor)] },
+                                formats: Table.all(1..<6, .money).merging([6: .decimal]) { a, _ in a }))
         }
         let years = report.years
         tables.append(Table(name: "placements-by-type", title: "Children placed by setting type", header: ["type"] + years,
-                            rows: report.placementsByType.map { [$0.type] + $0.children.map(number) }))
+                            rows: report.placementsByType.map { [$0.type] + $0.children.map(number) }, formats: Table.all(1..<(1 + years.count), .children)))
         if report.ages.isEmpty {
             tables.append(Table(name: "placements", title: "Children placed by need and setting", header: ["need", "setting", "type"] + years,
-                                rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2]))
+                                rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2],
+                                formats: Table.all(3..<(3 + years.count), .children)))
         } else {
             tables.append(Table(name: "placements", title: "Children placed by need, age group and setting", header: ["need", "age group", "setting", "type"] + years,
-                                rows: report.placements.map { [$0.need, $0.age ?? "", $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2, 3]))
+                                rows: report.placements.map { [$0.need, $0.age ?? "", $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2, 3],
+                                formats: Table.all(4..<(4 + years.count), .children)))
         }
         tables.append(Table(name: "unmet", title: "Unmet need (children)", header: ["need"] + years + years.map { "no suitable setting \($0)" },
-                            rows: report.unmet.map { [$0.need] + $0.children.map(number) + $0.noSuitableSetting.map(number) }))
+                            rows: report.unmet.map { [$0.need] + $0.children.map(number) + $0.noSuitableSetting.map(number) },
+                            formats: Table.all(1..<(1 + 2 * years.count), .children)))
         tables.append(Table(name: "settings", title: "Settings: places, children, utilisation, value of one more place (£)",
                             header: ["setting", "type", "year", "capacity", "children", "utilisation", "marginal value"],
                             rows: report.settings.flatMap { line in years.indices.map { t in
                                 [line.id, line.type, years[t], number(line.capacity[t]), number(line.children[t]), number(line.utilisation[t]),
                                  number(line.marginalValue[t])]
-                            } }, text: [0, 1, 2]))
+                            } }, text: [0, 1, 2], formats: [3: .children, 4: .children, 5: .percent, 6: .money]))
         if !report.options.isEmpty {
             tables.append(Table(name: "options", title: "Capital options",
                                 header: ["option", "setting", "chosen", "opening year", "decide by", "lead time years", "amount", "places", "capital cost",
@@ -70,42 +81,45 @@ public enum ReportTables {
                                                             number(Double($0.leadTimeYears)), number($0.amount),
                                                             number($0.places), number($0.capitalCost), number($0.yearlySaving), number($0.paybackYears),
                                                             number($0.savingNeeded), $0.savingIncludes.joined(separator: " "), $0.comparison ?? ""] },
-                                text: [0, 1, 2, 3, 4, 12, 13]))
+                                text: [0, 1, 2, 3, 4, 12, 13],
+                                formats: [5: .integer, 6: .percent, 7: .children, 8: .money, 9: .money, 10: .decimal, 11: .money]))
         }
         if !report.policies.isEmpty {
             tables.append(Table(name: "policies", title: "Policies: children in each policy's settings, with its bounds",
                                 header: ["policy", "year", "children", "minimum", "maximum", "value of one more child (£)"],
                                 rows: report.policies.map { [$0.policy, $0.year, number($0.children), number($0.minimum), number($0.maximum), number($0.marginalValue)] },
-                                text: [0, 1]))
+                                text: [0, 1], formats: [2: .children, 3: .children, 4: .children, 5: .money]))
         }
         if !report.finance.isEmpty { tables.append(FinancePlan.wideTable(report)) }
         if let capital = report.capital {
             tables.append(Table(name: "capital", title: "Capital: budget and spend by opening year (£)",
                                 header: ["year", "budget", "spend", "options opening"],
                                 rows: capital.byYear.map { [$0.year, number($0.budget), number($0.spend), $0.opening.joined(separator: " ")] }
-                                    + [["total", number(capital.budget), number(capital.used), ""]], text: [0, 3]))
+                                    + [["total", number(capital.budget), number(capital.used), ""]], text: [0, 3], formats: [1: .money, 2: .money]))
         }
         if !report.ages.isEmpty {
             tables.append(Table(name: "ages", title: "Children placed and unmet by age group", header: ["age group", "year", "placed", "unmet"],
-                                rows: report.ages.flatMap { line in years.indices.map { t in [line.age, years[t], number(line.placed[t]), number(line.unmet[t])] } }, text: [0, 1]))
+                                rows: report.ages.flatMap { line in years.indices.map { t in [line.age, years[t], number(line.placed[t]), number(line.unmet[t])] } }, text: [0, 1],
+                                formats: [2: .children, 3: .children]))
             tables.append(Table(name: "phase-transfers", title: "Phase transfers: children moving up to a group their setting does not serve",
                                 header: ["year", "need", "from group", "to group", "children", "cost of place left", "cost of new place", "new place dearer"],
                                 rows: report.phaseTransfers.map { [$0.year, $0.need, $0.fromAge, $0.toAge, number($0.children), number($0.costOfPlaceLeft),
-                                                                   number($0.costOfNewPlace), $0.newPlaceDearer.map { $0 ? "yes" : "no" } ?? "no new place"] }, text: [0, 1, 2, 3, 7]))
+                                                                   number($0.costOfNewPlace), $0.newPlaceDearer.map { $0 ? "yes" : "no" } ?? "no new place"] }, text: [0, 1, 2, 3, 7],
+                                formats: [4: .children, 5: .money, 6: .money]))
         }
         if !report.ageCapacity.isEmpty {
             tables.append(Table(name: "age-capacity", title: "Places capped by age group: children / places (utilisation)",
                                 header: ["setting", "age group", "year", "capacity", "children", "utilisation"],
                                 rows: report.ageCapacity.flatMap { line in years.indices.map { t in
                                     [line.setting, line.age, years[t], number(line.capacity[t]), number(line.children[t]), number(line.utilisation[t])]
-                                } }, text: [0, 1, 2]))
+                                } }, text: [0, 1, 2], formats: [3: .children, 4: .children, 5: .percent]))
         }
         if !report.zones.isEmpty {
             tables.append(Table(name: "zones", title: "Zones", header: ["zone", "year", "placed", "unmet", "transport cost", "average minutes", "longest minutes"],
                                 rows: report.zones.flatMap { zone in years.indices.map { t in
                                     [zone.zone, years[t], number(zone.placed[t]), number(zone.unmet[t]), number(zone.transportCost[t]),
                                      number(zone.averageMinutes[t]), number(zone.maxMinutes[t])]
-                                } }, text: [0, 1]))
+                                } }, text: [0, 1], formats: [2: .children, 3: .children, 4: .money, 5: .decimal, 6: .decimal]))
         }
         if let p = report.provenance { tables.append(provenanceTable(p)) }
         return tables

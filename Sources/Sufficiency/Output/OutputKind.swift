@@ -1,4 +1,5 @@
 import Foundation
+import ZIPFoundation
 
 /// The kinds of file the tool writes, each recognisable from its content, so `--output` onto an
 /// existing file replaces only a file of the same kind (SPEC §5) and never a user's own file.
@@ -23,6 +24,8 @@ public enum OutputKind: Sendable, Equatable {
     case generatedTravel
     /// One table of a CSV report folder (replaced only as part of its folder).
     case csvTable
+    /// An Excel workbook of ours: its custom property `generator` is `sufficiency-solve`.
+    case workbook
 
     /// The marker comment that opens a Markdown report.
     public static let markdownMarker = "<!-- sufficiency-solve report -->"
@@ -43,6 +46,7 @@ public enum OutputKind: Sendable, Equatable {
         case .generatedScenario: return "a generated scenario"
         case .generatedTravel: return "a generated travel table"
         case .csvTable: return "a CSV table"
+        case .workbook: return "an Excel workbook"
         }
     }
 
@@ -68,6 +72,16 @@ public enum OutputKind: Sendable, Equatable {
             return ((object()?["metadata"] as? [String: Any])?["generator"] as? String) == Self.scenarioGenerator
         case .generatedTravel: return starts("zone,setting,minutes,cost\n")
         case .csvTable: return false
+        case .workbook: return Self.isOurWorkbook(content)
         }
+    }
+
+    /// Whether `content` is a zip holding `docProps/custom.xml` with our generator property.
+    static func isOurWorkbook(_ content: Data) -> Bool {
+        guard content.starts(with: [0x50, 0x4B, 0x03, 0x04]), let archive = try? Archive(data: content, accessMode: .read),
+              let entry = archive["docProps/custom.xml"], entry.uncompressedSize < 1_000_000 else { return false }
+        var xml = Data()
+        guard (try? archive.extract(entry, consumer: { xml.append($0) })) != nil else { return false }
+        return String(decoding: xml, as: UTF8.self).contains("<vt:lpwstr>\(Workbook.generator)</vt:lpwstr>")
     }
 }
