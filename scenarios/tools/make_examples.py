@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes scenarios/leicester-city.json and scenarios/leicestershire.json from the public figures
-in shared/spec/seed-facts.md. Every figure is either quoted (with its seed and paragraph) or
-marked as an assumption in the scenario's description. Run from the repository root:
+"""Writes scenarios/leicester-city.json and scenarios/leicestershire.json from public figures:
+council papers (cited in each description by council, document and date), DfE's EHCP statistics
+and national cost figures. Every figure is either quoted with its source or marked as an
+assumption in the scenario's description. Run from the repository root:
 
     python3 scenarios/tools/make_examples.py
 
@@ -83,7 +84,7 @@ def add_ages(scenario, setting_ages, split_settings):
 
 
 def split_demand(total):
-    """National shares of primary need among EHCPs, January 2025 (seed-facts §5): ASD 31.5%,
+    """National shares of primary need among EHCPs, January 2025 (DfE, "Education, health and care plans", January 2025): ASD 31.5%,
     SLCN 21.3%, SEMH 20.7%, MLD 10.6%, the rest 15.9%, split here as SLD+PMLD 4.7%,
     sensory and physical 5.9%, other 5.3% (assumed). ASD and SEMH are split by level of
     support: 45% of ASD and 35% of SEMH need a specialist place (assumed)."""
@@ -135,7 +136,7 @@ def calibrate(path, scenario, target_first_year_gap):
 def leicester_city():
     years = ["2026/27", "2027/28", "2028/29", "2029/30", "2030/31"]
     demand = split_demand(4175)
-    # Current placements by setting and need (January 2026 totals from seed-facts §5: 151 independent,
+    # Current placements by setting and need (January 2026 totals from DfE's EHCP statistics: 151 independent,
     # 319 SEN units / resourced provision, 28.2% = 1,177 state special, 53.6% = 2,238 mainstream,
     # the remaining 290 in AP and post-16). The split of each total by need is assumed.
     settings = [
@@ -175,21 +176,21 @@ def leicester_city():
     place("post16", {"ASD": 50, "SLCN": 40, "MLD": 30, "SENSORY-PHYSICAL": 20, "OTHER": 30})
     grant = {y: round(88.6e6 * 1.03 ** (t + 1)) for t, y in enumerate(years)}
     description = (
-        "Leicester City Council, five years from 2026/27. SOURCES (shared/spec/seed-facts.md): 4,175 EHCPs in January 2026, "
+        "Leicester City Council, five years from 2026/27. SOURCES: 4,175 EHCPs in January 2026, "
         "53.6% in mainstream, 319 in SEN units / resourced provision, 28.2% in state special schools, 151 in independent "
-        "special schools (seed-facts §5, Leicester City January 2026); DSP units and internal AP units of 10 places "
-        "(seed 001 ¶8.7–8.9: Spinney Hills, Babington, Beaumont Leys); High Needs Block £88.6m for 2025/26 (seed 001, 4.1); "
-        "cumulative DSG deficit forecast £44.8m by March 2026 (seed 001, minute 194), the brought-forward deficit here. "
-        "NATIONAL FIGURES used as assumptions (seed-facts §5): mainstream EHCP top-up £8,700; DSP place £6k + top-up = £19,000; "
+        "special schools (DfE, 'Education, health and care plans', January 2026, Leicester City); DSP units and internal AP units of 10 places "
+        "(Spinney Hills, Babington, Beaumont Leys) and the High Needs Block of £88.6m for 2025/26 (Leicester City Council, Children, Young People and Education Scrutiny Commission, 3 March 2026 (High Needs Block Task Group report)); "
+        "cumulative DSG deficit forecast £44.8m by March 2026 (same meeting, minutes of 20 January 2026), the brought-forward deficit here. "
+        "NATIONAL FIGURES used as assumptions (published national figures: DfE 'Education, health and care plans' (January 2026), DfE high needs benchmarking, NAO 'Support for children and young people with SEND' (2024)): mainstream EHCP top-up £8,700; DSP place £6k + top-up = £19,000; "
         "special school £25,000–26,000 (£34,000 for SLD/PMLD, assumed); AP £23,000; independent £63,500 (£90,000 for SLD/PMLD, "
         "assumed); primary-need shares ASD 31.5%, SLCN 21.3%, SEMH 20.7%, MLD 10.6%. ASSUMED: demand grows 7% a year "
-        "(below England's +12.5% in 2025/26, as the city has reduced EHCP numbers, minute 194); 45% of ASD and 35% of SEMH "
+        "(below England's +12.5% in 2025/26, as the city has reduced EHCP numbers, minutes of 20 January 2026); 45% of ASD and 35% of SEMH "
         "need a specialist place; the split of each setting's children by need; transport per child (£500 mainstream, "
         "£3,000 DSP/AP, £6,500 city special schools, £12,000 out-of-area independent, against the NAO's £8,100 average); "
         "leaving rates by setting type; the grant grows 3% a year from £88.6m; capacities are today's placements plus a "
         "little spare (the Task Group found units full). CALIBRATED: other High Needs spend of OTHER_SPEND a year, set so the "
         "first year's in-year deficit of the least-cost plan is about £16.6m, the pace of the council's forecast from £44.8m "
-        "(March 2026) to 'as high as £78m by 2027/28' (minute 194). Unmet penalty £500,000 a year: a child without a "
+        "(March 2026) to 'as high as £78m by 2027/28' (minutes of 20 January 2026). Unmet penalty £500,000 a year: a child without a "
         "place is a statutory failure, so the penalty is set above the cost of any placement over the whole horizon "
         "(a lower one, such as £150,000, lets the model leave a child unplaced for a year rather than lock them into "
         "an independent placement just before new local places open).")
@@ -197,7 +198,7 @@ def leicester_city():
         "format": "sufficiency/1",
         "name": "Leicester City: placements 2026/27 to 2030/31",
         "description": description,
-        "metadata": {"sources": ["seed 000", "seed 001"], "generator": "scenarios/tools/make_examples.py"},
+        "metadata": {"sources": ["Leicester City Council, Executive response to the High Needs Block Task Group, 27 May 2026", "Leicester City Council, Children, Young People and Education Scrutiny Commission, 3 March 2026 (High Needs Block Task Group report)"], "generator": "scenarios/tools/make_examples.py"},
         "years": years,
         "needs": NEEDS,
         "unmetPenalty": 500000,
@@ -207,7 +208,7 @@ def leicester_city():
         "defaults": {"leavingRate": {"mainstream": 0.15, "dsp": 0.2, "special": 0.12, "independent": 0.12, "ap": 0.4, "post16": 0.35}},
         "settings": settings,
         "incumbents": incumbents,
-        "finance": {"grant": grant, "otherSpend": 0, "broughtForwardDeficit": 44800000},
+        "finance": {"grant": grant, "otherSpend": 0, "broughtForwardDeficit": 44800000, "transport": "generalFund"},
     }, 16.6e6
 
 
@@ -291,24 +292,27 @@ def leicestershire():
     grant = {}
     description = (
         "Leicestershire County Council over the High Needs forecast horizon 2026/27 to 2029/30. SOURCES "
-        "(shared/spec/seed-facts.md): 8,812 EHCPs in January 2026, 480 in SEN units / resourced provision, 590 in "
-        "independent special schools (seed-facts §5); 5,547 HNB-funded placements forecast for 2024/25 (seed 002 ¶9); "
-        "HNB DSG £81.96m in 2024/25 (seed 002 ¶9); the deficits brought forward 2019/20 to 2025/26 sum to £111.88m "
-        "(seed 003 ¶18, High Needs Financial Forecast January 2026), the brought-forward deficit here; new schools "
+        ": 8,812 EHCPs in January 2026, 480 in SEN units / resourced provision, 590 in "
+        "independent special schools (DfE, 'Education, health and care plans', January 2026, Leicestershire); 5,547 HNB-funded placements forecast for 2024/25 "
+        "and HNB DSG £81.96m in 2024/25 (Leicestershire County Council Schools Forum, High Needs Development Plan update, 2021); the deficits brought forward 2019/20 to 2025/26 sum to £111.88m, "
+        "the brought-forward deficit here, and the BEST programme's planned mitigations are £15.363m, £33.403m, £49.634m and £66.146m "
+        "in 2026/27 to 2029/30, the mitigations here (Leicestershire County Council, Children and Families Overview and Scrutiny Committee, 3 March 2026 (BEST programme; High Needs Financial Forecast, January 2026)); new schools "
         "Fusion (C&I, 80 places), Foxfields and Bowman (SEMH, 60 places each), 17 resource bases and 7 special school "
-        "expansions (seed 002 ¶7); Oakfield Short Stay School (AP) and Block K post-16 (seed 002 ¶7). NATIONAL FIGURES "
-        "used as assumptions (seed-facts §5): costs per place as in the Leicester City scenario, SEND transport £8,100 "
+        "expansions, Oakfield Short Stay School (AP) and Block K post-16 (Leicestershire County Council Schools Forum, High Needs Development Plan update, 2021). NATIONAL FIGURES "
+        "used as assumptions (published national figures: DfE 'Education, health and care plans' (January 2026), DfE high needs benchmarking, NAO 'Support for children and young people with SEND' (2024)): costs per place as in the Leicester City scenario, SEND transport £8,100 "
         "(NAO) for special schools. ASSUMED: demand grows 9% a year (EHCPs +12.5% in England in 2025/26; the county's "
-        "pre-mitigation gap grows 23–27% a year, seed 003 ¶18); the split by need and setting; other High Needs "
+        "pre-mitigation gap grows 23–27% a year in the January 2026 forecast); the split by need and setting; other High Needs "
         "spend (support services, therapies, EOTAS) of £15m a year; capacities are today's placements plus a little "
-        "spare. CALIBRATED: the seeds give the gap but no grant for 2026/27 onwards (seed-facts §4), so the grant is "
+        "spare. CALIBRATED: the forecast gives the gap but no grant for 2026/27 onwards, so the grant is "
         "set to GRANT in 2026/27, growing 5% a year, which makes the first year's in-year deficit of the least-cost "
-        "plan equal to the forecast's pre-mitigation funding gap of £87.88m (seed 003 ¶18).")
+        "plan before mitigations equal to the forecast's pre-mitigation funding gap of £87.88m. Home-to-school transport "
+        "is paid by the General Fund (finance.transport generalFund), as in England, so it is not in the gap; the grant "
+        "was calibrated on High Needs spend without it.")
     return {
         "format": "sufficiency/1",
         "name": "Leicestershire: placements over the funding-gap horizon 2026/27 to 2029/30",
         "description": description,
-        "metadata": {"sources": ["seed 002", "seed 003", "seed 004"], "generator": "scenarios/tools/make_examples.py"},
+        "metadata": {"sources": ["Leicestershire County Council Schools Forum, High Needs Development Plan update, 2021", "Leicestershire County Council, Children and Families Overview and Scrutiny Committee, 3 March 2026 (BEST programme; High Needs Financial Forecast, January 2026)", "Leicestershire County Council, Children and Families Overview and Scrutiny Committee, 19 January 2021 (SEND update)"], "generator": "scenarios/tools/make_examples.py"},
         "years": years,
         "needs": NEEDS,
         "unmetPenalty": 500000,
@@ -318,7 +322,9 @@ def leicestershire():
         "defaults": {"leavingRate": {"mainstream": 0.15, "dsp": 0.2, "special": 0.12, "independent": 0.12, "ap": 0.4, "post16": 0.35}},
         "settings": settings,
         "incumbents": incumbents,
-        "finance": {"grant": grant, "otherSpend": 0, "broughtForwardDeficit": 111880000},
+        "finance": {"grant": grant, "otherSpend": 0, "broughtForwardDeficit": 111880000, "transport": "generalFund",
+                    "mitigations": [{"name": "BEST programme planned mitigations",
+                                     "amount": dict(zip(years, [15363000, 33403000, 49634000, 66146000]))}]},
     }, 87.88e6
 
 
@@ -353,10 +359,9 @@ def leicester_city_capital(base):
     scenario["capital"] = {"budget": 8000000, "accounting": "annualised", "assetLifeYears": 40}
     scenario["description"] = (
         "The Leicester City scenario (scenarios/leicester-city.json, where every placement figure comes from) with six "
-        "capital options. SOURCES: DSP and internal AP units of 10 places (seed 001 ¶8.7–8.9); Leicester's priorities: "
-        "expand DSP units in mainstream and invest locally to cut out-of-area and independent placements (seed 001 "
-        "recommendations, seed 000); no SEND capital budget is given (minute 194). NATIONAL FIGURES used as assumptions "
-        "(seed-facts §5): a resource base place costs £11–31k to build (£21k and £25k a place here), a specialist place "
+        "capital options. SOURCES: DSP and internal AP units of 10 places, and Leicester's priorities: "
+        "expand DSP units in mainstream and invest locally to cut out-of-area and independent placements (Leicester City Council, Children, Young People and Education Scrutiny Commission, 3 March 2026, High Needs Block Task Group recommendations; Leicester City Council, Executive response to the High Needs Block Task Group, 27 May 2026); no SEND capital budget is given (minutes of 20 January 2026). NATIONAL FIGURES used as assumptions "
+        "(published costs of new specialist places and lead times, DfE and council capital programmes): a resource base place costs £11–31k to build (£21k and £25k a place here), a specialist place "
         "£50–74k (£60k a place for the 30-place expansion), a new special school £92–150k a place (£110k: £6.6m for 60 "
         "places); lead times: a resource base 6–18 months (earliest 2027/28), an expansion two years, a new special "
         "free school three years or more (earliest 2029/30). ASSUMED: a SEND capital budget of £8m over the five years; "

@@ -60,7 +60,7 @@ public enum ReportWorkbook {
             [.text("scenario"), .text(report.scenario)],
             [.text("status"), .text(report.status)],
         ]
-        if let objective = report.objective { rows.append([.text("total cost (present value, £)"), .number(objective, .money)]) }
+        if let objective = report.objective { rows.append([.text("total cost (present value)"), .text(ReportText.pounds(objective))]) }
         rows.append([.text("verification"), .text(report.verification.summary)])
         for line in report.explanation { rows.append([.text("why there is no plan"), .text(line)]) }
         for note in report.notes { rows.append([.text("note"), .text(note)]) }
@@ -74,7 +74,7 @@ public enum ReportWorkbook {
             for row in ReportTables.provenanceTable(p).rows { rows.append([.text(row[0]), .text(row[1])]) }
         }
         var sheet = Workbook.Sheet(name: "README", title: "Sufficiency report: \(report.scenario)", header: ["item", "value"], rows: rows)
-        sheet.columnWidths = [32, 110]
+        sheet.columnWidths = [32, 100]
         return sheet
     }
 }

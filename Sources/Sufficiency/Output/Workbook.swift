@@ -203,6 +203,11 @@ public struct Workbook: Sendable {
                     try check(worksheet_write_string(worksheet, row, UInt16(k), Self.cellText(name), headerFormat), "writing a header")
                 }
                 worksheet_freeze_panes(worksheet, row + 1, 1)
+                // Printed (a councillor's paper copy): A4 landscape, one page wide, headers on every page.
+                worksheet_set_landscape(worksheet)
+                worksheet_set_paper(worksheet, 9)
+                worksheet_fit_to_pages(worksheet, 1, 0)
+                try check(worksheet_repeat_rows(worksheet, row, row), "setting the printed header")
                 row += 1
                 for (k, width) in sheet.columnWidths.prefix(columns).enumerated() where width.isFinite && width > 0 {
                     try check(worksheet_set_column(worksheet, UInt16(k), UInt16(k), min(width, 255), k == 0 ? wrapText : nil), "setting a column width")
