@@ -14,7 +14,13 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: "Scenario file.") var file: String
     @Option(help: "PATH=FROM..TO:STEP (at most \(Sweep.maxPoints) points)") var vary: String
     @Flag(help: "Rebuild the GLPK problem at every point instead of warm-starting (for comparison).") var cold = false
+    @Option(help: "Output format: table, json, markdown, html, csv (a folder: give --output) or xlsx.") var format: OutputFormat = .table
+    @Option(help: "Write to this file (or folder, for csv) instead of standard output.") var output: String?
     @Option(help: "Also write the sweep as one HTML page with charts.") var html: String?
+
+    func validate() throws {
+        if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
+    }
     @OptionGroup var solver: SolverFlags
     @OptionGroup var input: InputOptions
 
@@ -28,6 +34,10 @@ struct SweepCommand: ParsableCommand {
         let path = String(vary[..<split])
         // Read the scenario once first, so its problems are reported as a scenario's.
         _ = try loadScenario(file, maxBytes: input.maxBytes)
+        if format == .xlsx { try Console.checkWorkbookTarget(output) }
+        if let output {
+            if format == .csv { try CSVFolder.check(output) } else { try OutputFile.check(output, kind: format == .json ? .comparisonDocument : format.kind) }
+        }
         if let html { try OutputFile.check(html, kind: .htmlPage) }
         let clock = ContinuousClock()
         let start = clock.now
@@ -50,21 +60,48 @@ struct SweepCommand: ParsableCommand {
             let report = point.report
             let cost: String = report.objective.map { ReportText.money($0) } ?? report.status
             let barLength: Int = report.objective.map { max(1, Int(($0 / best) * 30)) } ?? 0
-            let deficit: String = report.finance.last.map { ReportText.money($0.cumulative) } ?? "—"
+            let deficit: String = report.costs == nil ? "—" : report.finance.last.map { ReportText.money($0.cumulative) } ?? "—"
             var row: [String] = [ScenarioEdit.show(.number(point.value, text: "")), cost, deficit]
             for type in types {
                 let children: Double = report.placementsByType.first { $0.type == type }?.children[last] ?? 0
-                row.append(ReportText.children(children))
+                row.append(report.costs == nil ? "—" : ReportText.children(children))
             }
             let unmet: Double = report.unmet.reduce(0) { $0 + $1.children[last] }
-            row.append(ReportText.children(unmet))
+            row.append(report.costs == nil ? "—" : ReportText.children(unmet))
             row.append(report.options.filter(\.chosen).map(\.id).joined(separator: " "))
             row.append(changes.contains(index) ? "◀ mix changes" : "")
             row.append(String(repeating: "█", count: barLength))
             rows.append(row)
         }
         let table = ReportText.table([path, "total cost £", "deficit \(first.years[last]) £"] + types + ["unmet", "options", "", "cost"], rows)
-        try StandardStreams.writeOutput("Sweep of \(path) (\(first.years[last]) children by setting type; cost is the present value)\n" + table + "\n")
+        // Every year, not only the last: children by setting type and unmet, per point.
+        var yearRows: [[String]] = []
+        for point in points {
+            for (t, year) in first.years.enumerated() {
+                let report = point.report
+                yearRows.append([ScenarioEdit.show(.number(point.value, text: "")), year]
+                                + types.map { type in report.costs == nil ? "—" : ReportText.children(report.placementsByType.first { $0.type == type }?.children[t] ?? 0) }
+                                + [report.costs == nil ? "—" : ReportText.children(report.unmet.reduce(0) { $0 + $1.children[t] })])
+            }
+        }
+        let byYear = ReportText.table([path, "year"] + types + ["unmet"], yearRows)
+        var text = "Sufficiency: sweep of \(path) (\(first.years[last]) children by setting type; cost is the present value; children to one decimal)\n" + table + "\n"
+        text += "\nChildren by setting type and year\n" + byYear + "\n"
+        for point in points where !point.report.explanation.isEmpty {
+            text += "\n\(ScenarioEdit.show(.number(point.value, text: ""))): no plan: \(point.report.explanation.joined(separator: "; "))\n"
+        }
+        let tables = ComparisonFormats.sweepTables(path: path, points: points, changes: changes.sorted())
+        switch format {
+        case .table: try Console.emit(text, to: output, kind: .textReport)
+        case .json: try Console.emit(try ComparisonFormats.sweepJSON(path: path, points: points, changes: changes.sorted()), to: output, kind: .comparisonDocument)
+        case .markdown: try Console.emit(ComparisonFormats.markdown(title: "Sweep of \(path)", tables), to: output, kind: .markdownReport)
+        case .html:
+            try Console.emit(ReportHTML.sweep(path: path, points: points.map { (ScenarioEdit.show(.number($0.value, text: "")), $0.report) }, changes: changes, table: table),
+                             to: output, kind: .htmlPage)
+        case .csv: try ComparisonFormats.writeCSV(tables, to: output!)
+        case .xlsx:
+            try Console.emit(ComparisonFormats.workbook(title: "Sweep of \(path)", about: ["\(points.count) points of \(path) on \(first.scenario)"], tables, created: nil), to: output)
+        }
         if let html {
             let page = ReportHTML.sweep(path: path, points: points.map { (ScenarioEdit.show(.number($0.value, text: "")), $0.report) },
                                         changes: changes, table: table)

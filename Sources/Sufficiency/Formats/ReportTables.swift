@@ -13,6 +13,8 @@ public enum ReportTables {
         public var textColumns: Set<Int>
         /// How the workbook shows each number column (others: a plain decimal).
         public var formats: [Int: Workbook.NumberFormat]
+        /// Formats for whole rows (a table whose rows are different measures), before ``formats``.
+        public var rowFormats: [Int: Workbook.NumberFormat] = [:]
 
         public init(name: String, title: String, header: [String], rows: [[String]], text: Set<Int> = [0],
                     formats: [Int: Workbook.NumberFormat] = [:]) {
@@ -137,6 +139,19 @@ public enum ReportTables {
         return Table(name: "provenance", title: "Provenance: the tool, the inputs and every rate and default applied", header: ["item", "value"], rows: rows, text: [0, 1])
     }
 
+    /// A cell for people in its column's format: £ whole with separators, children to one place,
+    /// shares as percentages; without a format, by its size.
+    public static func readable(_ cell: String, format: Workbook.NumberFormat?) -> String {
+        guard let format, let value = Double(cell), value.isFinite, cell.first != "+" else { return readable(cell) }
+        switch format {
+        case .money: return ReportText.money(value)
+        case .children: return ReportText.children(value)
+        case .percent: return String(format: "%.1f%%", value * 100)
+        case .decimal: return abs(value) >= 1000 ? ReportText.money(value) : String(format: "%.2f", value).replacingOccurrences(of: ".00", with: "")
+        case .integer: return ReportText.money(value)
+        }
+    }
+
     /// A cell for people: pounds whole with separators, children to one place, ratios to three.
     public static func readable(_ cell: String) -> String {
         guard let value = Double(cell), value.isFinite, cell.first != "+" else { return cell }
@@ -149,18 +164,26 @@ public enum ReportTables {
     public static func markdown(_ report: Report) -> String {
         func escape(_ cell: String) -> String { markdownText(cell) }
         func readable(_ cell: String) -> String { escape(Self.readable(cell)) }
-        var out = [OutputKind.markdownMarker, "# \(escape(report.scenario))", ""]
-        for table in tables(report) where !table.rows.isEmpty {
-            out.append("## \(table.title)")
-            out.append("")
-            out.append("| " + table.header.map(escape).joined(separator: " | ") + " |")
-            out.append("|" + table.header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined())
-            for row in table.rows {
-                out.append("| " + row.enumerated().map { table.textColumns.contains($0.offset) ? escape($0.element) : readable($0.element) }.joined(separator: " | ") + " |")
-            }
-            out.append("")
-        }
+        var out = [OutputKind.markdownMarker, "# \(escape(report.scenario))", "",
+                   "Children are rounded to one decimal place in these tables; the JSON, CSV and workbook formats keep full precision.", ""]
+        for table in tables(report) where !table.rows.isEmpty { out.append(contentsOf: markdownTable(table)) }
         return out.joined(separator: "\n")
+    }
+
+    /// One table as a Markdown heading and table (numbers made readable, every name escaped).
+    static func markdownTable(_ table: Table) -> [String] {
+        guard !table.rows.isEmpty else { return [] }
+        var out = ["## \(markdownText(table.title))", ""]
+        out.append("| " + table.header.map(markdownText).joined(separator: " | ") + " |")
+        out.append("|" + table.header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined())
+        for (index, row) in table.rows.enumerated() {
+            out.append("| " + row.enumerated().map { column, cell in
+                if table.textColumns.contains(column) { return markdownText(cell) }
+                return markdownText(readable(cell, format: table.rowFormats[index] ?? table.formats[column]))
+            }.joined(separator: " | ") + " |")
+        }
+        out.append("")
+        return out
     }
 
     /// Text as Markdown shows it literally: HTML and Markdown's own marks escaped, line breaks

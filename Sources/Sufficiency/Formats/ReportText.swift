@@ -267,41 +267,27 @@ public enum ReportText {
 }
 
 extension ReportText {
-    /// Reports side by side: cost, deficit, placements by type, unmet need and options chosen, each
-    /// column after the first with its difference to the first.
+    /// Reports side by side: every measure of ``ComparisonFormats`` by year, each column after the
+    /// first with its difference to the first, then the options each opened.
     public static func comparison(_ reports: [(label: String, report: Report)]) -> String {
         guard let first = reports.first?.report else { return "" }
-        let years = first.years
-        var rows: [[String]] = []
-        func row(_ name: String, _ value: (Report) -> Double?, format: (Double) -> String) {
-            let reference = value(first)
-            rows.append([name] + reports.enumerated().map { index, entry in
-                guard let v = value(entry.report) else { return "—" }
+        var rows: [[String]] = [["status", ""] + reports.map { $0.report.status }]
+        for measure in ComparisonFormats.measures(years: first.years, types: ComparisonFormats.types(reports.map(\.report))) {
+            let format: (Double) -> String = measure.format == .money ? { money($0) } : { children($0) }
+            let reference = measure.value(first)
+            rows.append([measure.name, measure.year] + reports.enumerated().map { index, entry in
+                guard let v = measure.value(entry.report) else { return "—" }
                 guard index > 0, let reference else { return format(v) }
                 let delta = v - reference
-                return abs(delta) < 0.5 ? format(v) : "\(format(v)) (\(delta > 0 ? "+" : "")\(format(delta)))"
+                let shown = format(delta)
+                return shown == "0" || shown == "0.0" ? format(v) : "\(format(v)) (\(delta > 0 ? "+" : "")\(shown))"
             })
         }
-        rows.append(["status"] + reports.map { $0.report.status })
-        row("total cost, present value (£)", { $0.objective }, format: { money($0) })
-        for (t, year) in years.enumerated() {
-            row("cost \(year) (£)", { $0.costs.map { costs in t < costs.byYear.count ? costs.byYear[t].total : 0 } }, format: { money($0) })
-        }
-        for (t, year) in years.enumerated() {
-            row("cumulative deficit \(year) (£)", { $0.finance.isEmpty || t >= $0.finance.count ? nil : $0.finance[t].cumulative }, format: { money($0) })
-        }
-        let last = years.count - 1
-        for type in SettingType.allCases {
-            let name = type.rawValue
-            guard reports.contains(where: { $0.report.placementsByType.contains { $0.type == name } }) else { continue }
-            row("\(name) children \(years[last])", { report in report.costs == nil ? nil : report.placementsByType.first { $0.type == name }?.children[last] ?? 0 },
-                format: { children($0) })
-        }
-        row("unmet children \(years[last])", { report in report.costs == nil ? nil : report.unmet.reduce(0) { $0 + $1.children[last] } }, format: { children($0) })
-        rows.append(["options opened"] + reports.map { entry in
-            let chosen = entry.report.options.filter(\.chosen).map { "\($0.id) \($0.openingYear ?? "")" }
-            return chosen.isEmpty ? (entry.report.options.isEmpty ? "—" : "none") : chosen.joined(separator: ", ")
-        })
-        return table(["", ] + reports.map(\.label), rows) + "\n"
+        rows.append(["options opened", ""] + reports.map { ComparisonFormats.options($0.report).isEmpty ? "—" : ComparisonFormats.options($0.report) })
+        var out = "Sufficiency: comparison of \(reports.count) variants (£ of each year, the total a present value; children to one decimal; differences to the first in brackets)\n"
+        out += table(["", "year"] + reports.map(\.label), rows) + "\n"
+        let unexplained = reports.filter { !$0.report.explanation.isEmpty }
+        for entry in unexplained { out += "\n\(entry.label): no plan: " + entry.report.explanation.joined(separator: "; ") + "\n" }
+        return out
     }
 }

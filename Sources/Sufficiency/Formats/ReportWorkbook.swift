@@ -16,12 +16,12 @@ public enum ReportWorkbook {
 
     /// A table as a sheet: text columns as text, the others as numbers in the table's formats.
     public static func sheet(_ table: ReportTables.Table) -> Workbook.Sheet {
-        let rows: [[Workbook.Cell]] = table.rows.map { row in
+        let rows: [[Workbook.Cell]] = table.rows.enumerated().map { index, row in
             row.enumerated().map { column, cell in
                 if table.textColumns.contains(column) { return cell.isEmpty ? .blank : .text(cell) }
                 guard !cell.isEmpty else { return .blank }
                 guard let value = Double(cell), value.isFinite else { return .text(cell) }
-                return .number(value, table.formats[column] ?? .decimal)
+                return .number(value, table.rowFormats[index] ?? table.formats[column] ?? .decimal)
             }
         }
         var sheet = Workbook.Sheet(name: table.name, title: table.title, header: table.header, rows: rows)

@@ -26,6 +26,8 @@ public enum OutputKind: Sendable, Equatable {
     case csvTable
     /// An Excel workbook of ours: its custom property `generator` is `sufficiency-solve`.
     case workbook
+    /// The JSON of `compare` or `sweep`: an object whose `format` is ours.
+    case comparisonDocument
 
     /// The marker comment that opens a Markdown report.
     public static let markdownMarker = "<!-- sufficiency-solve report -->"
@@ -47,6 +49,7 @@ public enum OutputKind: Sendable, Equatable {
         case .generatedTravel: return "a generated travel table"
         case .csvTable: return "a CSV table"
         case .workbook: return "an Excel workbook"
+        case .comparisonDocument: return "a comparison or sweep JSON file"
         }
     }
 
@@ -73,6 +76,8 @@ public enum OutputKind: Sendable, Equatable {
         case .generatedTravel: return starts("zone,setting,minutes,cost\n")
         case .csvTable: return false
         case .workbook: return Self.isOurWorkbook(content)
+        case .comparisonDocument:
+            return ["sufficiency-comparison/1", "sufficiency-sweep/1"].contains(object()?["format"] as? String ?? "")
         }
     }
 
