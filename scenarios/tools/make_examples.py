@@ -337,24 +337,24 @@ def leicester_city_capital(base):
         {"id": "dsp-communication-1", "name": "New 10-place communication and autism DSP unit",
          "newSetting": {"id": "dsp-new-1", "name": "New DSP unit 1 (communication and autism)", "type": "dsp",
                         "serves": ["ASD", "ASD-specialist", "SLCN"], "ages": ["primary"], "costPerPlace": 19000, "transportPerPlace": 3000},
-         "places": 10, "capitalCost": 210000, "earliestYear": "2027/28"},
+         "places": 10, "capitalCost": 210000, "leadTimeYears": 1},
         {"id": "dsp-communication-2", "name": "Second new 10-place communication and autism DSP unit",
          "newSetting": {"id": "dsp-new-2", "name": "New DSP unit 2 (communication and autism)", "type": "dsp",
                         "serves": ["ASD", "ASD-specialist", "SLCN"], "ages": ["secondary"], "costPerPlace": 19000, "transportPerPlace": 3000},
-         "places": 10, "capitalCost": 210000, "earliestYear": "2027/28", "requires": ["dsp-communication-1"]},
+         "places": 10, "capitalCost": 210000, "leadTimeYears": 1, "requires": ["dsp-communication-1"]},
         {"id": "dsp-semh-1", "name": "New 10-place SEMH resource base",
          "newSetting": {"id": "dsp-semh-new", "name": "New SEMH resource base", "type": "dsp",
                         "serves": ["SEMH", "SEMH-specialist"], "ages": ["secondary"], "costPerPlace": 21000, "transportPerPlace": 3000},
-         "places": 10, "capitalCost": 250000, "earliestYear": "2027/28"},
+         "places": 10, "capitalCost": 250000, "leadTimeYears": 1},
         {"id": "iap-2", "name": "Second 10-place internal AP unit (Beaumont Leys model)",
-         "expands": "ap", "places": 10, "capitalCost": 150000, "earliestYear": "2027/28"},
+         "expands": "ap", "places": 10, "capitalCost": 150000, "leadTimeYears": 1},
         {"id": "special-semh-expansion", "name": "Expand the SEMH special school by 30 places",
-         "expands": "special-semh", "places": 30, "capitalCost": 1800000, "earliestYear": "2028/29",
+         "expands": "special-semh", "places": 30, "capitalCost": 1800000, "leadTimeYears": 2,
          "excludes": ["new-special-school"]},
         {"id": "new-special-school", "name": "New 60-place special school (SEMH and autism)",
          "newSetting": {"id": "special-new", "name": "New special school (SEMH and autism)", "type": "special",
                         "serves": ["SEMH-specialist", "ASD-specialist"], "ages": ["secondary", "post16"], "costPerPlace": 26000, "transportPerPlace": 6500},
-         "places": 60, "capitalCost": 6600000, "earliestYear": "2029/30"},
+         "places": 60, "capitalCost": 6600000, "leadTimeYears": 3},
     ]
     scenario["capital"] = {"budget": 8000000, "accounting": "annualised", "assetLifeYears": 40}
     scenario["description"] = (
@@ -363,8 +363,8 @@ def leicester_city_capital(base):
         "expand DSP units in mainstream and invest locally to cut out-of-area and independent placements (Leicester City Council, Children, Young People and Education Scrutiny Commission, 3 March 2026, High Needs Block Task Group recommendations; Leicester City Council, Executive response to the High Needs Block Task Group, 27 May 2026); no SEND capital budget is given (minutes of 20 January 2026). NATIONAL FIGURES used as assumptions "
         "(published costs of new specialist places and lead times, DfE and council capital programmes): a resource base place costs £11–31k to build (£21k and £25k a place here), a specialist place "
         "£50–74k (£60k a place for the 30-place expansion), a new special school £92–150k a place (£110k: £6.6m for 60 "
-        "places); lead times: a resource base 6–18 months (earliest 2027/28), an expansion two years, a new special "
-        "free school three years or more (earliest 2029/30). ASSUMED: a SEND capital budget of £8m over the five years; "
+        "places); lead times (leadTimeYears): a resource base 6–18 months (one year), an expansion two years, a new special "
+        "free school three years or more (three years), so the first openings are 2027/28, 2028/29 and 2029/30. ASSUMED: a SEND capital budget of £8m over the five years; "
         "the second DSP unit only after the first; the expansion and the new school share a site (they exclude each other). "
         "Capital is charged as an annuity over 40 years at the 3.5% discount rate (annualised accounting), so an option "
         "opened late in the horizon is judged on the years it runs rather than on its whole cost.")

@@ -78,6 +78,10 @@ public enum ReportText {
             return out.joined(separator: "\n") + "\n"
         }
         let years = report.years
+        // Settings by their names (the id too when it differs), as a planner knows them.
+        let names = Dictionary(report.settings.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func setting(_ id: String) -> String { names[id].map { $0 == id ? id : "\($0) (\(id))" } ?? id }
+        out.append("Children are shown to one decimal place; money in whole pounds (−£ is a saving or surplus).")
 
         out.append("")
         out.append("Costs by year (£, that year's prices; total cost discounts them to today)")
@@ -92,10 +96,10 @@ public enum ReportText {
         out.append("")
         if report.ages.isEmpty {
             out.append("Children placed by need and setting")
-            out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, $0.setting] + $0.children.map(children) }))
+            out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, setting($0.setting)] + $0.children.map(children) }))
         } else {
             out.append("Children placed by need, age group and setting")
-            out.append(table(["need", "age group", "setting"] + years, report.placements.map { [$0.need, $0.age ?? "", $0.setting] + $0.children.map(children) }))
+            out.append(table(["need", "age group", "setting"] + years, report.placements.map { [$0.need, $0.age ?? "", setting($0.setting)] + $0.children.map(children) }))
         }
 
         out.append("")
@@ -113,7 +117,7 @@ public enum ReportText {
         out.append("")
         out.append("Settings: children / places (utilisation)")
         out.append(table(["setting", "type"] + years, report.settings.map { line in
-            [line.id, line.type] + years.indices.map { t in
+            [setting(line.id), line.type] + years.indices.map { t in
                 guard let capacity = line.capacity[t] else { return line.children[t] > 0 ? "\(children(line.children[t])) / unlimited" : "—" }
                 return "\(children(line.children[t])) / \(children(capacity)) (\(percent(line.utilisation[t])))"
             }
@@ -125,21 +129,25 @@ public enum ReportText {
             out.append("Value of one more place: no setting is short of places.")
         } else {
             out.append("Value of one more place (£ saved in that year by one extra place; — where places are not limited)")
-            out.append(table(["setting"] + years, valued.map { [$0.id] + $0.marginalValue.map { $0.map(money) ?? "—" } }))
+            out.append(table(["setting"] + years, valued.map { [setting($0.id)] + $0.marginalValue.map { $0.map(money) ?? "—" } }))
         }
 
         if !report.options.isEmpty {
             out.append("")
-            out.append("Capital options")
-            out.append(table(["option", "setting", "places", "capital cost", "decision", "saving a year", "payback"], report.options.map { option in
+            out.append("Capital options (saving a year: placements, transport and unplaced children against the programme without the option; payback = capital ÷ saving)")
+            out.append(table(["option", "setting", "places", "capital cost £", "decision", "decide by", "saving a year £", "payback"], report.options.map { option in
                 let decision = option.chosen ? (option.amount < 0.999 ? "build \(String(format: "%.0f%%", option.amount * 100)) in \(option.openingYear ?? "")" : "open \(option.openingYear ?? "")") : "not chosen"
+                let name = option.name == option.id ? option.id : "\(option.name) (\(option.id))"
                 if option.chosen {
-                    return [option.id, option.setting, children(option.places), money(option.capitalCost), decision,
-                            option.yearlySaving.map { money($0) } ?? "", option.paybackYears.map { String(format: "%.1f years", $0) } ?? ""]
+                    let with = option.savingIncludes.isEmpty ? "" : " (with \(option.savingIncludes.joined(separator: ", ")))"
+                    return [name, setting(option.setting), children(option.places), money(option.capitalCost), decision, option.decideBy ?? "",
+                            option.yearlySaving.map { money($0) + with } ?? "", option.paybackYears.map { String(format: "%.1f years", $0) } ?? "—"]
                 }
-                let needed = option.savingNeeded.map { "\(pounds($0)) dearer (PV) if built" } ?? (option.comparison ?? "")
-                return [option.id, option.setting, children(option.places), money(option.capitalCost), decision, needed, ""]
+                let needed = option.savingNeeded.map { "\(pounds($0)) dearer (present value) if built" } ?? "—"
+                return [name, setting(option.setting), children(option.places), money(option.capitalCost), decision, "", needed, ""]
             }))
+            let unexplained = report.options.filter { ($0.chosen && $0.paybackYears == nil) || (!$0.chosen && $0.savingNeeded == nil) }
+            for option in unexplained where option.comparison != nil { out.append("  \(option.id): \(option.comparison!)") }
         }
 
         if !report.ages.isEmpty {
