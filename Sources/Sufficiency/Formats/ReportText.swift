@@ -79,8 +79,10 @@ public enum ReportText {
         }
         let years = report.years
         // Settings by their names (the id too when it differs), as a planner knows them.
+        // (The id is added only where two settings share a name.)
         let names = Dictionary(report.settings.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        func setting(_ id: String) -> String { names[id].map { $0 == id ? id : "\($0) (\(id))" } ?? id }
+        let shared = Set(Dictionary(grouping: report.settings, by: \.name).filter { $0.value.count > 1 }.keys)
+        func setting(_ id: String) -> String { names[id].map { shared.contains($0) ? "\($0) (\(id))" : $0 } ?? id }
         out.append("Children are shown to one decimal place; money in whole pounds (−£ is a saving or surplus).")
 
         out.append("")
@@ -137,9 +139,10 @@ public enum ReportText {
             out.append("Capital options (saving a year: placements, transport and unplaced children against the programme without the option; payback = capital ÷ saving)")
             out.append(table(["option", "setting", "places", "capital cost £", "decision", "decide by", "saving a year £", "payback"], report.options.map { option in
                 let decision = option.chosen ? (option.amount < 0.999 ? "build \(String(format: "%.0f%%", option.amount * 100)) in \(option.openingYear ?? "")" : "open \(option.openingYear ?? "")") : "not chosen"
-                let name = option.name == option.id ? option.id : "\(option.name) (\(option.id))"
+                let name = option.name
                 if option.chosen {
-                    let with = option.savingIncludes.isEmpty ? "" : " (with \(option.savingIncludes.joined(separator: ", ")))"
+                    let optionNames = option.savingIncludes.map { id in report.options.first { $0.id == id }?.name ?? id }
+                    let with = optionNames.isEmpty ? "" : " (with \(optionNames.joined(separator: ", ")))"
                     return [name, setting(option.setting), children(option.places), money(option.capitalCost), decision, option.decideBy ?? "",
                             option.yearlySaving.map { money($0) + with } ?? "", option.paybackYears.map { String(format: "%.1f years", $0) } ?? "—"]
                 }
