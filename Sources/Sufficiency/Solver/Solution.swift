@@ -99,6 +99,10 @@ public struct SolverOptions: Sendable, Equatable {
     public var relax: Bool = false
     /// Let GLPK print its log to standard output.
     public var verbose: Bool = false
+    /// The simplex prices with the textbook rule instead of projected steepest edge: cheaper
+    /// iterations, which pay on sifting's restricted LPs (measured on the bench models: the
+    /// 5-age model's sifting solve 19.1 → 13.1 s, the others 5–15% faster).
+    public var textbookPricing: Bool = false
     /// After branch and cut, solve the LP with the integers fixed for the duals (the backend's
     /// own way). ``SolveStrategy`` turns it off to try sifting first.
     public var fixedLPDuals: Bool = true

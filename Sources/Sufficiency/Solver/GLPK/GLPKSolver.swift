@@ -223,6 +223,7 @@ public final class GLPKSolver: LPSolver {
         parm.meth = options.lpMethod == .primalSimplex ? GLP_PRIMAL : GLP_DUALP
         parm.presolve = options.presolve ? GLP_ON : GLP_OFF
         parm.tm_lim = deadline
+        if options.textbookPricing { parm.pricing = GLP_PT_STD }
         let iterationsBefore = glp_get_it_cnt(problem)
         var code = glp_simplex(problem, &parm)
         if code == GLP_ENOPFS || code == GLP_ENODFS {

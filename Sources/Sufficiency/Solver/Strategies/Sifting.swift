@@ -55,7 +55,9 @@ public enum Sifting {
         var presolve = true
         for _ in 0..<200 {
             let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
-            guard let small = try? solver.solve(SolverOptions(lpMethod: .primalSimplex, presolve: presolve, timeLimit: remaining)),
+            var restrictedOptions = SolverOptions(lpMethod: .primalSimplex, presolve: presolve, timeLimit: remaining)
+            restrictedOptions.textbookPricing = true
+            guard let small = try? solver.solve(restrictedOptions),
                   small.status == .optimal, small.hasDuals else { return nil }
             presolve = false
             iterations += small.iterations
@@ -82,9 +84,11 @@ public enum Sifting {
                 solution.solveSeconds = (clock.now - start).seconds
                 return solution
             }
-            // Add the most negative columns, at least a thousand at a time.
+            // Add the most negative columns: a twentieth of the restricted LP's size, at least a
+            // thousand. Measured on the 5-age bench model: a fifth a round grew the restricted LP
+            // to 164k columns and took 13.1 s, a twentieth to 96k and 9.7 s; the others alike.
             entering.sort { $0.1 < $1.1 }
-            let adding = entering.prefix(max(1000, columns.count / 5)).map(\.0).sorted()
+            let adding = entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()
             for j in adding { active[j] = true }
             columns += adding
             let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
