@@ -45,6 +45,9 @@ struct SolverFlags: ParsableArguments {
     @Flag(help: "Solve the LP relaxation: capital options may be part-built (quick screening).")
     var relax = false
 
+    @Flag(help: "Show progress on standard error once a solve has run two seconds (on by default when standard error is a terminal).")
+    var progress = false
+
     /// When the command started: `--time-limit` bounds the whole command from here.
     static let commandStarted = ContinuousClock.now
 
@@ -64,6 +67,7 @@ struct SolverFlags: ParsableArguments {
     func options(verbose: Bool = false) -> SolverOptions {
         var options = SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, relax: relax, verbose: verbose)
         options.deadline = timeLimit.map { Self.commandStarted.advanced(by: .milliseconds(Int64($0 * 1000))) }
+        Progress.configure(enabled: progress || isatty(2) != 0, started: Self.commandStarted)
         return options
     }
 }

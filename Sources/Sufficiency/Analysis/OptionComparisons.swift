@@ -128,6 +128,7 @@ struct OptionComparisons {
         let withSpend = report.spendWithUnmet
         let chosen = report.options.indices.filter { report.options[$0].chosen }
         for (k, o) in chosen.enumerated() {
+            Progress.report("option comparisons: payback of chosen option \(k + 1) of \(chosen.count)")
             guard k < Self.maxOptions else { stamp([o], "not worked out: more than \(Self.maxOptions) options chosen"); continue }
             guard !options.outOfTime else { stamp(chosen, outOfTime); break }
             guard let opening = report.options[o].openingYear, let t0 = s.years.firstIndex(of: opening) else { continue }
@@ -156,6 +157,7 @@ struct OptionComparisons {
         let baseSolution = try solve([:])
         let reduced = baseSolution.solution.hasDuals ? baseSolution.solution.reducedCosts : []
         for (k, o) in rejected.enumerated() {
+            Progress.report("option comparisons: extra cost of rejected option \(k + 1) of \(rejected.count)")
             guard k < Self.maxOptions else { stamp([o], "not worked out: more than \(Self.maxOptions) options rejected"); continue }
             guard !options.outOfTime else { stamp(rejected, outOfTime); break }
             let option = s.capitalOptions[o]

@@ -13,7 +13,11 @@ extension GLPKSolver {
     /// `abort()` when it returns, so it removes our temporary files and ends the process at once.
     static func installHooks() {
         glp_term_hook({ _, text in
-            if let text { _ = GLPKSolver.writeAll(2, UnsafeRawPointer(text), strlen(text)) }
+            guard let text else { return 1 }
+            // With --verbose GLPK's log goes to standard error as it is; with progress only, its
+            // simplex lines become progress lines (at most one a second).
+            if GLPKSolver.logMode.withLock({ $0 }) == .progress { Progress.glpkLine(String(cString: text)) }
+            else { _ = GLPKSolver.writeAll(2, UnsafeRawPointer(text), strlen(text)) }
             return 1   // handled: GLPK prints nothing itself
         }, nil)
         glp_error_hook({ _ in
@@ -23,6 +27,10 @@ extension GLPKSolver {
             _exit(70)
         }, nil)
     }
+
+    /// What GLPK's terminal output is for on this run: its log (`--verbose`) or progress lines.
+    enum LogMode { case log, progress }
+    static let logMode = Locked(LogMode.log)
 
     static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
         var offset = 0

@@ -219,12 +219,16 @@ public final class GLPKSolver: LPSolver {
         let method: SolveMethod = options.lpMethod == .primalSimplex ? .primalSimplex : .dualSimplex
         var parm = glp_smcp()
         glp_init_smcp(&parm)
-        parm.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        parm.msg_lev = options.verbose || Progress.enabled ? GLP_MSG_ON : GLP_MSG_OFF
+        Self.logMode.withLock { $0 = options.verbose ? .log : .progress }
+        parm.out_frq = options.verbose ? 500 : 1000
         parm.meth = options.lpMethod == .primalSimplex ? GLP_PRIMAL : GLP_DUALP
         parm.presolve = options.presolve ? GLP_ON : GLP_OFF
         parm.tm_lim = deadline
         if options.textbookPricing { parm.pricing = GLP_PT_STD }
         let iterationsBefore = glp_get_it_cnt(problem)
+        Progress.phase("simplex (\(glp_get_num_rows(problem)) rows, \(glp_get_num_cols(problem)) columns)")
+        defer { Progress.phase(nil) }
         var code = glp_simplex(problem, &parm)
         if code == GLP_ENOPFS || code == GLP_ENODFS {
             parm.presolve = GLP_OFF
@@ -317,6 +321,7 @@ public final class GLPKSolver: LPSolver {
         var parm = glp_iocp()
         glp_init_iocp(&parm)
         parm.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        Self.logMode.withLock { $0 = .log }
         parm.presolve = GLP_ON
         parm.mip_gap = options.mipGap
         parm.tm_lim = Self.milliseconds(options.secondsLeft)
@@ -326,13 +331,25 @@ public final class GLPKSolver: LPSolver {
             var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
             glp_ios_tree_size(tree, &active, &current, &total)
             progress.nodes = max(progress.nodes, Int(total))
-            if glp_ios_best_node(tree) != 0 {
+            let best = glp_ios_best_node(tree)
+            if best != 0 {
                 let gap = glp_ios_mip_gap(tree)
                 if gap < Double.greatestFiniteMagnitude { progress.gap = gap }
+            }
+            if Progress.enabled {
+                let problem = glp_ios_get_prob(tree)
+                let found = best != 0 ? glp_ios_node_bound(tree, best) : -Double.infinity
+                let bound = abs(found) < 1e300 ? found : -Double.infinity
+                let incumbent = glp_mip_status(problem) == GLP_FEAS || glp_mip_status(problem) == GLP_OPT ? glp_mip_obj_val(problem) : Double.nan
+                Progress.report("branch and cut: \(total) nodes (\(active) open)" + (incumbent.isFinite ? ", best plan \(ReportText.pounds(incumbent))" : ", no plan yet")
+                                + (bound.isFinite ? ", bound \(ReportText.pounds(bound))" : "")
+                                + (progress.gap.isFinite ? String(format: ", gap %.2f%%", progress.gap * 100) : ""))
             }
         }
         let clock = ContinuousClock()
         let start = clock.now
+        Progress.phase("branch and cut: GLPK's presolve and the root LP relaxation")
+        defer { Progress.phase(nil) }
         let code = withExtendedLifetime(progress) { () -> Int32 in
             parm.cb_info = Unmanaged.passUnretained(progress).toOpaque()
             return glp_intopt(problem, &parm)

@@ -61,6 +61,7 @@ public enum Sifting {
                   small.status == .optimal, small.hasDuals else { return nil }
             presolve = false
             iterations += small.iterations
+            Progress.report("sifting: \(columns.count) of \(n) columns in the restricted LP, \(iterations) simplex iterations")
             // Price every column: d = c − Aᵀy.
             let y = small.rowDuals
             var reduced = [Double](repeating: 0, count: n)
