@@ -27,16 +27,40 @@ struct Compare: ParsableCommand {
         if edits > 0 && files.count != 1 { throw ValidationError("--set and --label make variants of one scenario: give exactly one file") }
         if edits == 0 && files.count < 2 { throw ValidationError("give two or more scenarios, or one with --set / --label variants") }
         if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
-        for entry in labelled where !entry.contains("=") || entry.hasPrefix("=") {
-            throw ValidationError("--label must be NAME=PATH=VALUE, got \(entry)")
+        var names: Set<String> = ["as given"]
+        for entry in labelled {
+            guard let split = entry.firstIndex(of: "="), split != entry.startIndex else { throw ValidationError("--label must be NAME=PATH=VALUE, got \(entry)") }
+            let name = String(entry[..<split])
+            guard names.insert(name).inserted else { throw ValidationError("--label \(name): two variants have that name") }
+            if Self.changes(String(entry[entry.index(after: split)...])).isEmpty { throw ValidationError("--label \(name): give at least one change PATH=VALUE") }
         }
+        for variant in variants where Self.changes(variant).isEmpty { throw ValidationError("--set \(variant): give at least one change PATH=VALUE") }
+        if let html, let output, URL(fileURLWithPath: html).standardizedFileURL.path == URL(fileURLWithPath: output).standardizedFileURL.path {
+            throw ValidationError("--output and --html name the same file")
+        }
+    }
+
+    /// The changes of one variant: split at `;` outside quotes and brackets (a JSON value may hold one).
+    static func changes(_ text: String) -> [String] {
+        var parts: [String] = [], current = "", depth = 0, quoted = false, escaped = false
+        for character in text {
+            if quoted {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { quoted = false }
+            } else if character == "\"" { quoted = true }
+            else if character == "[" || character == "{" { depth += 1 }
+            else if character == "]" || character == "}" { depth = max(0, depth - 1) }
+            else if character == ";" && depth == 0 { parts.append(current); current = ""; continue }
+            current.append(character)
+        }
+        parts.append(current)
+        return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func run() throws {
         var runs: [(label: String?, file: String, edits: [ScenarioEdit], text: String)] = []
-        func parse(_ text: String) throws -> [ScenarioEdit] {
-            do { return try text.split(separator: ";").map { try ScenarioEdit(assignment: String($0).trimmingCharacters(in: .whitespaces)) } }
-            catch { throw CommandFailure.badInput("--set \(text): \(error)") }
+        func parse(_ text: String, option: String = "--set") throws -> [ScenarioEdit] {
+            do { return try Self.changes(text).map { try ScenarioEdit(assignment: $0) } }
+            catch { throw CommandFailure.badInput("\(option) \(text): \(error)") }
         }
         if variants.isEmpty && labelled.isEmpty {
             runs = files.map { (nil, $0, [], "") }
@@ -46,7 +70,7 @@ struct Compare: ParsableCommand {
             for entry in labelled {
                 let split = entry.firstIndex(of: "=")!
                 let text = String(entry[entry.index(after: split)...])
-                runs.append((String(entry[..<split]), files[0], try parse(text), text))
+                runs.append((String(entry[..<split]), files[0], try parse(text, option: "--label"), text))
             }
         }
         // Every variant is read (and every problem reported) before any is solved.

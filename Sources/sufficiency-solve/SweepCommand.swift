@@ -20,6 +20,9 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
+        if let html, let output, URL(fileURLWithPath: html).standardizedFileURL.path == URL(fileURLWithPath: output).standardizedFileURL.path {
+            throw ValidationError("--output and --html name the same file")
+        }
     }
     @OptionGroup var solver: SolverFlags
     @OptionGroup var input: InputOptions

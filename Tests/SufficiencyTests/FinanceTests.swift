@@ -152,3 +152,91 @@ struct CapitalComparisonTests {
         #expect(issues(encode(late)).first?.message.contains("after latestYear (y2)") == true)
     }
 }
+
+@Suite("Finance and workbooks: what the attack on them found")
+struct FinanceAttackTests {
+    @Test("a binding deficit cap is shown with what more headroom would save; years a map leaves out are said to be 0")
+    func capAndMissingYears() throws {
+        // The cap at 180,000 binds exactly on the plan of FinanceTests (cumulative 180,000).
+        var object = tiny(demand: [10], settings: [
+            ["id": "special", "type": "special", "serves": "all", "capacity": 6, "costPerPlace": 20_000],
+            ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 60_000],
+        ], extra: ["unmetPenalty": 5_000_000, "finance": ["grant": ["y1": 280_000], "broughtForwardDeficit": 0, "maxCumulativeDeficit": 1_000_000]])
+        let report = try solve(object).report
+        #expect(report.finance[0].cap == 1_000_000 && report.finance[0].capBinds == false && report.finance[0].capMarginalValue == 0)
+        #expect(FinancePlan.lines(report).contains { $0.key == "cap" && $0.values == [1_000_000] })
+        object["years"] = ["y1", "y2"]
+        object["demand"] = ["y1": ["ASD": 10], "y2": ["ASD": 10]]
+        let partial = try solve(object).report
+        #expect(partial.provenance?.defaultsApplied.contains("finance.grant: 0 in y2 (not given)") == true, "\(String(describing: partial.provenance?.defaultsApplied))")
+        object.removeValue(forKey: "finance")
+        #expect(try solve(object).report.provenance?.defaultsApplied.contains { $0.hasPrefix("finance: none given") } == true)
+    }
+
+    @Test("an option built to place children says so when it saves no money")
+    func builtToPlace() throws {
+        // No setting can take the children but the option's: without it 3 go unplaced (penalty
+        // 100,000 each in the model), valued in money at the dearest place that could take them.
+        let object = tiny(demand: [3], settings: [
+            ["id": "ms", "type": "mainstream", "serves": "all", "capacity": 0, "costPerPlace": 5_000],
+        ], extra: ["unmetPenalty": 100_000, "capitalOptions": [
+            ["id": "unit", "newSetting": ["id": "unit-s", "type": "dsp", "serves": "all", "costPerPlace": 8_000], "places": 3, "capitalCost": 1_000],
+        ]])
+        let option = try #require(try solve(object).report.options.first)
+        #expect(option.chosen && option.paybackYears == nil)
+        #expect(option.comparison?.contains("3 more children a year would have no place") == true && option.comparison?.contains("it is built to place children") == true,
+                "\(String(describing: option.comparison))")
+    }
+
+    @Test("numbers that read as 0 but are not, control characters and direction overrides in names are refused")
+    func inputRules() throws {
+        var object = tiny(demand: [10], settings: [["id": "s", "type": "special", "serves": "all", "capacity": 1, "costPerPlace": 1]])
+        object["finance"] = ["grant": 1]
+        var bytes = Array(String(decoding: encode(object), as: UTF8.self).replacingOccurrences(of: "\"grant\":1", with: "\"grant\":1e-400").utf8)
+        #expect(issues(bytes).first?.message.hasPrefix("is too small to be meant") == true)
+        object["finance"] = ["mitigations": [["name": "a\tb", "amount": 1]]]
+        #expect(issues(encode(object)).first?.path == "finance.mitigations[0].name")
+        object["finance"] = ["mitigations": [["name": "ab\u{202E}cd", "amount": 1]]]
+        #expect(issues(encode(object)).first?.message.contains("direction overrides") == true)
+        object["finance"] = nil
+        object["description"] = "two\nlines are fine in a description"
+        bytes = encode(object)
+        #expect(issues(bytes).isEmpty)
+        #expect(Sweep.values("0.1..0.3:0.1") == [0.1, 0.2, 0.3])
+    }
+
+    @Test("outputs: a pipe nobody reads is refused, - is standard output, an edited workbook is not ours to replace")
+    func outputs() throws {
+        let folder = try TemporaryFolder()
+        let pipe = folder.url.appendingPathComponent("p.json").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let refused = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "json", "--output", pipe])
+        #expect(refused.status == 1 && refused.stderr.contains("no program is reading"), "\(refused.stderr)")
+        let dash = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "json", "--output", "-", "--no-timings"])
+        #expect(dash.status == 0 && dash.stdout.contains("\"objective\""))
+        // A workbook saved again by a spreadsheet (its modified time no longer its created time).
+        let book = folder.url.appendingPathComponent("r.xlsx").path
+        #expect(try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "xlsx", "--output", book, "--no-timings"]).status == 0)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+        import zipfile, sys
+        src = sys.argv[1]; entries = [(i, zipfile.ZipFile(src).read(i.filename)) for i in zipfile.ZipFile(src).infolist()]
+        with zipfile.ZipFile(src, 'w', zipfile.ZIP_DEFLATED) as z:
+            for info, data in entries:
+                if info.filename == 'docProps/core.xml':
+                    data = data.replace(b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z', b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-12-01T10:00:00Z')
+                z.writestr(info, data)
+        """, book]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let edited = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "xlsx", "--output", book])
+        #expect(edited.status == 1 && edited.stderr.contains("is not an Excel workbook"), "\(edited.stderr)")
+        let same = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "finance.grant=1", "--format", "html", "--output", folder.url.appendingPathComponent("x.html").path,
+                                "--html", folder.url.appendingPathComponent("x.html").path])
+        #expect(same.status == 1 && same.stderr.contains("the same file"))
+        let twice = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--label", "a=finance.grant=1", "--label", "a=finance.grant=2"])
+        #expect(twice.status == 1 && twice.stderr.contains("two variants have that name"))
+    }
+}

@@ -148,7 +148,15 @@ struct OptionComparisons {
             let capital = group.reduce(0.0) { $0 + report.options[$1].amount * s.capitalOptions[$1].capitalCost }
             report.options[o].yearlySaving = saving
             report.options[o].paybackYears = saving > 1e-6 ? capital / saving : nil
-            report.options[o].comparison = "against \(what), placements re-optimised" + (saving > 1e-6 ? "" : "; it saves nothing a year, so no payback")
+            // Children it places who would otherwise have no place: the plan builds it for them
+            // (each unplaced child costs the unmet penalty in the model), whatever the money says.
+            let placedByIt = (t0..<T).reduce(0.0) { $0 + alternative.finance[$1].unmetChildren - report.finance[$1].unmetChildren } / Double(T - t0)
+            var text = "against \(what), placements re-optimised"
+            if placedByIt > 0.05 {
+                text += "; without it \(ReportText.children(placedByIt)) more children a year would have no place (the saving counts each at their cost if placed)"
+            }
+            if saving <= 1e-6 { text += "; it saves no money a year, so no payback" + (placedByIt > 0.05 ? ": it is built to place children" : "") }
+            report.options[o].comparison = text
         }
 
         // Options not chosen: the extra cost of building it (best opening year).

@@ -119,7 +119,7 @@ public struct ScenarioSolver {
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
         report.provenance = Report.Provenance(scenario: scenario, options: options,
-                                              method: solution.method.rawValue + (model.program.isMIP && !options.relax ? " (branch and cut)" : ""))
+                                              method: solution.method.rawValue + (options.relax && model.program.isMIP ? " (the LP relaxation)" : ""))
         report.notes += notes
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
         if compareOptions != .off && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {

@@ -47,7 +47,12 @@ public struct Sweep {
             return problem("that is more than \(maxPoints) points (\(formatGeneral(steps.rounded(.down) + 1))); take a larger STEP")
         }
         let count = Int(steps.rounded(.down)) + 1
-        return .success((0..<count).map { from + Double($0) * step })
+        // from + k · step carries binary noise (0.1 + 2 · 0.1 = 0.30000000000000004): each point
+        // is rounded to 12 significant digits, which every decimal a person types survives.
+        return .success((0..<count).map { k in
+            let value = from + Double(k) * step
+            return Double(String(format: "%.12g", value)) ?? value
+        })
     }
 
     /// `FROM..TO:STEP` → the values, or nil when the range is not valid (see ``parseRange(_:)``).

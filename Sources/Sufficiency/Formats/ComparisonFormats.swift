@@ -51,36 +51,34 @@ public enum ComparisonFormats {
         var value: (Report) -> Double?
     }
 
-    /// The measures every variant is compared on, by year.
+    /// The measures every variant is compared on, by year — matched by the year's label, so a
+    /// scenario without that year shows none (not another year's figure).
     static func measures(years: [String], types: [String]) -> [Measure] {
         var list = [Measure(name: "total cost, present value (£)", year: "all", format: .money) { $0.objective }]
-        for (t, year) in years.enumerated() {
-            list.append(Measure(name: "cost (£)", year: year, format: .money) { $0.costs.flatMap { t < $0.byYear.count ? $0.byYear[t].total : nil } })
-        }
-        for (t, year) in years.enumerated() {
-            list.append(Measure(name: "in-year deficit (£)", year: year, format: .money) { t < $0.finance.count && $0.costs != nil ? $0.finance[t].inYear : nil })
-        }
-        for (t, year) in years.enumerated() {
-            list.append(Measure(name: "cumulative deficit (£)", year: year, format: .money) { t < $0.finance.count && $0.costs != nil ? $0.finance[t].cumulative : nil })
-        }
-        for (t, year) in years.enumerated() {
-            list.append(Measure(name: "cumulative deficit if all placed (£)", year: year, format: .money) {
-                t < $0.finance.count && $0.costs != nil ? $0.finance[t].cumulativeIfAllPlaced : nil
-            })
-        }
-        for type in types {
-            for (t, year) in years.enumerated() {
-                list.append(Measure(name: "\(type) children", year: year, format: .children) { report in
-                    report.costs == nil ? nil : (report.placementsByType.first { $0.type == type }.map { t < $0.children.count ? $0.children[t] : 0 } ?? 0)
+        func each(_ name: String, _ format: Workbook.NumberFormat, _ value: @escaping (Report, Int) -> Double?) {
+            for year in years {
+                list.append(Measure(name: name, year: year, format: format) { report in
+                    guard report.costs != nil, let t = report.years.firstIndex(of: year) else { return nil }
+                    return value(report, t)
                 })
             }
         }
-        for (t, year) in years.enumerated() {
-            list.append(Measure(name: "unmet children", year: year, format: .children) { report in
-                report.costs == nil ? nil : report.unmet.reduce(0) { $0 + (t < $1.children.count ? $1.children[t] : 0) }
-            })
+        each("cost (£)", .money) { report, t in report.costs!.byYear[t].total }
+        each("in-year deficit (£)", .money) { report, t in t < report.finance.count ? report.finance[t].inYear : nil }
+        each("cumulative deficit (£)", .money) { report, t in t < report.finance.count ? report.finance[t].cumulative : nil }
+        each("cumulative deficit if all placed (£)", .money) { report, t in t < report.finance.count ? report.finance[t].cumulativeIfAllPlaced : nil }
+        for type in types {
+            each("\(type) children", .children) { report, t in report.placementsByType.first { $0.type == type }.map { $0.children[t] } ?? 0 }
         }
+        each("unmet children", .children) { report, t in report.unmet.reduce(0) { $0 + $1.children[t] } }
         return list
+    }
+
+    /// Every year of any variant, in the order they first appear.
+    static func years(_ reports: [Report]) -> [String] {
+        var seen: [String] = []
+        for report in reports { for year in report.years where !seen.contains(year) { seen.append(year) } }
+        return seen
     }
 
     static func types(_ reports: [Report]) -> [String] {
@@ -95,17 +93,35 @@ public enum ComparisonFormats {
     /// The comparison as tables: the measures (one row per measure and year, a column per
     /// variant), then the variants themselves (status, options, why no plan).
     public static func comparisonTables(_ reports: [(label: String, report: Report)]) -> [ReportTables.Table] {
-        guard let first = reports.first?.report else { return [] }
-        let list = measures(years: first.years, types: types(reports.map(\.report)))
+        guard !reports.isEmpty else { return [] }
+        let list = measures(years: years(reports.map(\.report)), types: types(reports.map(\.report)))
         let rows = list.map { measure in [measure.name, measure.year] + reports.map { ReportTables.number(measure.value($0.report)) } }
         var comparison = ReportTables.Table(name: "comparison", title: "Side by side: each measure by year (money in £ of that year, cost total a present value)",
                                             header: ["measure", "year"] + reports.map(\.label), rows: rows, text: [0, 1])
         comparison.rowFormats = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($0.offset, $0.element.format) })
         let variants = ReportTables.Table(name: "variants", title: "The variants", header: ["variant", "scenario", "status", "verification", "options opened", "why no plan"],
-                                          rows: reports.map { [$0.label, $0.report.scenario, $0.report.status, $0.report.verification.passed ? "passed" : "failed",
+                                          rows: reports.map { [$0.label, $0.report.scenario, $0.report.status, verification($0.report),
                                                                options($0.report), $0.report.explanation.joined(separator: "; ")] },
                                           text: [0, 1, 2, 3, 4, 5])
-        return [comparison, variants]
+        return [comparison, variants, provenanceTable(reports)]
+    }
+
+    /// "passed", "FAILED", or "not run" when there is no plan to check.
+    static func verification(_ report: Report) -> String {
+        report.costs == nil ? "not run (no plan)" : report.verification.passed ? "passed" : "FAILED"
+    }
+
+    /// Where each variant's numbers come from: its inputs with their SHA-256 and its edits.
+    static func provenanceTable(_ reports: [(label: String, report: Report)]) -> ReportTables.Table {
+        var rows: [[String]] = []
+        for (label, report) in reports {
+            guard let p = report.provenance else { continue }
+            rows.append([label, "tool", "\(p.tool) \(p.version), GLPK \(p.glpk), \(p.method)"])
+            for input in p.inputs { rows.append([label, "input \(input.name)", "\(input.bytes) bytes, SHA-256 \(input.sha256)"]) }
+            for edit in p.edits { rows.append([label, "edit", edit]) }
+            for item in p.defaultsApplied { rows.append([label, "default applied", item]) }
+        }
+        return ReportTables.Table(name: "provenance", title: "Provenance of each variant", header: ["variant", "item", "value"], rows: rows, text: [0, 1, 2])
     }
 
     /// The sweep as tables: one row per point and year.
@@ -136,7 +152,8 @@ public enum ComparisonFormats {
         var formats: [Int: Workbook.NumberFormat] = [0: .decimal, 3: .money, 4: .money, 5: .money]
         for k in 0...kinds.count { formats[6 + k] = .children }
         let textColumns = Set([1, 2] + [6 + kinds.count + 1, 6 + kinds.count + 2, 6 + kinds.count + 3])
-        return [ReportTables.Table(name: "sweep", title: "Sweep of \(path): each point by year", header: header, rows: rows, text: textColumns, formats: formats)]
+        let sweep = ReportTables.Table(name: "sweep", title: "Sweep of \(path): each point by year", header: header, rows: rows, text: textColumns, formats: formats)
+        return [sweep, provenanceTable(points.prefix(1).map { ("every point", $0.report) })]
     }
 
     /// Tables as Markdown (numbers made readable, every name escaped).

@@ -6,7 +6,7 @@ import Foundation
 /// by the General Fund, the position without the capital programme). Text, Markdown and the
 /// workbook show it as it stands; CSV writes it one row per year and line.
 public enum FinancePlan {
-    public enum Unit: String, Sendable { case money, children }
+    public enum Unit: String, Sendable { case money, children, ratio }
 
     public struct Line: Sendable, Equatable {
         /// Which part of the plan: income, expenditure, mitigations, position, not placed, general fund, without programme.
@@ -69,6 +69,13 @@ public enum FinancePlan {
         }
         add("not placed", "unmetCost", "Their cost if placed (at the dearest suitable place)", series(\.unmetCost))
         add("not placed", "cumulativeIfAllPlaced", "Cumulative deficit if every child were placed", series(\.cumulativeIfAllPlaced), total: true)
+        if let cap = finance[0].cap {
+            add("not placed", "cap", "Cap on it (maxCumulativeDeficit)", finance.map { _ in cap })
+            if finance.contains(where: { $0.capMarginalValue != nil }) {
+                add("not placed", "capMarginalValue", "What £1 more headroom would save (£, present value; 0: the cap does not bind)",
+                    finance.map { $0.capMarginalValue ?? 0 }, unit: .ratio)
+            }
+        }
         if !inBlock { add("general fund", "transport", "Home-to-school transport (General Fund, outside the block)", series(\.transport)) }
         if let without = report.withoutOptions, without.finance.count == finance.count {
             add("without the programme", "withoutProgramme.cumulative", "Cumulative deficit without the capital programme", without.finance.map(\.cumulative), total: true)
@@ -107,16 +114,20 @@ public enum FinancePlan {
     /// The plan with the years as columns (Markdown), headings as rows of their own.
     public static func wideTable(_ report: Report) -> ReportTables.Table {
         var rows: [[String]] = []
+        var formats: [Int: Workbook.NumberFormat] = [:]
         var section = ""
         for line in lines(report) {
             if line.section != section {
                 section = line.section
                 rows.append([heading(section)] + report.years.map { _ in "" })
             }
+            formats[rows.count] = line.unit == .money ? .money : line.unit == .children ? .children : .decimal
             rows.append([line.label] + line.values.map(ReportTables.number))
         }
-        return ReportTables.Table(name: "finance", title: "High Needs finance in the shape of a DSG management plan (£, that year's money)",
-                                  header: ["line"] + report.years, rows: rows)
+        var table = ReportTables.Table(name: "finance", title: "High Needs finance in the shape of a DSG management plan (£, that year's money)",
+                                       header: ["line"] + report.years, rows: rows)
+        table.rowFormats = formats
+        return table
     }
 
     /// The plan as a text table with the years as columns.
@@ -129,7 +140,13 @@ public enum FinancePlan {
                 section = line.section
                 rows.append([heading(section)] + report.years.map { _ in "" })
             }
-            rows.append(["  " + line.label] + line.values.map { line.unit == .money ? ReportText.money($0) : ReportText.children($0) })
+            rows.append(["  " + line.label] + line.values.map { value in
+                switch line.unit {
+                case .money: return ReportText.money(value)
+                case .children: return ReportText.children(value)
+                case .ratio: return String(format: "%.2f", value)
+                }
+            })
         }
         return ReportText.table(["£, that year's money"] + report.years, rows)
     }

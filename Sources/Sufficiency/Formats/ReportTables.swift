@@ -95,9 +95,23 @@ public enum ReportTables {
         if !report.finance.isEmpty { tables.append(FinancePlan.wideTable(report)) }
         if let capital = report.capital {
             tables.append(Table(name: "capital", title: "Capital: budget and spend by opening year (£)",
-                                header: ["year", "budget", "spend", "options opening"],
+                                header: ["year", "that year's budget", "spend", "options opening"],
                                 rows: capital.byYear.map { [$0.year, number($0.budget), number($0.spend), $0.opening.joined(separator: " ")] }
-                                    + [["total", number(capital.budget), number(capital.used), ""]], text: [0, 3], formats: [1: .money, 2: .money]))
+                                    + [["total", number(capital.budget), number(capital.used), ""], ["left", number(capital.left), "", ""]],
+                                text: [0, 3], formats: [1: .money, 2: .money]))
+        }
+        if let without = report.withoutOptions, without.finance.count == report.finance.count, report.costs != nil {
+            let independent = report.placementsByType.first { $0.type == SettingType.independent.rawValue }?.children ?? years.map { _ in 0 }
+            tables.append(Table(name: "with-without", title: "With and without the capital programme",
+                                header: ["year", "cumulative deficit with", "without", "unmet children with", "without",
+                                         "cumulative if all placed with", "without", "independent children with", "without"],
+                                rows: years.indices.map { t in
+                                    [years[t], number(report.finance[t].cumulative), number(without.finance[t].cumulative),
+                                     number(report.finance[t].unmetChildren), number(without.finance[t].unmetChildren),
+                                     number(report.finance[t].cumulativeIfAllPlaced), number(without.finance[t].cumulativeIfAllPlaced),
+                                     number(independent[t]), number(t < without.independentChildren.count ? without.independentChildren[t] : nil)]
+                                } + [["total cost, present value", number(report.objective), number(without.objective), "", "", "", "", "", ""]],
+                                formats: [1: .money, 2: .money, 3: .children, 4: .children, 5: .money, 6: .money, 7: .children, 8: .children]))
         }
         if !report.ages.isEmpty {
             tables.append(Table(name: "ages", title: "Children placed and unmet by age group", header: ["age group", "year", "placed", "unmet"],

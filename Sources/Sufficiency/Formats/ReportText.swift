@@ -281,11 +281,11 @@ extension ReportText {
     /// Reports side by side: every measure of ``ComparisonFormats`` by year, each column after the
     /// first with its difference to the first, then the options each opened.
     public static func comparison(_ reports: [(label: String, report: Report)]) -> String {
-        guard let first = reports.first?.report else { return "" }
+        guard !reports.isEmpty else { return "" }
         var rows: [[String]] = [["status", ""] + reports.map { $0.report.status }]
-        for measure in ComparisonFormats.measures(years: first.years, types: ComparisonFormats.types(reports.map(\.report))) {
+        for measure in ComparisonFormats.measures(years: ComparisonFormats.years(reports.map(\.report)), types: ComparisonFormats.types(reports.map(\.report))) {
             let format: (Double) -> String = measure.format == .money ? { money($0) } : { children($0) }
-            let reference = measure.value(first)
+            let reference = measure.value(reports[0].report)
             rows.append([measure.name, measure.year] + reports.enumerated().map { index, entry in
                 guard let v = measure.value(entry.report) else { return "—" }
                 guard index > 0, let reference else { return format(v) }
@@ -299,6 +299,15 @@ extension ReportText {
         out += table(["", "year"] + reports.map(\.label), rows) + "\n"
         let unexplained = reports.filter { !$0.report.explanation.isEmpty }
         for entry in unexplained { out += "\n\(entry.label): no plan: " + entry.report.explanation.joined(separator: "; ") + "\n" }
+        for entry in reports where entry.report.costs != nil && !entry.report.verification.passed {
+            out += "\n\(entry.label): VERIFICATION FAILED: \(entry.report.verification.summary)\n"
+        }
+        out += "\nProvenance:\n"
+        for entry in reports {
+            guard let p = entry.report.provenance else { continue }
+            let inputs = p.inputs.map { "\($0.name) (SHA-256 \($0.sha256))" }.joined(separator: ", ")
+            out += "  \(entry.label): \(p.tool) \(p.version), GLPK \(p.glpk), \(p.method); \(inputs)" + (p.edits.isEmpty ? "" : "; edited \(p.edits.joined(separator: "; "))") + "\n"
+        }
         return out
     }
 }

@@ -44,7 +44,7 @@ public enum ReportWorkbook {
                 rows.append([.heading(FinancePlan.heading(section))])
             }
             if line.total { bold.insert(rows.count) }
-            rows.append([.text(line.label)] + line.values.map { .number($0, line.unit == .money ? .money : .children) })
+            rows.append([.text(line.label)] + line.values.map { .number($0, line.unit == .money ? .money : line.unit == .children ? .children : .decimal) })
         }
         let transport = report.finance[0].transportInHighNeeds ? "transport paid from the High Needs Block" : "transport paid by the General Fund, shown apart"
         var sheet = Workbook.Sheet(name: "finance", title: "High Needs finance in the shape of a DSG management plan (£, that year's money; \(transport); + is a deficit)",
@@ -60,7 +60,7 @@ public enum ReportWorkbook {
             [.text("scenario"), .text(report.scenario)],
             [.text("status"), .text(report.status)],
         ]
-        if let objective = report.objective { rows.append([.text("total cost (present value)"), .text(ReportText.pounds(objective))]) }
+        if let objective = report.objective { rows.append([.text("total cost (present value, £)"), .number(objective, .money)]) }
         rows.append([.text("verification"), .text(report.verification.summary)])
         for line in report.explanation { rows.append([.text("why there is no plan"), .text(line)]) }
         for note in report.notes { rows.append([.text("note"), .text(note)]) }
@@ -71,7 +71,11 @@ public enum ReportWorkbook {
         rows.append([])
         rows.append([.heading("Provenance")])
         if let p = report.provenance {
-            for row in ReportTables.provenanceTable(p).rows { rows.append([.text(row[0]), .text(row[1])]) }
+            // Rates are numbers where they are one (a leaving rate's "0.2 (4 settings)" stays text).
+            for row in ReportTables.provenanceTable(p).rows {
+                if let value = Double(row[1]), value.isFinite, NumberSyntax.parse(row[1][...]) != nil { rows.append([.text(row[0]), .number(value, .decimal)]) }
+                else { rows.append([.text(row[0]), .text(row[1])]) }
+            }
         }
         var sheet = Workbook.Sheet(name: "README", title: "Sufficiency report: \(report.scenario)", header: ["item", "value"], rows: rows)
         sheet.columnWidths = [32, 100]

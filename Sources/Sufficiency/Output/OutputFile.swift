@@ -133,7 +133,7 @@ public enum OutputFile {
     /// The descriptor a path names directly, if it is one of the standard stream aliases.
     static func descriptorAlias(_ path: String) -> Int32? {
         switch path {
-        case "/dev/stdout": return 1
+        case "/dev/stdout", "-": return 1
         case "/dev/stderr": return 2
         default: break
         }
@@ -171,6 +171,14 @@ public enum OutputFile {
                 }
             }
             return .file(real, existing: info)
+        case S_IFIFO:
+            // A pipe nobody reads would block the write for ever: refuse it now.
+            let probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            guard probe >= 0 else {
+                throw .refused(path: path, reason: errno == ENXIO ? "it is a pipe that no program is reading" : errorText())
+            }
+            close(probe)
+            return .device(path)
         default:
             return .device(path)
         }

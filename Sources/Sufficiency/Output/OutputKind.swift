@@ -81,12 +81,26 @@ public enum OutputKind: Sendable, Equatable {
         }
     }
 
-    /// Whether `content` is a zip holding `docProps/custom.xml` with our generator property.
+    /// Whether `content` is a workbook as we wrote it: our generator property, saved by nobody
+    /// since (modified = created, as libxlsxwriter writes them; libxlsxwriter's application
+    /// version, which Excel and LibreOffice replace with their own when they save).
     static func isOurWorkbook(_ content: Data) -> Bool {
-        guard content.starts(with: [0x50, 0x4B, 0x03, 0x04]), let archive = try? Archive(data: content, accessMode: .read),
-              let entry = archive["docProps/custom.xml"], entry.uncompressedSize < 1_000_000 else { return false }
-        var xml = Data()
-        guard (try? archive.extract(entry, consumer: { xml.append($0) })) != nil else { return false }
-        return String(decoding: xml, as: UTF8.self).contains("<vt:lpwstr>\(Workbook.generator)</vt:lpwstr>")
+        guard content.starts(with: [0x50, 0x4B, 0x03, 0x04]), let archive = try? Archive(data: content, accessMode: .read) else { return false }
+        func text(_ path: String) -> String? {
+            guard let entry = archive[path], entry.uncompressedSize < 1_000_000 else { return nil }
+            var xml = Data()
+            guard (try? archive.extract(entry, consumer: { xml.append($0) })) != nil else { return nil }
+            return String(decoding: xml, as: UTF8.self)
+        }
+        func element(_ name: String, in xml: String) -> String? {
+            guard let open = xml.range(of: "<\(name)"), let start = xml[open.upperBound...].firstIndex(of: ">"),
+                  let close = xml.range(of: "</\(name)>", range: start..<xml.endIndex) else { return nil }
+            return String(xml[xml.index(after: start)..<close.lowerBound])
+        }
+        guard let custom = text("docProps/custom.xml"), custom.contains("<vt:lpwstr>\(Workbook.generator)</vt:lpwstr>"),
+              let core = text("docProps/core.xml"), let app = text("docProps/app.xml"),
+              let created = element("dcterms:created", in: core), element("dcterms:modified", in: core) == created,
+              element("AppVersion", in: app) == "12.0000" else { return false }
+        return true
     }
 }

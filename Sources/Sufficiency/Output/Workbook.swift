@@ -125,12 +125,24 @@ public struct Workbook: Sendable {
     /// The workbook as the bytes of an `.xlsx` file. libxlsxwriter writes to a file, so it
     /// writes into a private temporary folder, which is removed afterwards whatever happens.
     public func data() throws(WriteError) -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sufficiency-xlsx-\(getpid())-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700]) } catch {
-            throw WriteError(description: "cannot make a temporary folder for the workbook: \(error.localizedDescription)")
+        // In $TMPDIR, else /tmp (a TMPDIR that does not exist must not stop the workbook alone).
+        let name = "sufficiency-xlsx-\(getpid())-\(UUID().uuidString)"
+        var folder = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        var made = false
+        for candidate in [folder, URL(fileURLWithPath: "/tmp").appendingPathComponent(name)] where !made {
+            if (try? FileManager.default.createDirectory(at: candidate, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])) != nil {
+                folder = candidate
+                made = true
+            }
         }
-        defer { try? FileManager.default.removeItem(at: folder) }
+        guard made else { throw WriteError(description: "cannot make a temporary folder for the workbook in \(FileManager.default.temporaryDirectory.path) or /tmp") }
         let path = folder.appendingPathComponent("report.xlsx").path
+        // Removed on a signal too (files first, then the folder).
+        let slots = [Cleanup.register(path: path), Cleanup.register(path: folder.path)]
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            slots.forEach { Cleanup.release($0) }
+        }
         try write(to: path, temporaryFolder: folder.path)
         guard let bytes = FileManager.default.contents(atPath: path) else { throw WriteError(description: "the workbook was not written") }
         return bytes

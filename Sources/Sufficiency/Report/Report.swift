@@ -234,6 +234,12 @@ public struct Report: Codable, Sendable, Equatable {
         public var unmetCost: Double
         /// cumulative + Σ unmetCost to this year: the deficit if every child were placed.
         public var cumulativeIfAllPlaced: Double
+        /// `finance.maxCumulativeDeficit`, the cap on ``cumulativeIfAllPlaced`` (nil: none).
+        public var cap: Double?
+        /// Whether the cap binds this year (the plan would be cheaper with more headroom).
+        public var capBinds: Bool?
+        /// What £1 more headroom under the cap this year would save (present value, £ per £).
+        public var capMarginalValue: Double?
     }
 
     public struct TypeSpend: Codable, Sendable, Equatable {
@@ -251,7 +257,7 @@ public struct Report: Codable, Sendable, Equatable {
         public var status: String
         public var objective: Double?
         public var finance: [FinanceLine]
-        /// Children left unplaced, by year.
+        /// Children left unplaced, by year (empty when the plan has no solution).
         public var unmetChildren: [Double]
         /// Children placed in independent settings, by year.
         public var independentChildren: [Double]

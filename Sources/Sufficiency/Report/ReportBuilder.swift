@@ -258,6 +258,13 @@ extension Report {
                                        mitigationsTotal: mitigationsTotal, inYear: inYear, cumulative: cumulative,
                                        unmetChildren: clean(unmetChildren), noSuitableSetting: clean(unsuitable),
                                        unmetCost: clean(unmetCost[t]), cumulativeIfAllPlaced: cumulative + unmetSoFar))
+            if let cap = s.finance.maxCumulativeDeficit, t < model.deficitRows.count {
+                let row = model.deficitRows[t]
+                let dual = solution.hasDuals ? solution.rowDuals[row] : 0
+                finance[t].cap = cap
+                finance[t].capMarginalValue = solution.hasDuals ? clean(-dual) : nil
+                finance[t].capBinds = abs(cap - (cumulative + unmetSoFar)) <= 1e-6 * max(1, abs(cap)) || (solution.hasDuals && abs(dual) > 1e-9)
+            }
         }
 
         if !s.zones.isEmpty {
@@ -351,8 +358,9 @@ extension Report {
 
     /// This plan, summarised as an alternative to another.
     var asAlternative: Alternative {
-        Alternative(status: status, objective: objective, finance: finance, unmetChildren: finance.map(\.unmetChildren),
-                    independentChildren: placementsByType.first { $0.type == SettingType.independent.rawValue }?.children
+        // A plan with no solution has no figures (empty, not zeros).
+        Alternative(status: status, objective: objective, finance: costs == nil ? [] : finance, unmetChildren: costs == nil ? [] : finance.map(\.unmetChildren),
+                    independentChildren: costs == nil ? [] : placementsByType.first { $0.type == SettingType.independent.rawValue }?.children
                         ?? Array(repeating: 0, count: years.count))
     }
 }

@@ -70,8 +70,13 @@ final class DecodeContext {
             fail(path, "must not be empty", at: node)
             return nil
         }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
-            fail(path, "must not contain control characters", at: node)
+        // Names and ids are one line of plain text: no control characters (a tab or a line break
+        // breaks every table), no bidirectional overrides (they reorder what a reader sees). Free
+        // text (a description) may have line breaks and tabs.
+        let freeText = path == "description" || path.hasSuffix(".description")
+        if text.unicodeScalars.contains(where: { ($0.value < 0x20 && !(freeText && ($0 == "\n" || $0 == "\t"))) || $0.value == 0x7F
+                                                 || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
+            fail(path, "must not contain control characters (tabs, line breaks) or direction overrides", at: node)
             return nil
         }
         return text
@@ -96,7 +101,7 @@ final class DecodeContext {
             fail(path, "must be a finite number, got \(text)", at: node, kind: .outOfRange)
             return nil
         }
-        if value != 0 && abs(value) < NumberSyntax.smallest {
+        if NumberSyntax.isTooSmall(value, text: text[...]) {
             fail(path, "\(NumberSyntax.tooSmall), got \(text)", at: node, kind: .outOfRange)
             return nil
         }

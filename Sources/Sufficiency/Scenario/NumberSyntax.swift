@@ -7,6 +7,14 @@ enum NumberSyntax {
     static let smallest = 1e-9
     static let tooSmall = "is too small to be meant (non-zero but below 1e-9 in size): write 0"
 
+    /// Whether `value`, read from `text`, is a non-zero number below ``smallest`` in size —
+    /// including one so small that it reads as 0 (`1e-400`), which is not the zero it looks like.
+    static func isTooSmall(_ value: Double, text: Substring) -> Bool {
+        if value != 0 { return abs(value) < smallest }
+        let mantissa = text.prefix { $0 != "e" && $0 != "E" }
+        return mantissa.contains { $0 >= "1" && $0 <= "9" }
+    }
+
     /// The value of `text` when it is a JSON number, else nil. Too large for a double is ±infinity.
     static func parse(_ text: Substring) -> Double? {
         let bytes = text.utf8

@@ -92,7 +92,7 @@ extension ScenarioReader {
             return nil
         }
         guard value.isFinite else { csvFail(row, column, "must be a finite number, got \(cell.text)", file: file); return nil }
-        guard value == 0 || abs(value) >= NumberSyntax.smallest else { csvFail(row, column, "\(NumberSyntax.tooSmall), got \(cell.text)", file: file); return nil }
+        guard !NumberSyntax.isTooSmall(value, text: cell.text[...]) else { csvFail(row, column, "\(NumberSyntax.tooSmall), got \(cell.text)", file: file); return nil }
         guard value >= 0 else { csvFail(row, column, "must be ≥ 0, got \(cell.text)", file: file); return nil }
         guard value <= max else { csvFail(row, column, "must be at most \(DecodeContext.show(max)), got \(cell.text)", file: file); return nil }
         return .some(value)

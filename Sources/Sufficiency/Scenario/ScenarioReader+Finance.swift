@@ -76,11 +76,18 @@ extension ScenarioReader {
     func readFinance(_ node: SourceNode?) -> Finance {
         let zeros = [Double](repeating: 0, count: years.count)
         var finance = Finance(grant: zeros, otherSpend: zeros, income: zeros, broughtForwardDeficit: 0, maxCumulativeDeficit: nil, given: node != nil)
+        if node == nil { readFiles.defaults.append("finance: none given, so grant, income, other spend and mitigations are 0 and nothing is brought forward") }
         guard let node, let object = context.object(node, "finance", allowed: ["grant", "otherSpend", "income", "mitigations", "transport",
                                                                              "broughtForwardDeficit", "maxCumulativeDeficit"]) else { return finance }
         // A number (every year) or a year map (a missing year is 0).
+        // A map that leaves out years: those years are 0, and the provenance says so.
         let byYear = { (valueNode: SourceNode, path: String) -> [Double]? in
-            self.yearValues(valueNode, path, requiredYears: nil, missing: 0, allowNull: false, read: self.money).map { $0.map { $0 ?? 0 } }
+            if case .object(let members) = valueNode.value {
+                let given = Set(members.map(\.key))
+                let missing = self.years.filter { !given.contains($0) }
+                if !missing.isEmpty { self.readFiles.defaults.append("\(path): 0 in \(missing.joined(separator: ", ")) (not given)") }
+            }
+            return self.yearValues(valueNode, path, requiredYears: nil, missing: 0, allowNull: false, read: self.money).map { $0.map { $0 ?? 0 } }
         }
         for key in ["grant", "otherSpend", "income"] {
             guard let valueNode = object[key], let resolved = byYear(valueNode, "finance.\(key)") else { continue }

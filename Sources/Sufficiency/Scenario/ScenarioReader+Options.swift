@@ -30,11 +30,11 @@ extension ScenarioReader {
         if let node = object["earliestYear"], let t = context.reference(node, "\(path).earliestYear", in: yearIndex, kind: "year") { earliest = t }
         if let node = object["latestYear"], let t = context.reference(node, "\(path).latestYear", in: yearIndex, kind: "year") { latest = t }
         if object["earliestYear"] == nil && earliest >= years.count {
-            context.fail("\(path).leadTimeYears", "a lead time of \(lead) years leaves no year of the horizon (\(years.count) years) to open in", at: object["leadTimeYears"])
+            context.fail("\(path).leadTimeYears", "a lead time of \(lead) year\(lead == 1 ? "" : "s") leaves no year of the horizon (\(years.count) years) to open in", at: object["leadTimeYears"])
             earliest = 0
         } else if earliest > latest {
             if object["earliestYear"] == nil {
-                context.fail("\(path).leadTimeYears", "a lead time of \(lead) years means opening in \(years[earliest]) at the soonest, after latestYear (\(years[latest]))", at: object["leadTimeYears"])
+                context.fail("\(path).leadTimeYears", "a lead time of \(lead) year\(lead == 1 ? "" : "s") means opening in \(years[earliest]) at the soonest, after latestYear (\(years[latest]))", at: object["leadTimeYears"])
             } else {
                 context.fail("\(path).latestYear", "is before earliestYear (\(years[earliest]))", at: object["latestYear"])
             }

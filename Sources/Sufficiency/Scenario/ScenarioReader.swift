@@ -22,6 +22,8 @@ struct ScenarioReader {
 
     final class ReadFiles {
         var inputs: [Scenario.InputFile] = []
+        /// Defaults applied while reading (for the provenance).
+        var defaults: [String] = []
     }
     var maxInputBytes = ScenarioDecoder.Limits.defaultMaxInputBytes
 
@@ -129,7 +131,7 @@ struct ScenarioReader {
         if finance.transport == .generalFund && top["finance"]?["transport"] == nil { defaults.append("finance.transport generalFund (the General Fund pays home-to-school transport)") }
         if !options.isEmpty && top["capital"]?["accounting"] == nil { defaults.append("capital.accounting upfront") }
         if capital.accounting == .annualised && top["capital"]?["assetLifeYears"] == nil { defaults.append("capital.assetLifeYears 40") }
-        scenario.defaultsApplied = defaults
+        scenario.defaultsApplied = defaults + readFiles.defaults
         return scenario
     }
 
