@@ -172,8 +172,13 @@ public enum OutputFile {
             }
             return .file(real, existing: info)
         case S_IFIFO:
-            // A pipe nobody reads would block the write for ever: refuse it now.
-            let probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            // A pipe nobody reads would block the write for ever: refuse it, after giving a
+            // reader started beside us (`cat fifo & sufficiency-solve ... --output fifo`) two seconds.
+            var probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            for _ in 0..<40 where probe < 0 && errno == ENXIO {
+                usleep(50_000)
+                probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            }
             guard probe >= 0 else {
                 throw .refused(path: path, reason: errno == ENXIO ? "it is a pipe that no program is reading" : errorText())
             }
