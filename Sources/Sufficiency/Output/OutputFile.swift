@@ -72,8 +72,12 @@ public enum OutputFile {
             case let .descriptor(descriptor):
                 try writeAll(file.data, to: descriptor, path: file.path)
             case let .device(device):
-                let descriptor = open(device, O_WRONLY | O_CLOEXEC)
-                guard descriptor >= 0 else { discard(); throw .failed(path: file.path, reason: errorText()) }
+                guard let descriptor = openDevice(device) else {
+                    let reason = errno == ENXIO ? "it is a pipe that no program is reading" : errorText()
+                    discard()
+                    if errno == ENXIO { throw .refused(path: file.path, reason: reason) }
+                    throw .failed(path: file.path, reason: reason)
+                }
                 do { try writeAll(file.data, to: descriptor, path: file.path) } catch { close(descriptor); discard(); throw error }
                 guard close(descriptor) == 0 else { discard(); throw .failed(path: file.path, reason: errorText()) }
             case let .file(final, existing):
@@ -131,6 +135,26 @@ public enum OutputFile {
     // MARK: Resolving a target
 
     /// The descriptor a path names directly, if it is one of the standard stream aliases.
+    /// Opens a device or pipe for writing. A pipe nobody reads would block the write for ever, so
+    /// it is opened without blocking (which fails with ENXIO when there is no reader), waiting up
+    /// to two seconds for a reader started beside us, then written in blocking mode.
+    static func openDevice(_ path: String) -> Int32? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFIFO else {
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            return descriptor >= 0 ? descriptor : nil
+        }
+        var descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        for _ in 0..<40 where descriptor < 0 && errno == ENXIO {
+            usleep(50_000)
+            descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        }
+        guard descriptor >= 0 else { return nil }
+        let flags = fcntl(descriptor, F_GETFL)
+        _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK)
+        return descriptor
+    }
+
     static func descriptorAlias(_ path: String) -> Int32? {
         switch path {
         case "/dev/stdout", "-": return 1
@@ -171,19 +195,6 @@ public enum OutputFile {
                 }
             }
             return .file(real, existing: info)
-        case S_IFIFO:
-            // A pipe nobody reads would block the write for ever: refuse it, after giving a
-            // reader started beside us (`cat fifo & sufficiency-solve ... --output fifo`) two seconds.
-            var probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-            for _ in 0..<40 where probe < 0 && errno == ENXIO {
-                usleep(50_000)
-                probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-            }
-            guard probe >= 0 else {
-                throw .refused(path: path, reason: errno == ENXIO ? "it is a pipe that no program is reading" : errorText())
-            }
-            close(probe)
-            return .device(path)
         default:
             return .device(path)
         }
