@@ -116,21 +116,23 @@ struct FormatTests {
 
 @Suite("HTML report")
 struct HTMLTests {
-    /// The `data-value` of every element of one chart, by series and year.
+    /// The `data-value` of every element of one chart, by series and category.
     func values(in html: String, chart: String) -> [String: Double] {
         guard let start = html.range(of: "<figure id=\"\(chart)\"") else { return [:] }
-        let figure = html[start.lowerBound...].prefix { _ in true }
+        let figure = html[start.lowerBound...]
         let end = figure.range(of: "</figure>")!.upperBound
         let text = String(figure[..<end])
         var result: [String: Double] = [:]
-        let pattern = try! NSRegularExpression(pattern: "data-series=\"([^\"]*)\"(?: data-year=\"([^\"]*)\")? data-value=\"([^\"]*)\"")
+        let pattern = try! NSRegularExpression(pattern: "data-series=\"([^\"]*)\" data-category=\"([^\"]*)\" data-value=\"([^\"]*)\"")
         for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            let series = String(text[Range(match.range(at: 1), in: text)!])
-            let year = match.range(at: 2).location == NSNotFound ? "" : String(text[Range(match.range(at: 2), in: text)!])
-            result["\(series)|\(year)"] = Double(text[Range(match.range(at: 3), in: text)!])
+            let series = String(text[Range(match.range(at: 1), in: text)!]), category = String(text[Range(match.range(at: 2), in: text)!])
+            result["\(series)|\(category)"] = Double(text[Range(match.range(at: 3), in: text)!])
         }
         return result
     }
+
+    /// Drawn values are rounded to the cent (or hundredth of a child).
+    func near(_ drawn: Double?, _ value: Double) -> Bool { drawn.map { abs($0 - value) <= 0.006 } ?? false }
 
     @Test("the charts' numbers are the report's")
     func chartsMatchReport() throws {
@@ -143,21 +145,102 @@ struct HTMLTests {
         let report = try JSONDecoder().decode(Report.self, from: Data(CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--format", "json", "--no-timings"]).stdout.utf8))
         let bars = values(in: html, chart: "placements-by-type")
         for line in report.placementsByType {
-            for (t, year) in report.years.enumerated() {
-                let drawn = try #require(bars["\(line.type)|\(year)"])
-                #expect(abs(drawn - line.children[t]) <= 1e-5 * max(1, line.children[t]), "\(line.type) \(year)")
+            for (t, year) in report.years.enumerated() where line.children[t] != 0 {
+                #expect(near(bars["\(line.type)|\(year)"], line.children[t]), "\(line.type) \(year)")
             }
         }
         let deficit = values(in: html, chart: "deficit")
         for (t, year) in report.years.enumerated() {
-            #expect(abs(deficit["with this plan|\(year)"]! - report.finance[t].cumulative) <= 1e-5 * abs(report.finance[t].cumulative))
-            #expect(abs(deficit["without the capital programme|\(year)"]! - report.withoutOptions!.finance[t].cumulative) <= 1e-5 * abs(report.finance[t].cumulative))
+            #expect(near(deficit["with this plan|\(year)"], report.finance[t].cumulative))
+            #expect(near(deficit["without the capital programme|\(year)"], report.withoutOptions!.finance[t].cumulative))
         }
         let costs = values(in: html, chart: "cost-stack")
-        #expect(abs(costs["placements|\(report.years[0])"]! - report.costs!.byYear[0].placements) <= 1e-5 * report.costs!.byYear[0].placements)
-        let utilisation = values(in: html, chart: "utilisation")
-        let last = report.years.count - 1
-        for line in report.settings { if let u = line.utilisation[last] { #expect(abs(utilisation["\(line.id)|"]! - u) < 1e-5) } }
+        #expect(near(costs["placements|\(report.years[0])"], report.costs!.byYear[0].placements))
+        // Utilisation of every capped setting, every year, in the table.
+        let cells = try NSRegularExpression(pattern: "<td class=\"n (full|near|spare)\" data-value=\"([^\"]*)\"")
+        let utilisation = cells.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { Double(html[Range($0.range(at: 2), in: html)!])! }
+        let expected = report.settings.flatMap { line in line.utilisation.compactMap { $0 } }
+        #expect(utilisation.count == expected.count && zip(utilisation, expected).allSatisfy { near($0, $1) })
+    }
+
+    /// Every element of every chart lies inside its SVG's box; tick labels fall on round numbers.
+    static func checkGeometry(_ html: String) -> [String] {
+        var problems: [String] = []
+        func number(_ text: Substring, _ name: String) -> Double? {
+            guard let range = text.range(of: " \(name)=\"") else { return nil }
+            return Double(text[range.upperBound...].prefix { $0 != "\"" })
+        }
+        var rest = html[...]
+        while let open = rest.range(of: "<svg ") {
+            let close = rest.range(of: "</svg>", range: open.upperBound..<rest.endIndex)!
+            let svg = rest[open.lowerBound..<close.upperBound]
+            rest = rest[close.upperBound...]
+            let box = svg[svg.range(of: "viewBox=\"0 0 ")!.upperBound...].prefix { $0 != "\"" }.split(separator: " ").map { Double($0)! }
+            let (width, height) = (box[0], box[1])
+            let elements = svg.components(separatedBy: "<").dropFirst().map { Substring($0) }
+            var ticks: [Double] = []
+            for element in elements {
+                if element.hasPrefix("rect") {
+                    let x = number(element, "x")!, y = number(element, "y")!, w = number(element, "width")!, h = number(element, "height")!
+                    if x < -0.01 || y < -0.01 || x + w > width + 0.01 || y + h > height + 0.01 { problems.append("rect outside \(width)×\(height): \(element.prefix(120))") }
+                } else if element.hasPrefix("circle") {
+                    let x = number(element, "cx")!, y = number(element, "cy")!, r = number(element, "r")!
+                    if x - r < 0 || y - r < 0 || x + r > width || y + r > height { problems.append("point outside: \(element.prefix(120))") }
+                } else if element.hasPrefix("text") {
+                    let content = String(element[element.index(after: element.firstIndex(of: ">")!)...])
+                    let size = number(element, "font-size") ?? 12
+                    let w = SVGChart.textWidth(content.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<"), size: size)
+                    if let transform = element.range(of: "transform=\"translate(") {
+                        let parts = element[transform.upperBound...].prefix { $0 != ")" }.split(separator: " ").map { Double($0)! }
+                        if element.contains("rotate(-90)") {
+                            if parts[1] - w / 2 < 0 || parts[1] + w / 2 > height || parts[0] - size < 0 { problems.append("axis title outside: \(content)") }
+                        } else if parts[0] - w * 0.71 < -1 || parts[1] > height { problems.append("turned label outside: \(content)") }
+                    } else if let x = number(element, "x"), let y = number(element, "y") {
+                        let anchor = element.contains("text-anchor=\"end\"") ? 1.0 : element.contains("text-anchor=\"middle\"") ? 0.5 : 0
+                        if x - anchor * w < -1 || x + (1 - anchor) * w > width + 1 || y - size < -1 || y > height { problems.append("text outside \(width)×\(height): \(content)") }
+                        if element.contains("class=\"tick\""), let value = number(element, "data-value") { ticks.append(value) }
+                    }
+                }
+            }
+            // Round ticks: an even step of 1, 2, 2.5 or 5 × 10^k.
+            if ticks.count > 1 {
+                let step = ticks[1] - ticks[0]
+                let mantissa = step / pow(10, floor(log10(step)))
+                if ![1, 2, 2.5, 5].contains(where: { abs($0 - mantissa) < 1e-6 }) { problems.append("ticks not round: \(ticks)") }
+                for k in 1..<ticks.count where abs(ticks[k] - ticks[k - 1] - step) > 1e-6 * max(1, step) { problems.append("ticks not even: \(ticks)") }
+            }
+        }
+        return problems
+    }
+
+    @Test("every chart of every page on the shipped scenarios: inside its box, round ticks, names escaped")
+    func geometryAndEscaping() throws {
+        for file in ["tutorial.json", "tutorial-phases.json", "leicester-city-capital.json", "leicestershire.json"] {
+            let page = try CLI.run(["solve", CLI.scenario(file), "--format", "html", "--no-timings"])
+            #expect(page.status == 0)
+            let problems = Self.checkGeometry(page.stdout)
+            #expect(problems.isEmpty, "\(file): \(problems.prefix(5))")
+        }
+        let compare = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "settings[id=indep].costPerPlace=70000",
+                                   "--label", "a long label that will not fit under its bar at all=demand.growth=0.12", "--format", "html"])
+        #expect(Self.checkGeometry(compare.stdout).isEmpty, "\(Self.checkGeometry(compare.stdout).prefix(5))")
+        let sweep = try CLI.run(["sweep", CLI.scenario("tutorial.json"), "--vary", "settings[id=indep].costPerPlace=50000..80000:2500", "--format", "html"])
+        #expect(Self.checkGeometry(sweep.stdout).isEmpty, "\(Self.checkGeometry(sweep.stdout).prefix(5))")
+        // A name with markup is shown, never run.
+        var object = tiny(demand: [5], settings: [["id": "<b>x</b>", "name": "<script>alert(1)</script> & co", "type": "special", "serves": "all", "capacity": 2, "costPerPlace": 1000]])
+        object["name"] = "<img onerror=alert(1)> \"quoted\""
+        let html = ReportHTML.render(try solve(object).report)
+        #expect(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>x</b>"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co") && html.contains("&quot;quoted&quot;"))
+        #expect(Self.checkGeometry(html).isEmpty)
+    }
+
+    @Test("ticks: round steps covering the range, money written −£4.6m")
+    func ticks() {
+        #expect(SVGChart.ticks(0, 1368.1) == [0, 250, 500, 750, 1000, 1250, 1500])
+        #expect(SVGChart.ticks(-4.6e6, 24.9e6) == [-5e6, 0, 5e6, 1e7, 1.5e7, 2e7, 2.5e7])
+        #expect(SVGChart.tickLabel(-4.6e6, .money) == "−£4.6m" && SVGChart.tickLabel(2.5e5, .money) == "£250k" && SVGChart.tickLabel(0, .money) == "£0")
+        #expect(SVGChart.tickLabel(1.5e9, .money) == "£1.5bn" && SVGChart.tickLabel(1250, .children) == "1,250")
     }
 
     @Test("compare and sweep in every format: labels, every year, the same numbers as separate solves")

@@ -1,119 +1,81 @@
 import Foundation
 
-/// One self-contained HTML page with SVG charts drawn here (no scripts, no external files):
-/// children by setting type per year (stacked bars), the cost stack per year, the cumulative
-/// deficit against the plan without the capital programme, and utilisation of each setting.
-/// Every bar and point carries its number in a `data-value` attribute, so a test can check the
-/// drawing against the report.
+/// One self-contained HTML page (no script, font or request outside it) with SVG charts drawn
+/// by ``SVGChart``: children by setting type, the cost stack, the cumulative deficit with and
+/// without the capital programme (and if every child were placed), unmet need, and a table of
+/// utilisation by setting and year; each with a sentence on what it shows, then the report's
+/// tables. Readable on a laptop and a phone (the charts scale, wide tables scroll), and printable.
 public enum ReportHTML {
-    static let palette = ["#1b6ca8", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#9c755f", "#edc948"]
+    static func escape(_ text: String) -> String { SVGChart.escape(text) }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    static let style = """
+    :root{color-scheme:light}
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:1.5em auto;max-width:1080px;padding:0 1em;color:#222;line-height:1.45}
+    h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+    p.lead{font-size:1.05em}p.note{color:#555;margin:.2em 0 .4em;font-size:.92em}
+    .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1.4em}
+    figure{margin:0;overflow-x:auto}figcaption{font-weight:600}svg{width:100%;min-width:430px;height:auto;display:block}
+    .scroll{overflow-x:auto;max-width:100%}
+    table{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px}th,td{border-bottom:1px solid #ddd;padding:.25em .55em;vertical-align:top}
+    th{text-align:left;background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+    td.h{font-weight:600;background:#fafafa}tr.total td{font-weight:600}
+    td.full{background:#f8d4d4}td.near{background:#fbe9c9}td.spare{background:#dcebf7}
+    .key span{display:inline-block;padding:0 .5em;margin-right:.5em}
+    @media print{body{max-width:none;margin:0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:.8em}svg{min-width:0}figure{break-inside:avoid;margin-bottom:.6em;overflow:visible}.scroll{overflow:visible}table{font-size:8pt}th,td{padding:.15em .35em}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
+    """
+
+    static func page(title: String, body: String) -> String {
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\(OutputKind.htmlGenerator)<title>\(escape(title))</title><style>\(style)</style></head><body>\(body)</body></html>\n"
     }
 
-    static func number(_ value: Double) -> String { String(format: "%.6g", value) }
+    /// A table of the report as HTML: numbers in their column's format, every name escaped.
+    static func htmlTable(_ table: ReportTables.Table) -> String {
+        guard !table.rows.isEmpty else { return "" }
+        var out = "<h2>\(escape(table.title))</h2><div class=\"scroll\"><table id=\"table-\(escape(table.name))\"><thead><tr>" + table.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for (index, row) in table.rows.enumerated() {
+            let heading = row.dropFirst().allSatisfy(\.isEmpty) && row.count > 2
+            out += "<tr>" + row.enumerated().map { column, cell in
+                if heading && column == 0 { return "<td class=\"h\">\(escape(cell))</td>" }
+                if !table.textColumns.contains(column), let value = Double(cell), value.isFinite {
+                    return "<td class=\"n\">\(escape(ReportTables.readable(cell, format: table.rowFormats[index] ?? table.formats[column])))</td>"
+                }
+                return "<td>\(escape(cell))</td>"
+            }.joined() + "</tr>"
+        }
+        return out + "</tbody></table></div>"
+    }
 
-    /// Stacked bars: one bar per year, one segment per series.
-    static func stackedBars(id: String, title: String, years: [String], series: [(name: String, values: [Double])], unit: String) -> String {
-        let width = 640.0, height = 300.0, left = 80.0, bottom = 40.0, top = 30.0
-        let totals = years.indices.map { t in series.reduce(0) { $0 + max(0, $1.values[t]) } }
-        let maximum = max(1, totals.max() ?? 1)
-        let slot = (width - left - 20) / Double(max(1, years.count))
-        var out = "<figure id=\"\(id)\"><figcaption>\(escape(title))</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
-        out += axis(left: left, top: top, bottom: height - bottom, width: width, maximum: maximum, unit: unit)
-        for (t, year) in years.enumerated() {
-            var y = height - bottom
-            let x = left + Double(t) * slot + slot * 0.2
-            for (k, entry) in series.enumerated() {
-                let value = max(0, entry.values[t])
-                let h = value / maximum * (height - bottom - top)
-                y -= h
-                out += "<rect class=\"bar\" data-series=\"\(escape(entry.name))\" data-year=\"\(escape(year))\" data-value=\"\(number(entry.values[t]))\" x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(slot * 0.6))\" height=\"\(number(h))\" fill=\"\(palette[k % palette.count])\"><title>\(escape(entry.name)) \(escape(year)): \(escape(format(value, unit)))</title></rect>"
+    /// Utilisation of every capped setting in every year, coloured: full, nearly full, spare.
+    static func utilisationTable(_ report: Report) -> String {
+        let capped = report.settings.filter { $0.capacity.contains { $0 != nil } }
+        guard !capped.isEmpty else { return "" }
+        var out = "<h2>Places used: children / places (utilisation) by setting and year</h2>"
+        out += "<p class=\"note key\"><span class=\"full\" style=\"background:#f8d4d4\">full (100% or more)</span><span style=\"background:#fbe9c9\">nearly full (90% or more)</span><span style=\"background:#dcebf7\">places to spare</span> A full setting is where one more place has a value (see the table of marginal values below).</p>"
+        out += "<div class=\"scroll\"><table id=\"table-utilisation\"><thead><tr><th>setting</th><th>type</th>" + report.years.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for line in report.settings {
+            out += "<tr><td>\(escape(line.name))</td><td>\(escape(line.type))</td>"
+            for t in report.years.indices {
+                guard let places = line.capacity[t] else {
+                    out += "<td class=\"n\">\(line.children[t] > 0 ? "\(ReportText.children(line.children[t])) / unlimited" : "—")</td>"
+                    continue
+                }
+                let share = line.utilisation[t] ?? 0
+                let kind = share >= 0.9995 ? "full" : share >= 0.9 ? "near" : "spare"
+                out += "<td class=\"n \(kind)\" data-value=\"\(SVGChart.number(share))\">\(ReportText.children(line.children[t])) / \(ReportText.children(places)) (\(String(format: "%.0f%%", share * 100)))</td>"
             }
-            let label = year.count > 22 ? String(year.prefix(21)) + "…" : year
-            out += "<text x=\"\(number(x + slot * 0.3))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"12\"><title>\(escape(year))</title>\(escape(label))</text>"
+            out += "</tr>"
         }
-        out += legend(series.map(\.name), x: left, y: 14)
-        return out + "</svg></figure>"
+        return out + "</tbody></table></div>"
     }
 
-    /// Lines over the years.
-    static func lines(id: String, title: String, years: [String], series: [(name: String, values: [Double])], unit: String) -> String {
-        let width = 640.0, height = 300.0, left = 90.0, bottom = 40.0, top = 30.0
-        let all = series.flatMap(\.values)
-        let maximum = max(1, all.max() ?? 1), minimum = min(0, all.min() ?? 0)
-        let span = maximum - minimum
-        let step = (width - left - 40) / Double(max(1, years.count - 1))
-        var out = "<figure id=\"\(id)\"><figcaption>\(escape(title))</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
-        out += axis(left: left, top: top, bottom: height - bottom, width: width, maximum: maximum, unit: unit, minimum: minimum)
-        for (k, entry) in series.enumerated() {
-            let points = entry.values.enumerated().map { t, value in
-                (left + Double(t) * step, height - bottom - (value - minimum) / span * (height - bottom - top))
-            }
-            out += "<polyline fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2.5\"\(k > 0 ? " stroke-dasharray=\"6 4\"" : "") points=\"\(points.map { "\(number($0.0)),\(number($0.1))" }.joined(separator: " "))\"/>"
-            for (t, point) in points.enumerated() {
-                out += "<circle class=\"point\" data-series=\"\(escape(entry.name))\" data-year=\"\(escape(years[t]))\" data-value=\"\(number(entry.values[t]))\" cx=\"\(number(point.0))\" cy=\"\(number(point.1))\" r=\"3.5\" fill=\"\(palette[k % palette.count])\"><title>\(escape(entry.name)) \(escape(years[t])): \(escape(format(entry.values[t], unit)))</title></circle>"
-            }
-        }
-        for (t, year) in years.enumerated() {
-            out += "<text x=\"\(number(left + Double(t) * step))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"12\">\(escape(year))</text>"
-        }
-        out += legend(series.map(\.name), x: left, y: 14)
-        return out + "</svg></figure>"
-    }
-
-    /// Horizontal bars of utilisation (0–100%+) for each setting in one year.
-    static func utilisation(id: String, title: String, settings: [(name: String, value: Double)]) -> String {
-        let rowHeight = 22.0, left = 190.0, width = 640.0
-        let height = Double(settings.count) * rowHeight + 40
-        var out = "<figure id=\"\(id)\"><figcaption>\(escape(title))</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
-        let full = width - left - 60
-        out += "<line x1=\"\(number(left + full))\" y1=\"10\" x2=\"\(number(left + full))\" y2=\"\(number(height - 20))\" stroke=\"#999\" stroke-dasharray=\"3 3\"/>"
-        for (k, entry) in settings.enumerated() {
-            let y = 15 + Double(k) * rowHeight
-            let w = min(1.2, max(0, entry.value)) / 1.0 * full
-            out += "<text x=\"\(number(left - 8))\" y=\"\(number(y + 13))\" text-anchor=\"end\" font-size=\"12\">\(escape(entry.name))</text>"
-            out += "<rect class=\"bar\" data-series=\"\(escape(entry.name))\" data-value=\"\(number(entry.value))\" x=\"\(number(left))\" y=\"\(number(y))\" width=\"\(number(w))\" height=\"16\" fill=\"\(entry.value > 0.999 ? "#e15759" : "#1b6ca8")\"><title>\(escape(entry.name)): \(String(format: "%.0f%%", entry.value * 100))</title></rect>"
-            out += "<text x=\"\(number(left + w + 6))\" y=\"\(number(y + 13))\" font-size=\"12\">\(String(format: "%.0f%%", entry.value * 100))</text>"
-        }
-        return out + "</svg></figure>"
-    }
-
-    static func axis(left: Double, top: Double, bottom: Double, width: Double, maximum: Double, unit: String, minimum: Double = 0) -> String {
-        var out = "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(bottom))\" stroke=\"#333\"/>"
-        out += "<line x1=\"\(number(left))\" y1=\"\(number(bottom))\" x2=\"\(number(width - 20))\" y2=\"\(number(bottom))\" stroke=\"#333\"/>"
-        for k in 0...4 {
-            let value = minimum + (maximum - minimum) * Double(k) / 4
-            let y = bottom - (bottom - top) * Double(k) / 4
-            out += "<text x=\"\(number(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">\(escape(format(value, unit)))</text>"
-            out += "<line x1=\"\(number(left))\" y1=\"\(number(y))\" x2=\"\(number(width - 20))\" y2=\"\(number(y))\" stroke=\"#eee\"/>"
-        }
-        return out
-    }
-
-    static func legend(_ names: [String], x: Double, y: Double) -> String {
-        var out = "", offset = x
-        for (k, name) in names.enumerated() {
-            out += "<rect x=\"\(number(offset))\" y=\"\(number(y - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[k % palette.count])\"/>"
-            out += "<text x=\"\(number(offset + 14))\" y=\"\(number(y))\" font-size=\"12\">\(escape(name))</text>"
-            offset += 24 + Double(name.count) * 7
-        }
-        return out
-    }
-
-    static func format(_ value: Double, _ unit: String) -> String {
-        unit == "£" ? (abs(value) >= 1e6 ? (value < 0 ? "−" : "") + String(format: "£%.1fm", abs(value) / 1e6) : ReportText.pounds(value)) : ReportText.children(value)
-    }
-
-    /// The page.
+    /// The solve page.
     public static func render(_ report: Report) -> String {
         let years = report.years
         var body = "<h1>\(escape(report.scenario))</h1>"
-        body += "<p class=\"status\">Status: <b>\(escape(report.status))</b>"
-        if let objective = report.objective { body += " · Total cost (present value): <b>\(ReportText.pounds(objective))</b>" }
+        body += "<p class=\"lead\">Status: <b>\(escape(report.status))</b>"
+        if let objective = report.objective { body += " · Total cost (present value of every year, capital included): <b>\(escape(ReportText.pounds(objective)))</b>" }
         body += " · Verification: <b>\(report.verification.passed ? "passed" : "FAILED")</b></p>"
+        body += "<p class=\"note\">Money is in pounds of each year (inflation included); the total cost discounts every year to today. Children are rounded to one decimal place.</p>"
         if !report.explanation.isEmpty {
             body += "<h2>Why there is no plan</h2><ul>" + report.explanation.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
         }
@@ -121,84 +83,88 @@ public enum ReportHTML {
             body += "<h2>Notes</h2><ul>" + report.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
         }
         if let costs = report.costs {
-            body += stackedBars(id: "placements-by-type", title: "Children placed by setting type", years: years,
-                                series: report.placementsByType.map { ($0.type, $0.children) }, unit: "children")
-            body += stackedBars(id: "cost-stack", title: "Cost by year (£, that year's prices)", years: years, series: [
-                ("placements", costs.byYear.map(\.placements)), ("transport", costs.byYear.map(\.transport)),
-                ("capital", costs.byYear.map(\.capitalCharge)), ("unmet penalty", costs.byYear.map(\.unmetPenalty)),
-            ], unit: "£")
-            if !report.ages.isEmpty {
-                body += stackedBars(id: "placements-by-age", title: "Children placed by age group", years: years,
-                                    series: report.ages.map { ($0.age, $0.placed) }, unit: "children")
+            var charts: [SVGChart] = []
+            charts.append(SVGChart(id: "placements-by-type", title: "Children placed by setting type", yTitle: "children", xTitle: "year",
+                                   categories: years, series: report.placementsByType.map { .init(name: $0.type, values: $0.children) }, unit: .children, kind: .stackedBars,
+                                   note: "Every child with a place, by the kind of setting the plan gives them."))
+            charts.append(SVGChart(id: "cost-stack", title: "Cost by year", yTitle: "£, that year's money", xTitle: "year", categories: years, series: [
+                .init(name: "placements", values: costs.byYear.map(\.placements)), .init(name: "transport", values: costs.byYear.map(\.transport)),
+                .init(name: "capital", values: costs.byYear.map(\.capitalCharge)), .init(name: "unmet penalty", values: costs.byYear.map(\.unmetPenalty)),
+            ].filter { $0.values.contains { ($0 ?? 0) != 0 } }, unit: .money, kind: .stackedBars,
+                note: "What the plan costs each year: placement fees, home-to-school transport, the capital charge and the penalty for children left without a place."))
+            var deficit: [SVGChart.Series] = [.init(name: "with this plan", values: report.finance.map(\.cumulative))]
+            if report.finance.contains(where: { abs($0.cumulativeIfAllPlaced - $0.cumulative) > 0.5 }) {
+                deficit.append(.init(name: "with this plan, if every child were placed", values: report.finance.map(\.cumulativeIfAllPlaced)))
             }
-            var deficit: [(name: String, values: [Double])] = [("with this plan", report.finance.map(\.cumulative))]
             if let without = report.withoutOptions, without.finance.count == years.count {
-                deficit.append(("without the capital programme", without.finance.map(\.cumulative)))
+                deficit.append(.init(name: "without the capital programme", values: without.finance.map(\.cumulative)))
             }
-            body += lines(id: "deficit", title: "Cumulative High Needs deficit (£)", years: years, series: deficit, unit: "£")
-            let last = years.count - 1
-            let used = report.settings.compactMap { line in line.utilisation[last].map { (line.id, $0) } }
-            if !used.isEmpty {
-                body += utilisation(id: "utilisation", title: "Utilisation of each setting, \(years[last])", settings: used)
+            charts.append(SVGChart(id: "deficit", title: "Cumulative High Needs deficit", yTitle: "£, that year's money", xTitle: "year (end of)",
+                                   categories: years, series: deficit, unit: .money, kind: .lines,
+                                   note: "The deficit carried forward each year (+ is a deficit, − a surplus), from the deficit brought forward."))
+            if !report.unmet.isEmpty {
+                charts.append(SVGChart(id: "unmet", title: "Children without a place (unmet need)", yTitle: "children", xTitle: "year",
+                                       categories: years, series: report.unmet.map { .init(name: $0.need, values: $0.children) }, unit: .children, kind: .stackedBars,
+                                       note: "The sufficiency gap, by need: children the plan cannot place in any setting that serves them."))
             }
+            if !report.ages.isEmpty {
+                charts.append(SVGChart(id: "placements-by-age", title: "Children placed by age group", yTitle: "children", xTitle: "year",
+                                       categories: years, series: report.ages.map { .init(name: $0.age, values: $0.placed) }, unit: .children, kind: .stackedBars))
+            }
+            body += "<div class=\"charts\">" + charts.map { $0.svg() }.joined() + "</div>"
+            if report.unmet.isEmpty { body += "<p>Every child has a place in every year: there is no unmet need.</p>" }
+            body += utilisationTable(report)
         }
-        var tables = ""
-        for table in ReportTables.tables(report) where !table.rows.isEmpty && table.name != "summary" {
-            tables += "<h2>\(escape(table.title))</h2><table><thead><tr>" + table.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-            for row in table.rows {
-                tables += "<tr>" + row.enumerated().map { column, cell in
-                    if !table.textColumns.contains(column), let value = Double(cell), value.isFinite { return "<td class=\"n\">\(escape(ReportTables.readable(cell)))</td>" }
-                    return "<td>\(escape(cell))</td>"
-                }.joined() + "</tr>"
-            }
-            tables += "</tbody></table>"
+        for table in ReportTables.tables(report) where !table.rows.isEmpty && !["summary", "settings"].contains(table.name) {
+            body += htmlTable(table)
         }
-        let style = """
-        body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:980px;color:#222}
-        figure{display:inline-block;margin:1em 1em 1em 0;vertical-align:top}figcaption{font-weight:600;margin-bottom:.3em}
-        table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border-bottom:1px solid #ddd;padding:.25em .6em;font-size:13px}
-        td.n{text-align:right;font-variant-numeric:tabular-nums}th{text-align:left;background:#f4f4f4}
-        """
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\(OutputKind.htmlGenerator)<title>\(escape(report.scenario))</title><style>\(style)</style></head><body>\(body)\(tables)<p><small>\(escape(report.verification.summary))</small></p></body></html>\n"
-    }
-}
-
-extension ReportHTML {
-    static func page(title: String, body: String) -> String {
-        let style = "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}figure{display:inline-block;margin:1em 1em 1em 0;vertical-align:top}figcaption{font-weight:600}pre{font-size:12px;background:#f7f7f7;padding:1em;overflow-x:auto}"
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\(OutputKind.htmlGenerator)<title>\(escape(title))</title><style>\(style)</style></head><body><h1>\(escape(title))</h1>\(body)</body></html>\n"
+        body += "<p class=\"note\">\(escape(report.verification.summary))</p>"
+        return page(title: report.scenario, body: body)
     }
 
-    static func typeSeries(_ reports: [Report], year: (Report) -> Int) -> [(name: String, values: [Double])] {
+    static func typeSeries(_ reports: [Report], year: (Report) -> Int) -> [SVGChart.Series] {
         SettingType.allCases.map(\.rawValue).compactMap { type in
-            let values = reports.map { report in report.placementsByType.first { $0.type == type }?.children[year(report)] ?? 0 }
-            return values.contains { $0 > 0 } ? (type, values) : nil
+            let values: [Double?] = reports.map { report in
+                report.costs == nil ? nil : report.placementsByType.first { $0.type == type }?.children[year(report)] ?? 0
+            }
+            return values.contains { ($0 ?? 0) > 0 } ? SVGChart.Series(name: type, values: values) : nil
         }
     }
 
     /// Several plans side by side: their deficits over the years, their placement mix in the last
-    /// year, and the comparison table.
+    /// year, and the comparison's tables.
     public static func comparison(_ reports: [(label: String, report: Report)]) -> String {
         guard let first = reports.first?.report else { return page(title: "Comparison", body: "") }
-        var body = lines(id: "deficit", title: "Cumulative High Needs deficit (£)", years: first.years,
-                         series: reports.filter { $0.report.finance.count == first.years.count }.map { ($0.label, $0.report.finance.map(\.cumulative)) }, unit: "£")
-        body += stackedBars(id: "placements-by-type", title: "Children by setting type, \(first.years.last ?? "")", years: reports.map(\.label),
-                            series: typeSeries(reports.map(\.report)) { $0.years.count - 1 }, unit: "children")
-        body += "<pre>\(escape(ReportText.comparison(reports)))</pre>"
+        let years = ComparisonFormats.years(reports.map(\.report))
+        var body = "<h1>Comparison of \(reports.count) variants</h1><p class=\"lead\">" + reports.map { "<b>\(escape($0.label))</b>: \(escape($0.report.status))" + ($0.report.objective.map { ", \(escape(ReportText.pounds($0)))" } ?? "") }.joined(separator: " · ") + "</p>"
+        for entry in reports where !entry.report.explanation.isEmpty {
+            body += "<p><b>\(escape(entry.label))</b> has no plan: \(escape(entry.report.explanation.joined(separator: "; ")))</p>"
+        }
+        let deficit = SVGChart(id: "deficit", title: "Cumulative High Needs deficit of each variant", yTitle: "£, that year's money", xTitle: "year (end of)",
+                               categories: years, series: reports.map { entry in
+                                   .init(name: entry.label, values: years.map { year in
+                                       entry.report.costs == nil ? nil : entry.report.years.firstIndex(of: year).map { entry.report.finance[$0].cumulative }
+                                   })
+                               }, unit: .money, kind: .lines, note: "A variant with no plan has no line.")
+        let mix = SVGChart(id: "placements-by-type", title: "Children by setting type, \(first.years.last ?? "")", yTitle: "children", xTitle: "variant",
+                           categories: reports.map(\.label), series: typeSeries(reports.map(\.report)) { $0.years.count - 1 }, unit: .children, kind: .stackedBars)
+        body += "<div class=\"charts\">\(deficit.svg())\(mix.svg())</div>"
+        for table in ComparisonFormats.comparisonTables(reports) { body += htmlTable(table) }
         return page(title: "Comparison: \(first.scenario)", body: body)
     }
 
     /// A sweep: total cost and the placement mix against the input.
-    public static func sweep(path: String, points: [(value: String, report: Report)], changes: Set<Int>, table: String) -> String {
+    public static func sweep(path: String, points: [(value: String, report: Report)], changes: Set<Int>, table text: String) -> String {
         let labels = points.map(\.value)
-        var body = lines(id: "cost", title: "Total cost (present value, £) against \(path)", years: labels,
-                         series: [("total cost", points.map { $0.report.objective ?? 0 })], unit: "£")
-        body += stackedBars(id: "placements-by-type", title: "Children by setting type in the last year", years: labels,
-                            series: typeSeries(points.map(\.report)) { $0.years.count - 1 }, unit: "children")
-        if !changes.isEmpty {
-            body += "<p>The optimal mix changes at \(changes.sorted().map { escape(points[$0].value) }.joined(separator: ", ")).</p>"
-        }
-        body += "<pre>\(escape(table))</pre>"
+        let cost = SVGChart(id: "cost", title: "Total cost (present value) against \(path)", yTitle: "£, present value", xTitle: path,
+                            categories: labels, series: [.init(name: "total cost", values: points.map { $0.report.objective })], unit: .money, kind: .lines,
+                            note: "A point with no plan has no marker.")
+        let mix = SVGChart(id: "placements-by-type", title: "Children by setting type in the last year", yTitle: "children", xTitle: path,
+                           categories: labels, series: typeSeries(points.map(\.report)) { $0.years.count - 1 }, unit: .children, kind: .stackedBars)
+        var body = "<h1>Sweep of \(escape(path))</h1>"
+        body += "<p class=\"lead\">\(points.count) points on \(escape(points.first?.report.scenario ?? ""))." + (changes.isEmpty ? " The optimal placement mix is the same at every point." : " The optimal mix changes at \(changes.sorted().map { escape(points[$0].value) }.joined(separator: ", ")).") + "</p>"
+        body += "<div class=\"charts\">\(cost.svg())\(mix.svg())</div>"
+        body += "<h2>Every point</h2><div class=\"scroll\"><pre>\(escape(text))</pre></div>"
         return page(title: "Sweep of \(path)", body: body)
     }
 }
