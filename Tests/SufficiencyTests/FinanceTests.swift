@@ -240,3 +240,65 @@ struct FinanceAttackTests {
         #expect(twice.status == 1 && twice.stderr.contains("two variants have that name"))
     }
 }
+
+@Suite("Infeasibility in the scenario's own terms")
+struct PlannerWordsTests {
+    @Test("a maximum below the children who stay names the policy, the year and the numbers")
+    func maximumBelowStaying() throws {
+        // 151 incumbents, 12% leave: 132.88 stay in the first year against at most 100.
+        let object = tiny(demand: [200], settings: [
+            ["id": "ms", "type": "mainstream", "serves": "all", "capacity": NSNull(), "costPerPlace": 8_700],
+            ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 63_500, "leavingRate": 0.12],
+        ], extra: ["incumbents": [["setting": "indep", "need": "ASD", "children": 151]],
+                   "policies": [["type": "independent", "maxChildren": 100]]])
+        let report = try solve(object).report
+        #expect(report.status == "infeasible")
+        #expect(report.explanation.contains("policy 1 (type independent) y1: at most 100 children, but 132.9 children already placed there stay"), "\(report.explanation)")
+        #expect(!report.explanation.contains { $0.contains("constraint ") })
+    }
+
+    @Test("a minimum share no setting can meet is explained by the policy, not by demand")
+    func minimumShare() throws {
+        // Mainstream must take 80% of 100 children but has 50 places: the policy is the rule that breaks.
+        let object = tiny(demand: [100], settings: [
+            ["id": "ms", "type": "mainstream", "serves": "all", "capacity": 50, "costPerPlace": 8_700],
+            ["id": "indep", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 63_500],
+        ], extra: ["policies": [["type": "mainstream", "minShare": 0.8]]])
+        let report = try solve(object).report
+        #expect(report.status == "infeasible")
+        #expect(report.explanation.first?.hasPrefix("policy 1 (type mainstream) y1: needs at least 80 children but its settings can take at most 50") == true, "\(report.explanation)")
+        #expect(!report.explanation.contains { $0.contains("constraint ") || $0.contains("demand[") })
+    }
+
+    @Test("two policies that cannot both hold: the elastic solve names a policy, never a row")
+    func twoPolicies() throws {
+        // 100 children: at least 80 in mainstream and at least half (50) in special is 130.
+        let object = tiny(demand: [100], settings: [
+            ["id": "ms", "type": "mainstream", "serves": "all", "capacity": NSNull(), "costPerPlace": 8_700],
+            ["id": "sp", "type": "special", "serves": "all", "capacity": NSNull(), "costPerPlace": 25_000],
+        ], extra: ["policies": [["type": "mainstream", "minChildren": 80], ["type": "special", "minShare": 0.5]]])
+        let report = try solve(object).report
+        #expect(report.status == "infeasible")
+        // Either policy may give way by the 30 children: 80 against at most 50, or 50 against at most 20.
+        let either = ["policy 1 (type mainstream) y1: at least 80 children, but at most 50 can be", "policy 2 (type special) y1: at least 50 children, but at most 20 can be"]
+        #expect(report.explanation.count == 1 && either.contains { report.explanation[0].hasPrefix($0) }, "\(report.explanation)")
+        #expect(!report.explanation.contains { $0.contains("constraint ") || $0.contains("[") })
+    }
+}
+
+@Suite("The command line for people")
+struct CommandLineForPeopleTests {
+    @Test("--version, a mistyped command, - as standard input, exit codes in the help")
+    func basics() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("sufficiency-solve \(SufficiencyVersion.current) (GLPK "))
+        let typo = try CLI.run(["slove", "x.json"])
+        #expect(typo.status == 1 && typo.stderr.contains("'slove' is not a command; did you mean 'solve'?"), "\(typo.stderr)")
+        let piped = try CLI.shell("\"$SUFF\" solve - --format json --no-timings < \"$SCENARIO\"", environment: ["SCENARIO": CLI.scenario("tutorial.json")])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(piped.stdout.utf8))
+        #expect(report.provenance?.inputs.first?.name == "standard input")
+        let help = try CLI.run(["--help"])
+        #expect(help.stdout.contains("4 regression found by bench --baseline") && help.stdout.contains("130 interrupted"))
+    }
+}

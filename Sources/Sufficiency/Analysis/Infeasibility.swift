@@ -62,7 +62,6 @@ enum Infeasibility {
             for t in 0..<T {
                 let total = index.slots(year: t).reduce(0.0) { policy.ages[index.age(ofCohort: index.cohort(ofSlot: $1))] ? $0 + s.demand[$1] : $0 }
                 let minimum = max(policy.minChildren[t] ?? 0, (policy.minShare ?? 0) * total)
-                if minimum <= 0 { continue }
                 var room = 0.0
                 for setting in policy.settings where s.settings[setting].isOpen(t) {
                     guard let base = s.settings[setting].capacity[t] else { room = .infinity; break }
@@ -73,7 +72,16 @@ enum Infeasibility {
                     let c = index.cohort(ofSlot: slot), n = index.need(ofCohort: c), a = index.age(ofCohort: c)
                     if policy.ages[a] && policy.settings.contains(where: { s.settings[$0].serves[n] && s.settings[$0].servesAge[a] }) { demandServed += s.demand[slot] }
                 }
-                if minimum > min(room, demandServed) + 1e-6 {
+                // A maximum below the children who must stay in its settings.
+                let maximum = min(policy.maxChildren[t] ?? .infinity, policy.maxShare.map { $0 * total } ?? .infinity)
+                let staying = policy.settings.reduce(0.0) { sum, setting in
+                    sum + (0..<index.ages).reduce(0.0) { $0 + (policy.ages[$1] ? stayingByAge[index.settingYear(setting: setting, year: t) * index.ages + $1] ?? 0 : 0) }
+                }
+                if maximum.isFinite, staying > maximum + 1e-6 * max(1, maximum) {
+                    let from = t == 0 ? "already placed there stay" : "stay from \(s.years[t - 1])"
+                    reasons.append("policy \(p + 1) (\(policy.label)) \(s.years[t]): at most \(PlacementModel.children(maximum)) children, but \(PlacementModel.children(staying)) children \(from)")
+                }
+                if minimum > 0, minimum > min(room, demandServed) + 1e-6 {
                     reasons.append("policy \(p + 1) (\(policy.label)) \(s.years[t]): needs at least \(PlacementModel.children(minimum)) children but its settings can take at most \(PlacementModel.children(min(room, demandServed)))")
                 }
             }
@@ -115,8 +123,42 @@ enum Infeasibility {
     static func elasticRows(_ model: PlacementModel, deadline: ContinuousClock.Instant? = nil) -> [String] {
         var lp = model.program
         for j in 0..<lp.columnCount { lp.objective[j] = 0; lp.isInteger[j] = false }
-        guard let result = solveWithSlack(lp, rows: Set(0..<lp.rowCount), sharedSlack: false, deadline: deadline) else { return [] }
-        return result.violated.prefix(8).map { "constraint \(model.program.rowNames[$0.row]) cannot hold: it is missed by \(formatGeneral($0.amount)) at best" }
+        // Demand is a fact, not a choice: the slack goes first to the rules a planner sets
+        // (capacity, policies, the cap), so the explanation names one of those.
+        let facts = Set(model.demandRow.filter { $0 >= 0 })
+        guard let result = solveWithSlack(lp, rows: Set(0..<lp.rowCount), sharedSlack: false, deadline: deadline, weight: { facts.contains($0) ? 1000 : 1 }) else { return [] }
+        return result.violated.prefix(8).map { describe(model, row: $0.row, amount: $0.amount, over: $0.over) }
+    }
+
+    /// One violated row in the scenario's terms: its setting, policy, year and the numbers.
+    static func describe(_ model: PlacementModel, row: Int, amount: Double, over: Bool) -> String {
+        let s = model.scenario, index = model.index
+        let constant = model.rowConstant[row] ?? 0
+        if let settingYear = model.capacityRow.firstIndex(of: row) {
+            let setting = s.settings[settingYear / index.years], year = s.years[settingYear % index.years]
+            let places = model.program.rowUpper[row] + constant
+            return "\(setting.name) (\(setting.id)) \(year): the plan needs \(PlacementModel.children(amount)) more places than its \(PlacementModel.children(places)), for the children who stay there and those no other setting can take"
+        }
+        if let entry = model.policyRows.first(where: { $0.row == row }) {
+            let policy = s.policies[entry.policy], year = s.years[entry.year]
+            let lower = model.program.rowLower[row] + constant, upper = model.program.rowUpper[row] + constant
+            if over {
+                return "policy \(entry.policy + 1) (\(policy.label)) \(year): at most \(PlacementModel.children(upper)) children, but at least \(PlacementModel.children(upper + amount)) must be in its settings (children already placed who stay, and those no other setting can take)"
+            }
+            return "policy \(entry.policy + 1) (\(policy.label)) \(year): at least \(PlacementModel.children(lower)) children, but at most \(PlacementModel.children(lower - amount)) can be in its settings (their places, the needs they serve and the other rules allow no more)"
+        }
+        if let t = model.deficitRows.firstIndex(of: row) {
+            return "cumulative deficit \(s.years[t]): over the cap of \(ReportText.pounds(s.finance.maxCumulativeDeficit ?? 0)) by \(ReportText.pounds(amount)) at best"
+        }
+        if let slot = model.demandRow.firstIndex(of: row) {
+            let c = index.cohort(ofSlot: slot), t = index.year(ofSlot: slot)
+            let age = s.ages.isEmpty ? "" : " (\(s.ages[index.age(ofCohort: c)].id))"
+            let zone = s.zones.isEmpty ? "" : " in zone \(s.zones[index.zone(ofSlot: slot)])"
+            return "\(s.needs[index.need(ofCohort: c)])\(age)\(zone) \(s.years[t]): the rules would place \(PlacementModel.children(amount)) children \(over ? "more" : "fewer") than there are"
+        }
+        let name = model.program.rowNames[row]
+        if name.hasPrefix("budget") { return "the capital budget: over by \(ReportText.pounds(amount)) at best (\(name))" }
+        return "the capital options' rules (\(name)) cannot all hold"
     }
 
     private static func elasticOptions(_ deadline: ContinuousClock.Instant?) -> SolverOptions {
@@ -127,7 +169,8 @@ enum Infeasibility {
         return options
     }
 
-    private static func solveWithSlack(_ base: LinearProgram, rows: Set<Int>, sharedSlack: Bool, deadline: ContinuousClock.Instant?) -> (total: Double, violated: [(row: Int, amount: Double)])? {
+    private static func solveWithSlack(_ base: LinearProgram, rows: Set<Int>, sharedSlack: Bool, deadline: ContinuousClock.Instant?,
+                                       weight: (Int) -> Double = { _ in 1 }) -> (total: Double, violated: [(row: Int, amount: Double, over: Bool)])? {
         var b = LinearProgram.Builder(name: "elastic")
         for j in 0..<base.columnCount {
             b.addColumn(name: base.columnNames[j], lower: base.columnLower[j], upper: base.columnUpper[j], cost: 0)
@@ -136,19 +179,19 @@ enum Infeasibility {
         for j in 0..<base.columnCount {
             for k in base.columnStart[j]..<base.columnStart[j + 1] { b.add(row: base.rowIndex[k], column: j, base.value[k]) }
         }
-        var slackRow: [Int: Int] = [:] // slack column → row
+        var slackRow: [Int: (row: Int, over: Bool)] = [:] // slack column → row and side
         let shared = sharedSlack ? b.addColumn(name: "slack", cost: 1) : -1
         for i in rows.sorted() {
             if sharedSlack { b.add(row: i, column: shared, -1); continue }
-            if base.rowUpper[i].isFinite { let c = b.addColumn(name: "over[\(i)]", cost: 1); b.add(row: i, column: c, -1); slackRow[c] = i }
-            if base.rowLower[i].isFinite { let c = b.addColumn(name: "under[\(i)]", cost: 1); b.add(row: i, column: c, 1); slackRow[c] = i }
+            if base.rowUpper[i].isFinite { let c = b.addColumn(name: "over[\(i)]", cost: weight(i)); b.add(row: i, column: c, -1); slackRow[c] = (i, true) }
+            if base.rowLower[i].isFinite { let c = b.addColumn(name: "under[\(i)]", cost: weight(i)); b.add(row: i, column: c, 1); slackRow[c] = (i, false) }
         }
         guard let lp = try? b.build(), let solver = try? SolverBackend.glpk.make(lp),
               let solution = try? solver.solve(Self.elasticOptions(deadline)), solution.status == .optimal else { return nil }
-        var violated: [(Int, Double)] = []
-        for (column, row) in slackRow.sorted(by: { $0.key < $1.key }) where solution.columnValues[column] > 1e-6 {
-            violated.append((row, solution.columnValues[column]))
+        var violated: [(row: Int, amount: Double, over: Bool)] = []
+        for (column, side) in slackRow.sorted(by: { $0.key < $1.key }) where solution.columnValues[column] > 1e-6 {
+            violated.append((side.row, solution.columnValues[column], side.over))
         }
-        return (solution.objective, violated.sorted { $0.1 > $1.1 })
+        return (solution.objective, violated.sorted { $0.amount > $1.amount })
     }
 }

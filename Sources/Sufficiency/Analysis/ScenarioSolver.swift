@@ -111,7 +111,7 @@ public struct ScenarioSolver {
         } else if solution.status == .infeasible {
             explanation = Infeasibility.explain(model, options: options)
         } else if solution.status == .solverFailure {
-            if case .failed(let code, let message) = solution.outcome { explanation = ["GLPK stopped without an answer: \(message) (GLPK code \(code))"] }
+            if case .failed(let code, let message) = solution.outcome { explanation = ["GLPK stopped without an answer: \(message) (its return code \(code))"] }
             else { explanation = ["GLPK stopped without an answer"] }
         } else if solution.status == .noSolutionInTime {
             explanation = ["the time limit ran out before any plan that meets every rule was found"]

@@ -24,9 +24,22 @@ public enum ScenarioDecoder {
     /// Reads and decodes a scenario file. YAML is chosen by a `.yaml` / `.yml` extension.
     public static func load(path: String, maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)
+        if path == "-" {
+            // Standard input: JSON when it starts with `{`, else YAML; CSV files it names are
+            // read from the current folder.
+            var scenario = try decode(bytes, syntax: sniff(bytes), baseDirectory: FileManager.default.currentDirectoryPath, maxInputBytes: maxInputBytes)
+            scenario.inputs.insert(Scenario.InputFile(name: "standard input", content: bytes), at: 0)
+            return scenario
+        }
         var scenario = try decode(bytes, syntax: syntax(of: path), baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
         scenario.inputs.insert(Scenario.InputFile(name: URL(fileURLWithPath: path).lastPathComponent, content: bytes), at: 0)
         return scenario
+    }
+
+    /// JSON when the first character that is not white space is `{`, else YAML.
+    static func sniff(_ bytes: [UInt8]) -> SyntaxKind {
+        let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        return first == UInt8(ascii: "{") ? .json : .yaml
     }
 
     /// YAML by a `.yaml` / `.yml` extension, else JSON.
@@ -53,6 +66,7 @@ public enum ScenarioDecoder {
     /// Reads a whole file, refusing a missing, unreadable or oversized one with a clear message.
     static func readFile(_ path: String, maxInputBytes: Int) throws(ScenarioErrors) -> [UInt8] {
         func failure(_ message: String) -> ScenarioErrors { ScenarioErrors([ScenarioIssue(path: "", message: message, kind: .file)]) }
+        if path == "-" { return try readStandardInput(maxInputBytes: maxInputBytes) }
         // Non-blocking, so a FIFO is refused below instead of waiting for a writer forever.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -91,6 +105,24 @@ public enum ScenarioDecoder {
             throw failure("\(path) is larger than the limit of \(maxInputBytes) bytes (--max-input-size changes it)")
         }
         bytes.removeLast(bytes.count - count)
+        return bytes
+    }
+
+    /// Reads standard input whole (`-` as a file name), held to the same size limit.
+    static func readStandardInput(maxInputBytes: Int) throws(ScenarioErrors) -> [UInt8] {
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let read = chunk.withUnsafeMutableBytes { Foundation.read(0, $0.baseAddress!, $0.count) }
+            if read < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw ScenarioErrors([ScenarioIssue(path: "", message: "cannot read standard input: \(String(cString: strerror(errno)))", kind: .file)])
+            }
+            if read == 0 { break }
+            bytes += chunk[0..<read]
+            guard bytes.count <= maxInputBytes else {
+                throw ScenarioErrors([ScenarioIssue(path: "", message: "standard input is larger than the limit of \(maxInputBytes) bytes (--max-input-size changes it)", kind: .file)])
+            }
+        }
         return bytes
     }
 
