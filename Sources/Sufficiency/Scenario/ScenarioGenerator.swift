@@ -2,7 +2,7 @@ import Foundation
 
 /// Writes synthetic but realistic scenarios of a given size for scale tests and benchmarks,
 /// deterministic for a seed: settings of every type with costs and capacities in the ranges of
-/// seed-facts §5, demand by zone, travel times from random points on a county-sized map, and
+/// published national ranges (DfE high needs benchmarking, NAO 2024), demand by zone, travel times from random points on a county-sized map, and
 /// capital options.
 public struct ScenarioGenerator: Sendable {
     public var zones: Int
@@ -202,7 +202,7 @@ public struct ScenarioGenerator: Sendable {
             "format": "sufficiency/1",
             "metadata": ["generator": OutputKind.scenarioGenerator, "seed": "\(seed)"],
             "name": "Generated: \(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options, seed \(seed)",
-            "description": "Synthetic scenario from `sufficiency-solve generate` for scale tests. Costs and capacities are drawn from the national ranges in seed-facts §5; places are on a random 40 × 28 km map.",
+            "description": "Synthetic scenario from `sufficiency-solve generate` for scale tests. Costs and capacities are drawn from published national ranges (DfE high needs benchmarking, NAO 2024); places are on a random 40 × 28 km map.",
             "years": yearList,
             "needs": needList,
             "zones": zoneList,
