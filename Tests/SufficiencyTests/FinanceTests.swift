@@ -302,3 +302,53 @@ struct CommandLineForPeopleTests {
         #expect(help.stdout.contains("4 regression found by bench --baseline") && help.stdout.contains("130 interrupted"))
     }
 }
+
+@Suite("init from DfE's EHC plan statistics")
+struct DfEInitTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/dfe-ehcp")
+    static func file(_ name: String) throws -> (name: String, bytes: [UInt8]) {
+        (name, [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
+    }
+
+    @Test("Leicestershire: the published totals reproduced exactly, and the scenario validates and solves")
+    func leicestershire() throws {
+        let result = try DfEInit(laName: "Leicestershire").run(needFile: Self.file("sen_needs_all_plans_2025_leicestershire.csv"),
+                                                              caseloadFile: Self.file("caseload_2026_leicestershire.csv"))
+        // The caseload file's 2025/26 row: 8,812 plans; in school and college placements mainstream 4,064
+        // with its resourced provision and SEN units, special 2,675, AP 13, FE 1,240.
+        #expect(result.totalPlans == 8812)
+        let placedTotal: Double = result.placed.values.reduce(0, +)
+        #expect(placedTotal == 7992)  // 4,064 + 2,675 + 13 + 1,240
+        #expect(result.placed["mainstream"]! + result.placed["resourced-provision"]! == 4064)
+        #expect(result.placed["special"]! + result.placed["independent"]! == 2675 && result.placed["ap"] == 13 && result.placed["post16"] == 1240)
+        // The need file's 2024/25 "All EHC plans" row, as published.
+        let published: [String: Double] = ["ASD": 1990, "HI": 66, "MLD": 960, "MSI": 36, "OTH": 11, "PD": 224, "PMLD": 115, "SEMH": 1396,
+                                           "SLCN": 1377, "SLD": 630, "SPLD": 309, "VI": 80]
+        #expect(result.needSplit == published)
+        let scenario = try ScenarioDecoder.decode(Array(result.scenarioJSON.utf8))
+        #expect(scenario.years.first == "2026/27" && scenario.settings.count == 6)
+        // Today's children are the incumbents: 7,992 in all, each group's as its capacity.
+        let incumbents: Double = scenario.incumbents.reduce(0) { $0 + $1.children }
+        #expect(abs(incumbents - 7992) < 0.05)
+        #expect(scenario.description.contains("caseload_2026_leicestershire.csv, time_period 202526"))
+        let report = try ScenarioSolver(compareOptions: .off).run(scenario).report
+        #expect(report.status == "optimal" && report.verification.passed, "\(report.verification.summary)")
+    }
+
+    @Test("suppressed cells are warned about and taken as 0; an unknown authority and bad costs are errors")
+    func badInput() throws {
+        let header = "time_period,time_identifier,geographic_level,la_name,breakdown_topic,breakdown,ehc_plans,number_asd,number_semh\n"
+        let need = header + "202425,Academic year,Local authority,Testshire,All EHC plans,All EHC plans,30,x,20\n"
+            + "202425,Academic year,Local authority,Testshire,Type of placement,Special - LA maintained,25,c,15\n"
+        let result = try DfEInit(laName: "testshire").run(needFile: ("n.csv", Array(need.utf8)), caseloadFile: nil)
+        #expect(result.warnings.contains("n.csv line 2, number_asd: \"x\" (suppressed or missing), taken as 0"), "\(result.warnings)")
+        #expect(result.warnings.contains("n.csv line 3, number_asd: \"c\" (suppressed or missing), taken as 0"))
+        #expect(result.placed["special"] == 15 && result.needSplit["SEMH"] == 20)
+        #expect(throws: DfEInit.InitError.self) { try DfEInit(laName: "Nowhere").run(needFile: ("n.csv", Array(need.utf8)), caseloadFile: nil) }
+        #expect(throws: DfEInit.InitError.self) { try DfEInit.readCosts(Array("type,costPerPlace\nspecial,-5\n".utf8), file: "c.csv") }
+        let costs = try DfEInit.readCosts(Array("type,costPerPlace,transportPerPlace\nspecial,30000,7000\n".utf8), file: "c.csv")
+        #expect(costs[.special]?.cost == 30000 && costs[.special]?.transport == 7000)
+        let cli = try CLI.run(["init", "--sen2", Self.folder.appendingPathComponent("sen_needs_all_plans_2025_leicestershire.csv").path, "--la", "Atlantis"])
+        #expect(cli.status == 1 && cli.stderr.contains("no local-authority rows for \"Atlantis\""))
+    }
+}

@@ -72,7 +72,8 @@ public enum OutputKind: Sendable, Equatable {
             guard let text = String(data: content, encoding: .utf8), (try? Bench.readLines(text)) != nil else { return false }
             return true
         case .generatedScenario:
-            return ((object()?["metadata"] as? [String: Any])?["generator"] as? String) == Self.scenarioGenerator
+            let generator = (object()?["metadata"] as? [String: Any])?["generator"] as? String
+            return generator == Self.scenarioGenerator || generator == "sufficiency-solve init"
         case .generatedTravel: return starts("zone,setting,minutes,cost\n")
         case .csvTable: return false
         case .workbook: return Self.isOurWorkbook(content)

@@ -63,8 +63,8 @@ public enum ScenarioDecoder {
         }
     }
 
-    /// Reads a whole file, refusing a missing, unreadable or oversized one with a clear message.
-    static func readFile(_ path: String, maxInputBytes: Int) throws(ScenarioErrors) -> [UInt8] {
+    /// The whole file at `path` (`-`: standard input), refused when missing, not a regular file or over `maxInputBytes`.
+    public static func readFile(_ path: String, maxInputBytes: Int) throws(ScenarioErrors) -> [UInt8] {
         func failure(_ message: String) -> ScenarioErrors { ScenarioErrors([ScenarioIssue(path: "", message: message, kind: .file)]) }
         if path == "-" { return try readStandardInput(maxInputBytes: maxInputBytes) }
         // Non-blocking, so a FIFO is refused below instead of waiting for a writer forever.
