@@ -19,6 +19,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The local authority, as la_name spells it.") var la: String
     @Option(help: "Costs a place a year by setting type: CSV type,costPerPlace,transportPerPlace.") var costs: String?
     @Option(help: "Years to plan, from the year after the latest census.") var years: Int = 5
+    @Flag(help: "Age groups (primary, secondary, post-16, post-19) from the caseload file's ages.") var ages = false
     @Option(help: "Write the scenario here (atomically) instead of standard output.") var output: String?
     @OptionGroup var input: InputOptions
 
@@ -39,6 +40,7 @@ struct InitCommand: ParsableCommand {
         if let output { try OutputFile.check(output, kind: .generatedScenario) }
         var engine = DfEInit(laName: la)
         engine.years = years
+        engine.ages = ages
         if let costs {
             let file = try read(costs)
             do { engine.costs = try DfEInit.readCosts(file.bytes, file: file.name) } catch let error as DfEInit.InitError { throw CommandFailure.badInput(error.description) }

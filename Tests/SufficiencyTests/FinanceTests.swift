@@ -335,6 +335,26 @@ struct DfEInitTests {
         #expect(report.status == "optimal" && report.verification.passed, "\(report.verification.summary)")
     }
 
+    @Test("--ages: each group's children split by the caseload file's ages; the scenario ages and solves")
+    func ages() throws {
+        var engine = DfEInit(laName: "Leicestershire")
+        engine.ages = true
+        let result = try engine.run(needFile: Self.file("sen_needs_all_plans_2025_leicestershire.csv"), caseloadFile: Self.file("caseload_2026_leicestershire.csv"))
+        let scenario = try ScenarioDecoder.decode(Array(result.scenarioJSON.utf8))
+        #expect(scenario.ages.map(\.id) == ["primary", "secondary", "post16", "post19"])
+        // FE's primary-age children in the caseload file's 2025/26 age rows: ages 5, 7, 8, 9 and 10 (Year 6)
+        // have fe_total 1, 2, 2, 2 and 3: 10 of its 1,240.
+        let post16 = scenario.settings.firstIndex { $0.id == "post16" }!
+        let primaryInFE: Double = scenario.incumbents.filter { $0.setting == post16 && $0.age == 0 }.reduce(0) { $0 + $1.children }
+        #expect(abs(primaryInFE - 10) < 0.01, "\(primaryInFE)")
+        let all: Double = scenario.incumbents.reduce(0) { $0 + $1.children }
+        #expect(abs(all - 7992) < 0.05)
+        #expect(DfEInit.ageGroup(of: "age 10") == 0 && DfEInit.ageGroup(of: "age 11") == 1 && DfEInit.ageGroup(of: "age 16") == 2
+                && DfEInit.ageGroup(of: "age 19") == 3 && DfEInit.ageGroup(of: "under 3") == 0 && DfEInit.ageGroup(of: "age 20 and over") == 3)
+        let report = try ScenarioSolver(compareOptions: .off).run(scenario).report
+        #expect(report.status == "optimal" && report.verification.passed)
+    }
+
     @Test("suppressed cells are warned about and taken as 0; an unknown authority and bad costs are errors")
     func badInput() throws {
         let header = "time_period,time_identifier,geographic_level,la_name,breakdown_topic,breakdown,ehc_plans,number_asd,number_semh\n"

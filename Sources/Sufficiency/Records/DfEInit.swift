@@ -53,8 +53,26 @@ public struct DfEInit {
     ]
     static let suppressed: Set<String> = ["x", "c", "z", "low", ""]
 
+    /// Age groups in national curriculum years, as the shipped scenarios have them.
+    static let ageGroups: [(id: String, name: String, from: Int, to: Int)] = [
+        ("primary", "Primary (Reception to Year 6)", 0, 6), ("secondary", "Secondary (Years 7 to 11)", 7, 11),
+        ("post16", "Post-16 (Years 12 to 14, ages 16 to 18)", 12, 14), ("post19", "Post-19 (ages 19 to 25)", 15, 20)]
+
+    /// The age group of a caseload age row ("age 10" at the start of the academic year is Year 6):
+    /// curriculum year = age − 4; under-fives count in primary, "20 and over" in post-19.
+    static func ageGroup(of breakdown: String) -> Int? {
+        let text = breakdown.lowercased()
+        if text.hasPrefix("under") || text.contains("and under") { return 0 }
+        let digits = text.drop { !$0.isNumber }.prefix { $0.isNumber }
+        guard let age = Int(digits) else { return nil }
+        let year = age - 4
+        return ageGroups.firstIndex { year >= $0.from && year <= $0.to } ?? (year < 0 ? 0 : ageGroups.count - 1)
+    }
+
     public var laName: String
     public var years: Int = 5
+    /// Age groups (primary, secondary, post-16, post-19) from the caseload file's ages.
+    public var ages = false
     /// Costs by setting type (`--costs`), overriding the national table.
     public var costs: [SettingType: (cost: Double, transport: Double)] = [:]
 
@@ -132,6 +150,7 @@ public struct DfEInit {
         var total = allPlans
         var period = needPeriod
         var growth = 0.1
+        var ageCounts: [[Double]]?
         var growthNote = "ASSUMED: demand grows 10% a year (no caseload time series given; England's EHC plans grew 12.5% in the year to January 2026)"
         if let caseloadFile {
             let caseload = try Self.rows(caseloadFile.bytes, file: caseloadFile.name, la: laName)
@@ -143,6 +162,18 @@ public struct DfEInit {
                 placed[g] = group.caseloadColumns.reduce(0.0) { $0 + Self.value(latest.cells, $1, file: caseloadFile.name, line: latest.line, warnings: &warnings) }
             }
             citations.append("\(Int(total)) EHC plans and the children in each type of placement: \(caseloadFile.name), time_period \(period), \(laName) row \"All EHC plans\" (line \(latest.line))")
+            if ages {
+                let ageRows = caseload.rows.filter { $0.cells["time_period"] == period && $0.cells["breakdown_topic"] == "Age at start of academic year" }
+                guard !ageRows.isEmpty else { throw InitError(description: "\(caseloadFile.name): no \"Age at start of academic year\" rows for \(laName) in \(period): --ages needs them") }
+                ageCounts = Self.groups.map { _ in [Double](repeating: 0, count: Self.ageGroups.count) }
+                for row in ageRows {
+                    guard let a = Self.ageGroup(of: row.cells["breakdown"] ?? "") else { continue }
+                    for (g, group) in Self.groups.enumerated() {
+                        ageCounts![g][a] += group.caseloadColumns.reduce(0.0) { $0 + Self.value(row.cells, $1, file: caseloadFile.name, line: row.line, warnings: &warnings) }
+                    }
+                }
+                citations.append("each group's children by age: \(caseloadFile.name), time_period \(period), \(laName) rows \"Age at start of academic year\" (age at the start of the year − 4 = curriculum year; under-fives in primary)")
+            }
             // Growth: the yearly rate over the person-level years (from 2022/23, comparable with each other).
             let comparable = series.filter { ($0.cells["time_period"] ?? "") >= "202223" }
             if let first = comparable.first, comparable.count >= 2 {
@@ -158,22 +189,38 @@ public struct DfEInit {
             for (g, _) in Self.groups.enumerated() { placed[g] = groupNeedTotals[g] }
         }
 
-        // Incumbents: each group's children split by need in the need file's shares for that group.
+        if ages && ageCounts == nil { throw InitError(description: "--ages needs the caseload file (--caseload), whose rows give each placement group's children by age") }
+        // Incumbents: each group's children split by need in the need file's shares for that group
+        // (and by age in the caseload file's shares for that group, with --ages).
         var incumbents: [[String: Any]] = []
-        var byNeed = [Double](repeating: 0, count: needs.count)
+        let A = ageCounts == nil ? 1 : Self.ageGroups.count
+        var byNeed = [Double](repeating: 0, count: needs.count * A)   // k · A + a
         for (g, group) in Self.groups.enumerated() where placed[g] > 0 {
             let shares = groupNeedTotals[g] > 0 ? groupNeeds[g].map { $0 / groupNeedTotals[g] } : needs.map { needSplit[$0.need].map { $0 / max(1, allPlans) } ?? 0 }
+            let ageTotal = ageCounts.map { $0[g].reduce(0, +) } ?? 0
+            let ageShares: [Double] = ageCounts.map { counts in ageTotal > 0 ? counts[g].map { $0 / ageTotal } : Self.ageGroups.map { _ in 1 / Double(Self.ageGroups.count) } } ?? [1]
             for (k, entry) in needs.enumerated() where shares[k] > 0 {
-                let children = (placed[g] * shares[k] * 1000).rounded() / 1000
-                guard children >= 0.001 else { continue }
-                incumbents.append(["setting": group.id, "need": entry.need, "children": children])
-                byNeed[k] += children
+                for a in 0..<A where ageShares[a] > 0 {
+                    let children = (placed[g] * shares[k] * ageShares[a] * 1000).rounded() / 1000
+                    guard children >= 0.001 else { continue }
+                    var incumbent: [String: Any] = ["setting": group.id, "need": entry.need, "children": children]
+                    if ageCounts != nil { incumbent["age"] = Self.ageGroups[a].id }
+                    incumbents.append(incumbent)
+                    byNeed[k * A + a] += children
+                }
             }
         }
         let startYear = Int(period.prefix(4)).map { $0 + 1 } ?? 2026
         let yearLabels = (0..<years).map { "\(startYear + $0)/\(String(format: "%02d", (startYear + $0 + 1) % 100))" }
-        var base: [String: Double] = [:]
-        for (k, entry) in needs.enumerated() where byNeed[k] > 0 { base[entry.need] = (byNeed[k] * (1 + growth) * 1000).rounded() / 1000 }
+        var base: [String: Any] = [:]
+        for (k, entry) in needs.enumerated() {
+            let total = (0..<A).reduce(0.0) { $0 + byNeed[k * A + $1] }
+            guard total > 0 else { continue }
+            if ageCounts == nil { base[entry.need] = (total * (1 + growth) * 1000).rounded() / 1000; continue }
+            var byAge: [String: Double] = [:]
+            for a in 0..<A { byAge[Self.ageGroups[a].id] = (byNeed[k * A + a] * (1 + growth) * 1000).rounded() / 1000 }
+            base[entry.need] = byAge
+        }
         let usedNeeds = needs.map(\.need).filter { base[$0] != nil }
         let settings: [[String: Any]] = Self.groups.enumerated().map { g, group in
             let cost = costs[group.type] ?? (group.costPerPlace, group.transportPerPlace)
@@ -197,7 +244,7 @@ public struct DfEInit {
         setting; unmet penalty £500,000 (above any placement over the horizon); discount 3.5% (Treasury Green Book) and \
         inflation 2%; no finance section (add the High Needs Block grant and the deficit brought forward).
         """
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "format": "sufficiency/1",
             "name": "\(laName): starting scenario from DfE EHC plan statistics (\(period))",
             "description": description,
@@ -211,6 +258,10 @@ public struct DfEInit {
             "settings": settings,
             "incumbents": incumbents,
         ]
+        if ageCounts != nil {
+            object["ages"] = Self.ageGroups.map { ["id": $0.id, "name": $0.name, "from": $0.from, "to": $0.to] }
+            object["description"] = description + " With age groups (--ages): ASSUMED every setting takes every age; children move up a group as the curriculum years of their group pass."
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         var placedByGroup: [String: Double] = [:]
         for (g, group) in Self.groups.enumerated() { placedByGroup[group.id] = placed[g] }
