@@ -64,7 +64,7 @@ struct SweepCommand: ParsableCommand {
             let cost: String = report.objective.map { ReportText.money($0) } ?? report.status
             let barLength: Int = report.objective.map { max(1, Int(($0 / best) * 30)) } ?? 0
             let deficit: String = report.costs == nil ? "—" : report.finance.last.map { ReportText.money($0.cumulative) } ?? "—"
-            var row: [String] = [ScenarioEdit.show(.number(point.value, text: "")), cost, deficit]
+            var row: [String] = [Sweep.label(point.value), cost, deficit]
             for type in types {
                 let children: Double = report.placementsByType.first { $0.type == type }?.children[last] ?? 0
                 row.append(report.costs == nil ? "—" : ReportText.children(children))
@@ -82,7 +82,7 @@ struct SweepCommand: ParsableCommand {
         for point in points {
             for (t, year) in first.years.enumerated() {
                 let report = point.report
-                yearRows.append([ScenarioEdit.show(.number(point.value, text: "")), year]
+                yearRows.append([Sweep.label(point.value), year]
                                 + types.map { type in report.costs == nil ? "—" : ReportText.children(report.placementsByType.first { $0.type == type }?.children[t] ?? 0) }
                                 + [report.costs == nil ? "—" : ReportText.children(report.unmet.reduce(0) { $0 + $1.children[t] })])
             }
@@ -91,7 +91,7 @@ struct SweepCommand: ParsableCommand {
         var text = "Sufficiency: sweep of \(path) (\(first.years[last]) children by setting type; cost is the present value; children to one decimal)\n" + table + "\n"
         text += "\nChildren by setting type and year\n" + byYear + "\n"
         for point in points where !point.report.explanation.isEmpty {
-            text += "\n\(ScenarioEdit.show(.number(point.value, text: ""))): no plan: \(point.report.explanation.joined(separator: "; "))\n"
+            text += "\n\(Sweep.label(point.value)): no plan: \(point.report.explanation.joined(separator: "; "))\n"
         }
         let tables = ComparisonFormats.sweepTables(path: path, points: points, changes: changes.sorted())
         switch format {
@@ -99,15 +99,15 @@ struct SweepCommand: ParsableCommand {
         case .json: try Console.emit(try ComparisonFormats.sweepJSON(path: path, points: points, changes: changes.sorted()), to: output, kind: .comparisonDocument)
         case .markdown: try Console.emit(ComparisonFormats.markdown(title: "Sweep of \(path)", tables), to: output, kind: .markdownReport)
         case .html:
-            try Console.emit(ReportHTML.sweep(path: path, points: points.map { (ScenarioEdit.show(.number($0.value, text: "")), $0.report) }, changes: changes, table: table),
+            try Console.emit(ReportHTML.sweep(path: path, points: points.map { (Sweep.label($0.value), $0.report) }, changes: changes, tables: tables),
                              to: output, kind: .htmlPage)
         case .csv: try ComparisonFormats.writeCSV(tables, to: output!)
         case .xlsx:
             try Console.emit(ComparisonFormats.workbook(title: "Sweep of \(path)", about: ["\(points.count) points of \(path) on \(first.scenario)"], tables, created: nil), to: output)
         }
         if let html {
-            let page = ReportHTML.sweep(path: path, points: points.map { (ScenarioEdit.show(.number($0.value, text: "")), $0.report) },
-                                        changes: changes, table: table)
+            let page = ReportHTML.sweep(path: path, points: points.map { (Sweep.label($0.value), $0.report) },
+                                        changes: changes, tables: tables)
             try OutputFile.write(page, to: html, kind: .htmlPage)
         }
         let solveTime = points.reduce(0) { $0 + $1.solveSeconds }

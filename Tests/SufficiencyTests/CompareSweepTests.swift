@@ -258,10 +258,13 @@ struct HTMLTests {
         let csv = folder.url.appendingPathComponent("cmp").path
         #expect(try CLI.run(["compare", tutorial, "--set", variant, "--label", "growth 12%=demand.growth=0.12", "--format", "csv", "--output", csv]).status == 0)
         let rows = try String(contentsOfFile: csv + "/comparison.csv", encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(rows[0] == "measure,year,as given,\(variant),growth 12%")
+        #expect(rows[0] == "measure,year,as given,\(variant),growth 12%,\(variant) − as given,growth 12% − as given")
         let last = separate.years.last!
         let independent = try #require(rows.first { $0.hasPrefix("independent children,\(last),") })
-        #expect(Double(independent.split(separator: ",").last!) == separate.placementsByType.first { $0.type == "independent" }!.children.last!)
+        // The fifth column is the variant's own; the last, its difference to the first.
+        let cells = independent.split(separator: ",", omittingEmptySubsequences: false)
+        #expect(Double(cells[4]) == separate.placementsByType.first { $0.type == "independent" }!.children.last!)
+        #expect(abs(Double(cells[6])! - (Double(cells[4])! - Double(cells[2])!)) < 1e-9)
         for year in separate.years { #expect(rows.contains { $0.hasPrefix("unmet children,\(year),") }) }
         let book = folder.url.appendingPathComponent("cmp.xlsx").path
         #expect(try CLI.run(["compare", tutorial, "--set", variant, "--label", "growth 12%=demand.growth=0.12", "--format", "xlsx", "--output", book]).status == 0)

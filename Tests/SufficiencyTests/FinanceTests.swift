@@ -372,3 +372,43 @@ struct DfEInitTests {
         #expect(cli.status == 1 && cli.stderr.contains("no local-authority rows for \"Atlantis\""))
     }
 }
+
+@Suite("Pages for people: what the attack on them found")
+struct PagesAttackTests {
+    @Test("the solve page has the value of one more place and names; charts shrink on a phone; an infeasible page does not claim a failed check")
+    func solvePage() throws {
+        let page = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--format", "html", "--no-timings"]).stdout
+        // The tutorial's mainstream place saves £62,900 in 2026/27 (the worked example).
+        #expect(page.contains("<table id=\"table-marginal\">") && page.contains("<td>Mainstream schools</td><td class=\"n\" data-value=\"62900\">62,900</td>"))
+        #expect(!page.contains("min-width:430px") && page.contains("@page{size:A4"))
+        #expect(page.contains("<td>DSP North (resource base)</td>") || page.contains(">DSP North (resource base)<"))
+        var object = tiny(demand: [10], settings: [["id": "s", "type": "special", "serves": "all", "capacity": 5, "costPerPlace": 1000]])
+        object["policies"] = [["type": "special", "minChildren": 9]]
+        let infeasible = ReportHTML.render(try solve(object).report)
+        #expect(infeasible.contains("Verification: <b>not run (no plan to check)</b>") && !infeasible.contains("FAILED"))
+    }
+
+    @Test("sweep page: tables, not a pasted text report; swept values read as numbers; no false change of mix after points with no plan")
+    func sweepPage() throws {
+        let page = try CLI.run(["sweep", CLI.scenario("tutorial.json"), "--vary", "settings[id=indep].costPerPlace=50000..60000:5000", "--format", "html"]).stdout
+        #expect(!page.contains("<pre>") && page.contains("<table id=\"table-sweep\">") && page.contains(">50,000<"))
+        #expect(Sweep.label(50000) == "50,000" && Sweep.label(-5e6) == "−5,000,000" && Sweep.label(0.12) == "0.12")
+        // Points 0 and 1 have no plan, 2 and 3 the same mix: no change anywhere.
+        func point(_ report: Report) -> Sweep.Point { Sweep.Point(value: 0, report: report, warm: false, iterations: 0, solveSeconds: 0) }
+        var none = try solve(tiny(demand: [1], settings: [["id": "s", "type": "special", "serves": "all", "capacity": 1, "costPerPlace": 1]])).report
+        let plan = none
+        none.costs = nil
+        #expect(Sweep.mixChanges([point(none), point(none), point(plan), point(plan)]).isEmpty)
+    }
+
+    @Test("compare page: each variant's difference to the first; labels cut alike are numbered")
+    func comparePage() throws {
+        let page = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "settings[id=indep].costPerPlace=70000", "--format", "html"]).stdout
+        #expect(page.contains("<th>settings[id=indep].costPerPlace=70000 − as given</th>"))
+        // The tutorial's total 75,458,949 against 79,230,514 with dearer independent places: +3,771,565.
+        #expect(page.contains(">3,771,565<"))
+        let chart = SVGChart(id: "c", title: "t", yTitle: "y", xTitle: "x", categories: [String(repeating: "same prefix ", count: 4) + "A", String(repeating: "same prefix ", count: 4) + "B"],
+                             series: [.init(name: "s", values: [1, 2])], unit: .children, kind: .stackedBars).svg()
+        #expect(chart.contains(">1. ") && chart.contains(">2. "))
+    }
+}

@@ -18,7 +18,7 @@ MAINSTREAM_NEEDS = ["ASD", "SLCN", "SEMH", "MLD", "SENSORY-PHYSICAL", "OTHER"]
 SPECIALIST = ["ASD-specialist", "SEMH-specialist", "SLD-PMLD"]
 
 
-# Age groups in national curriculum years (SPEC §2 Ages): Reception (0) to Year 6, Years 7 to 11,
+# Age groups in national curriculum years (README, "Ages and phase transfers"): Reception (0) to Year 6, Years 7 to 11,
 # Years 12 to 14 (16 to 18), and 19 to 25.
 AGES = [{"id": "primary", "name": "Primary (Reception to Year 6)", "from": 0, "to": 6},
         {"id": "secondary", "name": "Secondary (Years 7 to 11)", "from": 7, "to": 11},

@@ -44,7 +44,8 @@ enum Infeasibility {
             // The same for the caps on one age group's or one need's places.
             for setting in 0..<S where s.settings[setting].isOpen(t) {
                 let settingYear = index.settingYear(setting: setting, year: t)
-                let from = t == 0 ? "are already placed there or move up" : "stay or move up from \(s.years[t - 1])"
+                let from = s.ages.isEmpty ? (t == 0 ? "are already placed there" : "stay from \(s.years[t - 1])")
+                    : (t == 0 ? "are already placed there or move up" : "stay or move up from \(s.years[t - 1])")
                 for (a, caps) in s.settings[setting].capacityByAge.sorted(by: { $0.key < $1.key }) {
                     if let cap = caps[t], let stay = stayingByAge[settingYear * index.ages + a], stay > cap + 1e-6 * max(1, cap) {
                         reasons.append("\(s.settings[setting].id) \(s.years[t]): \(PlacementModel.children(stay)) \(s.ages[a].id) children \(from) but it has \(PlacementModel.children(cap)) \(s.ages[a].id) places")

@@ -55,6 +55,13 @@ public struct Sweep {
         })
     }
 
+    /// A swept value as a reader sees it: whole numbers with separators, the minus sign −.
+    public static func label(_ value: Double) -> String {
+        if value == value.rounded() && abs(value) < 1e15 { return ReportText.money(value) }
+        let text = "\(value)"
+        return text.hasPrefix("-") ? "−" + text.dropFirst() : text
+    }
+
     /// `FROM..TO:STEP` → the values, or nil when the range is not valid (see ``parseRange(_:)``).
     public static func values(_ text: String) -> [Double]? { try? parseRange(text).get() }
 
@@ -118,8 +125,13 @@ public struct Sweep {
             SettingType.allCases.map { type in report.placementsByType.first { $0.type == type.rawValue }?.children.reduce(0, +) ?? 0 }
                 + report.options.map { $0.chosen ? 1000 : 0 }
         }
-        return points.indices.dropFirst().filter { k in
-            zip(signature(points[k].report), signature(points[k - 1].report)).contains { abs($0 - $1) > tolerance }
+        // Against the last point with a plan: a point after points with none is no change of mix.
+        var changes: [Int] = []
+        var previous: Int?
+        for k in points.indices where points[k].report.costs != nil {
+            if let p = previous, zip(signature(points[k].report), signature(points[p].report)).contains(where: { abs($0 - $1) > tolerance }) { changes.append(k) }
+            previous = k
         }
+        return changes
     }
 }

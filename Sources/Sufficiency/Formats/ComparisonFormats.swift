@@ -95,9 +95,18 @@ public enum ComparisonFormats {
     public static func comparisonTables(_ reports: [(label: String, report: Report)]) -> [ReportTables.Table] {
         guard !reports.isEmpty else { return [] }
         let list = measures(years: years(reports.map(\.report)), types: types(reports.map(\.report)))
-        let rows = list.map { measure in [measure.name, measure.year] + reports.map { ReportTables.number(measure.value($0.report)) } }
-        var comparison = ReportTables.Table(name: "comparison", title: "Side by side: each measure by year (money in £ of that year, cost total a present value)",
-                                            header: ["measure", "year"] + reports.map(\.label), rows: rows, text: [0, 1])
+        // Each variant, then each one's difference to the first.
+        let rows = list.map { measure -> [String] in
+            let values = reports.map { measure.value($0.report) }
+            let differences = values.dropFirst().map { value -> String in
+                guard let value, let first = values[0] else { return "" }
+                return ReportTables.number(value - first)
+            }
+            return [measure.name, measure.year] + values.map(ReportTables.number) + differences
+        }
+        let differenceHeader = reports.dropFirst().map { "\($0.label) − \(reports[0].label)" }
+        var comparison = ReportTables.Table(name: "comparison", title: "Side by side: each measure by year (money in £ of that year, cost total a present value), then each variant's difference to the first",
+                                            header: ["measure", "year"] + reports.map(\.label) + differenceHeader, rows: rows, text: [0, 1])
         comparison.rowFormats = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($0.offset, $0.element.format) })
         let variants = ReportTables.Table(name: "variants", title: "The variants", header: ["variant", "scenario", "status", "verification", "options opened", "why no plan"],
                                           rows: reports.map { [$0.label, $0.report.scenario, $0.report.status, verification($0.report),

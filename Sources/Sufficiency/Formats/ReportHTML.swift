@@ -10,17 +10,19 @@ public enum ReportHTML {
 
     static let style = """
     :root{color-scheme:light}
-    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:1.5em auto;max-width:1080px;padding:0 1em;color:#222;line-height:1.45}
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:1.5em auto;max-width:1240px;padding:0 1em;color:#222;line-height:1.45}
     h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
     p.lead{font-size:1.05em}p.note{color:#555;margin:.2em 0 .4em;font-size:.92em}
     .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1.4em}
-    figure{margin:0;overflow-x:auto}figcaption{font-weight:600}svg{width:100%;min-width:430px;height:auto;display:block}
+    figure{margin:0}figcaption{font-weight:600}svg{width:100%;height:auto;display:block}
+    h1,h2,p,li,figcaption,td{overflow-wrap:anywhere}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px}th,td{border-bottom:1px solid #ddd;padding:.25em .55em;vertical-align:top}
     th{text-align:left;background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
     td.h{font-weight:600;background:#fafafa}tr.total td{font-weight:600}
     td.full{background:#f8d4d4}td.near{background:#fbe9c9}td.spare{background:#dcebf7}
     .key span{display:inline-block;padding:0 .5em;margin-right:.5em}
+    @page{size:A4;margin:12mm}
     @media print{body{max-width:none;margin:0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:.8em}svg{min-width:0}figure{break-inside:avoid;margin-bottom:.6em;overflow:visible}.scroll{overflow:visible}table{font-size:8pt}th,td{padding:.15em .35em}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
     """
 
@@ -50,7 +52,7 @@ public enum ReportHTML {
         let capped = report.settings.filter { $0.capacity.contains { $0 != nil } }
         guard !capped.isEmpty else { return "" }
         var out = "<h2>Places used: children / places (utilisation) by setting and year</h2>"
-        out += "<p class=\"note key\"><span class=\"full\" style=\"background:#f8d4d4\">full (100% or more)</span><span style=\"background:#fbe9c9\">nearly full (90% or more)</span><span style=\"background:#dcebf7\">places to spare</span> A full setting is where one more place has a value (see the table of marginal values below).</p>"
+        out += "<p class=\"note key\"><span class=\"full\" style=\"background:#f8d4d4\">full (100% or more)</span><span style=\"background:#fbe9c9\">nearly full (90% or more)</span><span style=\"background:#dcebf7\">places to spare</span> Full means every place is used. One more place has a value only where a child would otherwise go somewhere dearer: see the value of one more place below.</p>"
         out += "<div class=\"scroll\"><table id=\"table-utilisation\"><thead><tr><th>setting</th><th>type</th>" + report.years.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for line in report.settings {
             out += "<tr><td>\(escape(line.name))</td><td>\(escape(line.type))</td>"
@@ -68,13 +70,28 @@ public enum ReportHTML {
         return out + "</tbody></table></div>"
     }
 
+    /// The value of one more place in each setting and year where it is worth anything.
+    static func marginalTable(_ report: Report) -> String {
+        let valued = report.settings.filter { $0.marginalValue.contains { ($0 ?? 0) > 0.5 } }
+        guard !valued.isEmpty else { return "<h2>Value of one more place</h2><p>No setting is short of places: one more place anywhere would save nothing.</p>" }
+        var out = "<h2>Value of one more place (£ saved in that year by one more place)</h2>"
+        out += "<p class=\"note\">Where a full setting sends a child somewhere dearer, one more place saves the difference: the number to weigh against the capital cost of new places. — where places are not limited.</p>"
+        out += "<div class=\"scroll\"><table id=\"table-marginal\"><thead><tr><th>setting</th>" + report.years.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for line in valued {
+            out += "<tr><td>\(escape(line.name))</td>" + line.marginalValue.map { value in
+                "<td class=\"n\"\(value.map { " data-value=\"\(SVGChart.number($0))\"" } ?? "")>\(value.map { escape(ReportText.money($0)) } ?? "—")</td>"
+            }.joined() + "</tr>"
+        }
+        return out + "</tbody></table></div>"
+    }
+
     /// The solve page.
     public static func render(_ report: Report) -> String {
         let years = report.years
         var body = "<h1>\(escape(report.scenario))</h1>"
         body += "<p class=\"lead\">Status: <b>\(escape(report.status))</b>"
         if let objective = report.objective { body += " · Total cost (present value of every year, capital included): <b>\(escape(ReportText.pounds(objective)))</b>" }
-        body += " · Verification: <b>\(report.verification.passed ? "passed" : "FAILED")</b></p>"
+        body += " · Verification: <b>\(report.costs == nil ? "not run (no plan to check)" : report.verification.passed ? "passed" : "FAILED")</b></p>"
         body += "<p class=\"note\">Money is in pounds of each year (inflation included); the total cost discounts every year to today. Children are rounded to one decimal place.</p>"
         if !report.explanation.isEmpty {
             body += "<h2>Why there is no plan</h2><ul>" + report.explanation.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
@@ -109,13 +126,15 @@ public enum ReportHTML {
             }
             if !report.ages.isEmpty {
                 charts.append(SVGChart(id: "placements-by-age", title: "Children placed by age group", yTitle: "children", xTitle: "year",
-                                       categories: years, series: report.ages.map { .init(name: $0.age, values: $0.placed) }, unit: .children, kind: .stackedBars))
+                                       categories: years, series: report.ages.map { .init(name: $0.age, values: $0.placed) }, unit: .children, kind: .stackedBars,
+                                       note: "The same children by age group: each year a share of every group moves up, and children whose setting does not take their new group change setting (phase transfers)."))
             }
             body += "<div class=\"charts\">" + charts.map { $0.svg() }.joined() + "</div>"
             if report.unmet.isEmpty { body += "<p>Every child has a place in every year: there is no unmet need.</p>" }
             body += utilisationTable(report)
+            body += marginalTable(report)
         }
-        for table in ReportTables.tables(report) where !table.rows.isEmpty && !["summary", "settings"].contains(table.name) {
+        for table in ReportTables.tables(report, names: true) where !table.rows.isEmpty && !["summary", "settings"].contains(table.name) {
             body += htmlTable(table)
         }
         body += "<p class=\"note\">\(escape(report.verification.summary))</p>"
@@ -145,26 +164,31 @@ public enum ReportHTML {
                                    .init(name: entry.label, values: years.map { year in
                                        entry.report.costs == nil ? nil : entry.report.years.firstIndex(of: year).map { entry.report.finance[$0].cumulative }
                                    })
-                               }, unit: .money, kind: .lines, note: "A variant with no plan has no line.")
+                               }, unit: .money, kind: .lines, note: "How each variant's deficit builds up year by year; a variant with no plan has no line.")
         let mix = SVGChart(id: "placements-by-type", title: "Children by setting type, \(first.years.last ?? "")", yTitle: "children", xTitle: "variant",
-                           categories: reports.map(\.label), series: typeSeries(reports.map(\.report)) { $0.years.count - 1 }, unit: .children, kind: .stackedBars)
+                           categories: reports.map(\.label), series: typeSeries(reports.map(\.report)) { $0.years.count - 1 }, unit: .children, kind: .stackedBars,
+                           note: "Where each variant places its children in the last year: the mix that drives its cost.")
         body += "<div class=\"charts\">\(deficit.svg())\(mix.svg())</div>"
         for table in ComparisonFormats.comparisonTables(reports) { body += htmlTable(table) }
         return page(title: "Comparison: \(first.scenario)", body: body)
     }
 
     /// A sweep: total cost and the placement mix against the input.
-    public static func sweep(path: String, points: [(value: String, report: Report)], changes: Set<Int>, table text: String) -> String {
+    public static func sweep(path: String, points: [(value: String, report: Report)], changes: Set<Int>, tables: [ReportTables.Table]) -> String {
         let labels = points.map(\.value)
         let cost = SVGChart(id: "cost", title: "Total cost (present value) against \(path)", yTitle: "£, present value", xTitle: path,
                             categories: labels, series: [.init(name: "total cost", values: points.map { $0.report.objective })], unit: .money, kind: .lines,
-                            note: "A point with no plan has no marker.")
+                            note: "What the plan costs at each value of the input (a present value, capital included); a point with no plan has no marker.")
         let mix = SVGChart(id: "placements-by-type", title: "Children by setting type in the last year", yTitle: "children", xTitle: path,
-                           categories: labels, series: typeSeries(points.map(\.report)) { $0.years.count - 1 }, unit: .children, kind: .stackedBars)
+                           categories: labels, series: typeSeries(points.map(\.report)) { $0.years.count - 1 }, unit: .children, kind: .stackedBars,
+                           note: "Where the plan places its children in the last year at each point: a change of colour is a change of mix.")
         var body = "<h1>Sweep of \(escape(path))</h1>"
         body += "<p class=\"lead\">\(points.count) points on \(escape(points.first?.report.scenario ?? ""))." + (changes.isEmpty ? " The optimal placement mix is the same at every point." : " The optimal mix changes at \(changes.sorted().map { escape(points[$0].value) }.joined(separator: ", ")).") + "</p>"
         body += "<div class=\"charts\">\(cost.svg())\(mix.svg())</div>"
-        body += "<h2>Every point</h2><div class=\"scroll\"><pre>\(escape(text))</pre></div>"
+        for point in points where !point.report.explanation.isEmpty {
+            body += "<p><b>\(escape(point.value))</b>: no plan: \(escape(point.report.explanation.joined(separator: "; ")))</p>"
+        }
+        for table in tables { body += htmlTable(table) }
         return page(title: "Sweep of \(path)", body: body)
     }
 }

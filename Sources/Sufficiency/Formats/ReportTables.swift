@@ -41,8 +41,14 @@ public enum ReportTables {
         return "\(value)"
     }
 
-    public static func tables(_ report: Report) -> [Table] {
+    /// The report's tables. `names`: settings and options by their names (for people: Markdown,
+    /// HTML); otherwise by id (CSV and the workbook, for joining with other data).
+    public static func tables(_ report: Report, names: Bool = false) -> [Table] {
         var tables: [Table] = []
+        let settingNames = Dictionary(report.settings.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let optionNames = Dictionary(report.options.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func setting(_ id: String) -> String { names ? settingNames[id] ?? id : id }
+        func option(_ id: String) -> String { names ? optionNames[id] ?? id : id }
         tables.append(Table(name: "summary", title: "Summary", header: ["key", "value"], rows: [
             ["scenario", report.scenario], ["status", report.status], ["objective", number(report.objective)],
             ["verification", report.verification.passed ? "passed" : "failed"], ["verification detail", report.verification.summary],
@@ -59,11 +65,11 @@ public enum ReportTables {
                             rows: report.placementsByType.map { [$0.type] + $0.children.map(number) }, formats: Table.all(1..<(1 + years.count), .children)))
         if report.ages.isEmpty {
             tables.append(Table(name: "placements", title: "Children placed by need and setting", header: ["need", "setting", "type"] + years,
-                                rows: report.placements.map { [$0.need, $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2],
+                                rows: report.placements.map { [$0.need, setting($0.setting), $0.type] + $0.children.map(number) }, text: [0, 1, 2],
                                 formats: Table.all(3..<(3 + years.count), .children)))
         } else {
             tables.append(Table(name: "placements", title: "Children placed by need, age group and setting", header: ["need", "age group", "setting", "type"] + years,
-                                rows: report.placements.map { [$0.need, $0.age ?? "", $0.setting, $0.type] + $0.children.map(number) }, text: [0, 1, 2, 3],
+                                rows: report.placements.map { [$0.need, $0.age ?? "", setting($0.setting), $0.type] + $0.children.map(number) }, text: [0, 1, 2, 3],
                                 formats: Table.all(4..<(4 + years.count), .children)))
         }
         tables.append(Table(name: "unmet", title: "Unmet need (children)", header: ["need"] + years + years.map { "no suitable setting \($0)" },
@@ -79,12 +85,12 @@ public enum ReportTables {
             tables.append(Table(name: "options", title: "Capital options",
                                 header: ["option", "setting", "chosen", "opening year", "decide by", "lead time years", "amount", "places", "capital cost",
                                          "yearly saving", "payback years", "extra cost if built", "saving includes", "how worked out"],
-                                rows: report.options.map { [$0.id, $0.setting, $0.chosen ? "yes" : "no", $0.openingYear ?? "", $0.decideBy ?? "",
+                                rows: report.options.map { [option($0.id), setting($0.setting), $0.chosen ? "yes" : "no", $0.openingYear ?? "", $0.decideBy ?? "",
                                                             number(Double($0.leadTimeYears)), number($0.amount),
                                                             number($0.places), number($0.capitalCost), number($0.yearlySaving), number($0.paybackYears),
-                                                            number($0.savingNeeded), $0.savingIncludes.joined(separator: " "), $0.comparison ?? ""] },
+                                                            number($0.savingNeeded), $0.savingIncludes.map(option).joined(separator: names ? ", " : " "), $0.comparison ?? ""] },
                                 text: [0, 1, 2, 3, 4, 12, 13],
-                                formats: [5: .integer, 6: .percent, 7: .children, 8: .money, 9: .money, 10: .decimal, 11: .money]))
+                                formats: [5: .integer, 6: .percent, 7: .children, 8: .money, 9: .money, 10: .years, 11: .money]))
         }
         if !report.policies.isEmpty {
             tables.append(Table(name: "policies", title: "Policies: children in each policy's settings, with its bounds",
@@ -96,7 +102,7 @@ public enum ReportTables {
         if let capital = report.capital {
             tables.append(Table(name: "capital", title: "Capital: budget and spend by opening year (£)",
                                 header: ["year", "that year's budget", "spend", "options opening"],
-                                rows: capital.byYear.map { [$0.year, number($0.budget), number($0.spend), $0.opening.joined(separator: " ")] }
+                                rows: capital.byYear.map { [$0.year, number($0.budget), number($0.spend), $0.opening.map(option).joined(separator: names ? ", " : " ")] }
                                     + [["total", number(capital.budget), number(capital.used), ""], ["left", number(capital.left), "", ""]],
                                 text: [0, 3], formats: [1: .money, 2: .money]))
         }
@@ -163,6 +169,7 @@ public enum ReportTables {
         case .percent: return String(format: "%.1f%%", value * 100)
         case .decimal: return abs(value) >= 1000 ? ReportText.money(value) : String(format: "%.2f", value).replacingOccurrences(of: ".00", with: "")
         case .integer: return ReportText.money(value)
+        case .years: return String(format: "%.1f years", value)
         }
     }
 
@@ -180,7 +187,7 @@ public enum ReportTables {
         func readable(_ cell: String) -> String { escape(Self.readable(cell)) }
         var out = [OutputKind.markdownMarker, "# \(escape(report.scenario))", "",
                    "Children are rounded to one decimal place in these tables; the JSON, CSV and workbook formats keep full precision.", ""]
-        for table in tables(report) where !table.rows.isEmpty { out.append(contentsOf: markdownTable(table)) }
+        for table in tables(report, names: true) where !table.rows.isEmpty { out.append(contentsOf: markdownTable(table)) }
         return out.joined(separator: "\n")
     }
 

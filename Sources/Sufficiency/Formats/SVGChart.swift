@@ -132,7 +132,9 @@ struct SVGChart {
         // Category labels turn when they would overlap.
         let longest = categories.map { Self.textWidth($0, size: 12) }.max() ?? 0
         let turned = longest > slot - 4
-        let shown = categories.map { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 }
+        var shown = categories.map { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 }
+        // Labels that the cut makes alike are numbered, so two variants never look the same.
+        if Set(shown).count < shown.count { shown = shown.enumerated().map { "\($0.offset + 1). \($0.element)" } }
         let longestShown = Double(min(28, shown.map(\.count).max() ?? 0))
         let labelDepth: Double = turned ? longestShown * 12 * 0.58 * 0.71 + 14 : 18
         let bottomOfPlot = top + plotHeight
@@ -164,7 +166,10 @@ struct SVGChart {
             let cx = left + (Double(c) + 0.5) * slot
             // A turned label runs up and left from its category: no longer than the room there.
             let room = Int((cx - 4) / (12 * 0.58 * 0.71))
-            let label = turned && full.count > room ? String(full.prefix(max(1, room - 1))) + "…" : full
+            var label = turned && full.count > room ? String(full.prefix(max(1, room - 1))) + "…" : full
+            if label.hasSuffix("…"), shown.filter({ $0.hasPrefix(String(label.dropLast())) }).count > 1, !label.hasPrefix("\(c + 1).") {
+                label = "\(c + 1). " + String(label.dropLast().prefix(max(1, room - 4))) + "…"
+            }
             if turned {
                 out += "<text class=\"category\" transform=\"translate(\(Self.number(cx)) \(Self.number(bottomOfPlot + 12))) rotate(-45)\" text-anchor=\"end\" font-size=\"12\"><title>\(Self.escape(categories[c]))</title>\(Self.escape(label))</text>"
             } else {

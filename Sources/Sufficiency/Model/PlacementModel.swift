@@ -175,6 +175,6 @@ public struct PlacementModel: Sendable {
     }
 
     static func children(_ value: Double) -> String {
-        value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
+        ReportText.children(value)
     }
 }

@@ -22,6 +22,8 @@ public struct Workbook: Sendable {
         case decimal
         /// A whole number.
         case integer
+        /// A number of years, to one decimal (a payback).
+        case years
 
         var code: String {
             switch self {
@@ -30,6 +32,7 @@ public struct Workbook: Sendable {
             case .percent: return "0.0%"
             case .decimal: return "#,##0.0##"
             case .integer: return "0"
+            case .years: return "0.0 \"years\""
             }
         }
     }
@@ -174,7 +177,7 @@ public struct Workbook: Sendable {
 
         // Formats, made once.
         var formats: [NumberFormat: UnsafeMutablePointer<lxw_format>] = [:], boldFormats: [NumberFormat: UnsafeMutablePointer<lxw_format>] = [:]
-        for format in [NumberFormat.money, .children, .percent, .decimal, .integer] {
+        for format in [NumberFormat.money, .children, .percent, .decimal, .integer, .years] {
             guard let plain = workbook_add_format(workbook), let bold = workbook_add_format(workbook) else { throw WriteError(description: "libxlsxwriter could not make a cell format") }
             format_set_num_format(plain, format.code)
             format_set_num_format(bold, format.code)

@@ -313,6 +313,9 @@ public final class GLPKSolver: LPSolver {
     private final class MIPProgress {
         var gap = Double.infinity
         var nodes = 0
+        /// When to stop branch and cut: GLPK checks its own limit only now and then.
+        var deadline: ContinuousClock.Instant?
+        var stoppedForTime = false
     }
 
     /// `glp_intopt` with presolve, then the LP with integers fixed for duals.
@@ -328,6 +331,11 @@ public final class GLPKSolver: LPSolver {
         parm.cb_func = { tree, info in
             guard let tree, let info else { return }
             let progress = Unmanaged<MIPProgress>.fromOpaque(info).takeUnretainedValue()
+            if let deadline = progress.deadline, ContinuousClock.now >= deadline {
+                progress.stoppedForTime = true
+                glp_ios_terminate(tree)
+                return
+            }
             var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
             glp_ios_tree_size(tree, &active, &current, &total)
             progress.nodes = max(progress.nodes, Int(total))
@@ -348,6 +356,7 @@ public final class GLPKSolver: LPSolver {
         }
         let clock = ContinuousClock()
         let start = clock.now
+        if let left = options.secondsLeft { progress.deadline = start.advanced(by: .milliseconds(Int64(left * 1000))) }
         Progress.phase("branch and cut: GLPK's presolve and the root LP relaxation")
         defer { Progress.phase(nil) }
         let code = withExtendedLifetime(progress) { () -> Int32 in
@@ -358,6 +367,8 @@ public final class GLPKSolver: LPSolver {
         switch code {
         case 0, GLP_EMIPGAP: break
         case GLP_ETMLIM: solution.outcome = .timeLimitReached
+        case GLP_ESTOP where progress.stoppedForTime: solution.outcome = .timeLimitReached
+        case GLP_ESTOP where progress.stoppedForTime: solution.outcome = .timeLimitReached
         case GLP_ENOPFS: solution.status = .infeasible; return solution
         case GLP_ENODFS:
             // The relaxation has no dual feasible solution: unbounded, unless it is also infeasible.
@@ -368,9 +379,9 @@ public final class GLPKSolver: LPSolver {
         }
         switch glp_mip_status(problem) {
         case GLP_OPT: solution.status = .optimal; solution.mipGap = code == GLP_EMIPGAP ? progress.gap : 0
-        case GLP_FEAS: solution.status = code == 0 || code == GLP_EMIPGAP ? .optimal : .feasible; solution.mipGap = progress.gap
+        case GLP_FEAS: solution.status = (code == 0 || code == GLP_EMIPGAP) && !progress.stoppedForTime ? .optimal : .feasible; solution.mipGap = progress.gap
         case GLP_NOFEAS: solution.status = .infeasible; return solution
-        default: solution.status = code == GLP_ETMLIM ? .noSolutionInTime : .solverFailure; return solution
+        default: solution.status = code == GLP_ETMLIM || progress.stoppedForTime ? .noSolutionInTime : .solverFailure; return solution
         }
         if solution.status == .optimal && options.mipGap == 0 { solution.mipGap = 0 }
         let n = program.columnCount, m = program.rowCount
