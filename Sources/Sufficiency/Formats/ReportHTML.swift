@@ -15,7 +15,7 @@ public enum ReportHTML {
     p.lead{font-size:1.05em}p.note{color:#555;margin:.2em 0 .4em;font-size:.92em}
     .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1.4em}
     figure{margin:0}figcaption{font-weight:600}svg{width:100%;height:auto;display:block}
-    h1,h2,p,li,figcaption,td{overflow-wrap:anywhere}
+    h1,h2,p,li,figcaption{overflow-wrap:anywhere}td{max-width:24em;overflow-wrap:break-word}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px}th,td{border-bottom:1px solid #ddd;padding:.25em .55em;vertical-align:top}
     th{text-align:left;background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
