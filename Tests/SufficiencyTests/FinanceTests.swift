@@ -412,3 +412,33 @@ struct PagesAttackTests {
         #expect(chart.contains(">1. ") && chart.contains(">2. "))
     }
 }
+
+@Suite("Progress on standard error", .serialized)
+struct ProgressTests {
+    @Test("nothing in the first two seconds, then at most a line a second; GLPK's lines become progress lines")
+    func throttled() {
+        let lines = Locked<[String]>([])
+        Progress.sink.withLock { $0 = { text in lines.withLock { $0.append(text) } } }
+        defer {
+            Progress.configure(enabled: false, started: ContinuousClock.now)
+            Progress.sink.withLock { $0 = { StandardStreams.writeError($0) } }
+        }
+        Progress.configure(enabled: true, started: ContinuousClock.now)
+        Progress.report("too early")
+        #expect(lines.withLock { $0 }.isEmpty)
+        Progress.configure(enabled: true, started: ContinuousClock.now - .seconds(3))
+        Progress.report("sifting: round 1")
+        Progress.report("sifting: round 2")          // within a second of the last: dropped
+        Progress.glpkLine("  *   120: obj = 1.0  \n")  // also dropped, same second
+        Progress.report("forced", force: true)
+        // (Other tests run beside this one and may report too: only this test's lines are counted.)
+        let shown = lines.withLock { $0 }
+        #expect(!shown.contains { $0.contains("too early") } && shown.contains { $0.hasPrefix("sufficiency-solve: [3.0 s] ") && $0.contains("forced") }, "\(shown)")
+        #expect(shown.filter { $0.contains("sifting: round") }.count <= 1 && !shown.contains { $0.contains("obj = 1.0") && $0.contains("round 1") })
+        Progress.phase("simplex")
+        Progress.phase(nil)
+        Progress.configure(enabled: false, started: ContinuousClock.now - .seconds(3))
+        Progress.report("off", force: true)
+        #expect(!lines.withLock { $0 }.contains { $0.contains("off\n") })
+    }
+}

@@ -15,6 +15,8 @@ public enum Progress {
         var ticking = false
     }
     private static let state = Locked(State())
+    /// Where lines go: standard error (a test may collect them instead).
+    static let sink = Locked<(String) -> Void>({ StandardStreams.writeError($0) })
 
     /// Turns progress on or off, counting from `started` (the command's start).
     public static func configure(enabled: Bool, started: ContinuousClock.Instant) {
@@ -59,7 +61,8 @@ public enum Progress {
             return elapsed
         }
         guard let elapsed = show else { return }
-        StandardStreams.writeError(String(format: "sufficiency-solve: [%.1f s] ", elapsed) + line() + "\n")
+        let text = String(format: "sufficiency-solve: [%.1f s] ", elapsed) + line() + "\n"
+        sink.withLock { $0 }(text)
     }
 
     /// GLPK's own progress lines (its simplex log), shown as progress when on.
