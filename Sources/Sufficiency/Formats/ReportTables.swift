@@ -50,7 +50,8 @@ public enum ReportTables {
         func setting(_ id: String) -> String { names ? settingNames[id] ?? id : id }
         func option(_ id: String) -> String { names ? optionNames[id] ?? id : id }
         tables.append(Table(name: "summary", title: "Summary", header: ["key", "value"], rows: [
-            ["scenario", report.scenario], ["status", report.status], ["objective", number(report.objective)],
+            ["scenario", report.scenario], ["status", report.status],
+            ["objective", names ? report.objective.map(ReportText.pounds) ?? "" : number(report.objective)],
             ["verification", report.verification.passed ? "passed" : "failed"], ["verification detail", report.verification.summary],
         ] + report.explanation.map { ["explanation", $0] } + report.notes.map { ["note", $0] }, text: [0, 1]))
         if let costs = report.costs {
@@ -102,8 +103,9 @@ public enum ReportTables {
         if let capital = report.capital {
             tables.append(Table(name: "capital", title: "Capital: budget and spend by opening year (£)",
                                 header: ["year", "that year's budget", "spend", "options opening"],
-                                rows: capital.byYear.map { [$0.year, number($0.budget), number($0.spend), $0.opening.map(option).joined(separator: names ? ", " : " ")] }
-                                    + [["total", number(capital.budget), number(capital.used), ""], ["left", number(capital.left), "", ""]],
+                                rows: capital.byYear.map { [$0.year, names && $0.budget == nil ? "no limit" : number($0.budget), number($0.spend), $0.opening.map(option).joined(separator: names ? ", " : " ")] }
+                                    + [["total", names && capital.budget == nil ? "no limit" : number(capital.budget), number(capital.used), ""],
+                                       ["left", names && capital.left == nil ? "no limit" : number(capital.left), "", ""]],
                                 text: [0, 3], formats: [1: .money, 2: .money]))
         }
         if let without = report.withoutOptions, without.finance.count == report.finance.count, report.costs != nil {
@@ -196,7 +198,7 @@ public enum ReportTables {
         guard !table.rows.isEmpty else { return [] }
         var out = ["## \(markdownText(table.title))", ""]
         out.append("| " + table.header.map(markdownText).joined(separator: " | ") + " |")
-        out.append("|" + table.header.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined())
+        out.append("|" + table.header.indices.map { $0 == 0 || table.textColumns.contains($0) ? " --- |" : " ---: |" }.joined())
         for (index, row) in table.rows.enumerated() {
             out.append("| " + row.enumerated().map { column, cell in
                 if table.textColumns.contains(column) { return markdownText(cell) }

@@ -37,13 +37,13 @@ public enum ReportText {
     }
 
     /// A table with a header row; the first column is left-aligned, the rest right-aligned.
-    public static func table(_ header: [String], _ rows: [[String]]) -> String {
+    public static func table(_ header: [String], _ rows: [[String]], left: Set<Int> = [0]) -> String {
         let all = [header] + rows
         let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             var text = cells.enumerated().map { c, cell in
                 let pad = String(repeating: " ", count: max(0, widths[c] - cell.count))
-                return c == 0 ? cell + pad : pad + cell
+                return left.contains(c) ? cell + pad : pad + cell
             }.joined(separator: "  ")
             // Trailing blanks off, in linear time (a regular expression here was quadratic in a long name).
             while let last = text.unicodeScalars.last, last.properties.isWhitespace { text.unicodeScalars.removeLast() }
@@ -98,10 +98,10 @@ public enum ReportText {
         out.append("")
         if report.ages.isEmpty {
             out.append("Children placed by need and setting")
-            out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, setting($0.setting)] + $0.children.map(children) }))
+            out.append(table(["need", "setting"] + years, report.placements.map { [$0.need, setting($0.setting)] + $0.children.map(children) }, left: [0, 1]))
         } else {
             out.append("Children placed by need, age group and setting")
-            out.append(table(["need", "age group", "setting"] + years, report.placements.map { [$0.need, $0.age ?? "", setting($0.setting)] + $0.children.map(children) }))
+            out.append(table(["need", "age group", "setting"] + years, report.placements.map { [$0.need, $0.age ?? "", setting($0.setting)] + $0.children.map(children) }, left: [0, 1, 2]))
         }
 
         out.append("")
@@ -118,12 +118,13 @@ public enum ReportText {
 
         out.append("")
         out.append("Settings: children / places (utilisation)")
-        out.append(table(["setting", "type"] + years, report.settings.map { line in
+        let settingRows = report.settings.map { line in
             [setting(line.id), line.type] + years.indices.map { t in
                 guard let capacity = line.capacity[t] else { return line.children[t] > 0 ? "\(children(line.children[t])) / unlimited" : "—" }
                 return "\(children(line.children[t])) / \(children(capacity)) (\(percent(line.utilisation[t])))"
             }
-        }))
+        }
+        out.append(table(["setting", "type"] + years, settingRows, left: [0, 1]))
 
         let valued = report.settings.filter { $0.marginalValue.contains { ($0 ?? 0) > 0.5 } }
         out.append("")
