@@ -44,6 +44,7 @@ struct InitCommand: ParsableCommand {
         if let costs {
             let file = try read(costs)
             do { engine.costs = try DfEInit.readCosts(file.bytes, file: file.name) } catch let error as DfEInit.InitError { throw CommandFailure.badInput(error.description) }
+            engine.costsSource = file.name
         }
         let result: DfEInit.Result
         do { result = try engine.run(needFile: try read(sen2), caseloadFile: try caseload.map(read)) }
@@ -55,6 +56,6 @@ struct InitCommand: ParsableCommand {
             throw CommandFailure.badInput("internal: the scenario written for \(la) does not validate: \(error.issues.first.map { "\($0)" } ?? "")")
         }
         if let output { try OutputFile.write(result.scenarioJSON, to: output, kind: .generatedScenario) } else { try StandardStreams.writeOutput(result.scenarioJSON) }
-        Console.error("wrote a scenario for \(la): \(ReportText.money(result.totalPlans)) EHC plans, \(ReportText.money(result.placed.values.reduce(0, +))) in school and college placements")
+        Console.error("wrote a scenario for \(result.laName): \(ReportText.money(result.totalPlans)) EHC plans, \(ReportText.money(result.placed.values.reduce(0, +))) in school and college placements")
     }
 }

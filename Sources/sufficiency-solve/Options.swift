@@ -67,6 +67,7 @@ struct SolverFlags: ParsableArguments {
     func options(verbose: Bool = false) -> SolverOptions {
         var options = SolverOptions(lpMethod: method == .interior ? .interior : .primalSimplex, mipGap: mipGap, relax: relax, verbose: verbose)
         options.deadline = timeLimit.map { Self.commandStarted.advanced(by: .milliseconds(Int64($0 * 1000))) }
+        options.commandTimeLimit = timeLimit
         Progress.configure(enabled: progress || isatty(2) != 0, started: Self.commandStarted)
         return options
     }

@@ -368,6 +368,17 @@ struct DfEInitTests {
         #expect(throws: DfEInit.InitError.self) { try DfEInit.readCosts(Array("type,costPerPlace\nspecial,-5\n".utf8), file: "c.csv") }
         let costs = try DfEInit.readCosts(Array("type,costPerPlace,transportPerPlace\nspecial,30000,7000\n".utf8), file: "c.csv")
         #expect(costs[.special]?.cost == 30000 && costs[.special]?.transport == 7000)
+        // A file cut off mid-row, duplicate cost rows and short cost rows are errors; costs from a file are named.
+        let real = try Self.file("sen_needs_all_plans_2025_leicestershire.csv")
+        let cut = ("cut.csv", Array(real.bytes.prefix(1500)))
+        #expect(throws: DfEInit.InitError.self) { try DfEInit(laName: "Leicestershire").run(needFile: cut, caseloadFile: nil) }
+        #expect(throws: DfEInit.InitError.self) { try DfEInit.readCosts(Array("type,costPerPlace\nspecial,1\nspecial,2\n".utf8), file: "c.csv") }
+        #expect(throws: DfEInit.InitError.self) { try DfEInit.readCosts(Array("type,costPerPlace,transportPerPlace\ndsp,20000\n".utf8), file: "c.csv") }
+        var named = DfEInit(laName: "leicestershire")
+        named.costs = costs
+        named.costsSource = "c.csv"
+        let withCosts = try named.run(needFile: real, caseloadFile: nil)
+        #expect(withCosts.laName == "Leicestershire" && withCosts.scenarioJSON.contains("special £30,000 + £7,000 transport from c.csv"))
         let cli = try CLI.run(["init", "--sen2", Self.folder.appendingPathComponent("sen_needs_all_plans_2025_leicestershire.csv").path, "--la", "Atlantis"])
         #expect(cli.status == 1 && cli.stderr.contains("no local-authority rows for \"Atlantis\""))
     }

@@ -65,12 +65,14 @@ public struct ScenarioSolver {
         let sift = (strategy == .sifting || (strategy == .auto && model.program.columnCount > Self.autoSiftingColumns))
             && (!model.program.isMIP || options.relax) && options.lpMethod != .interior
         var solution: Solution
+        let siftStart = clock.now
         if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.secondsLeft, backend: backend) {
             solution = sifted
         } else if sift && options.outOfTime {
             // Sifting ran out of time: loading the whole model into GLPK only to stop at once
             // would overrun the limit further.
             solution = Solution(status: .noSolutionInTime, outcome: .timeLimitReached, method: .sifting)
+            solution.solveSeconds = (clock.now - siftStart).seconds
         } else {
             // Sifting that stopped short falls back to the whole model, with what is left of the limit.
             solution = try SolveStrategy.solve(model.program, options: options, backend: backend)

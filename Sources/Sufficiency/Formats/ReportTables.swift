@@ -152,7 +152,7 @@ public enum ReportTables {
     /// The provenance as key / value rows.
     static func provenanceTable(_ p: Report.Provenance) -> Table {
         var rows = [["tool", "\(p.tool) \(p.version)"], ["scenario", p.scenario], ["GLPK", p.glpk], ["method", p.method],
-                    ["MIP gap asked", number(p.mipGapRequested)]]
+                    ["MIP gap asked", number(p.mipGapRequested)], ["time limit (seconds)", p.timeLimit.map(number) ?? "none"]]
         if let runAt = p.runAt { rows.append(["run at", runAt]) }
         for input in p.inputs { rows.append(["input \(input.name)", "\(input.bytes) bytes, SHA-256 \(input.sha256)"]) }
         for edit in p.edits { rows.append(["edit", edit]) }

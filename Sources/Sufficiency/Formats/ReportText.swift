@@ -137,7 +137,7 @@ public enum ReportText {
 
         if !report.options.isEmpty {
             out.append("")
-            out.append("Capital options (saving a year: placements, transport and unplaced children against the programme without the option; payback = capital ÷ saving)")
+            out.append("Capital options (saving a year: placements, transport and unplaced children against the programme without the option and those it includes; payback = their capital ÷ that saving)")
             out.append(table(["option", "setting", "places", "capital cost £", "decision", "decide by", "saving a year £", "payback"], report.options.map { option in
                 let decision = option.chosen ? (option.amount < 0.999 ? "build \(String(format: "%.0f%%", option.amount * 100)) in \(option.openingYear ?? "")" : "open \(option.openingYear ?? "")") : "not chosen"
                 let name = option.name
@@ -252,6 +252,7 @@ public enum ReportText {
     /// Where the numbers come from, for the end of a report.
     static func provenanceLines(_ p: Report.Provenance) -> [String] {
         var lines = ["Provenance: \(p.tool) \(p.version), GLPK \(p.glpk), \(p.method), MIP gap asked \(ReportTables.number(p.mipGapRequested))"
+                     + (p.timeLimit.map { ", time limit \(ReportTables.number($0)) s" } ?? "")
                      + (p.runAt.map { ", run \($0)" } ?? "")]
         for input in p.inputs { lines.append("  input \(input.name): \(input.bytes) bytes, SHA-256 \(input.sha256)") }
         for edit in p.edits { lines.append("  edited: \(edit)") }

@@ -75,6 +75,8 @@ public struct DfEInit {
     public var ages = false
     /// Costs by setting type (`--costs`), overriding the national table.
     public var costs: [SettingType: (cost: Double, transport: Double)] = [:]
+    /// Where `costs` came from (the `--costs` file), for the description.
+    public var costsSource: String?
 
     public init(laName: String) { self.laName = laName }
 
@@ -85,6 +87,8 @@ public struct DfEInit {
         public var totalPlans: Double
         public var placed: [String: Double]
         public var needSplit: [String: Double]
+        /// The authority as DfE spells it.
+        public var laName: String
     }
 
     public struct InitError: Error, CustomStringConvertible {
@@ -100,6 +104,10 @@ public struct DfEInit {
         }
         var result: [(Int, [String: String])] = []
         for (k, row) in table.rows.enumerated() {
+            // A row with fewer or more fields than the header: a file cut off or damaged.
+            guard row.count == table.header.count else {
+                throw InitError(description: "\(file) line \(row.first?.line ?? k + 2): \(row.count) fields where the header has \(table.header.count): is the file cut off or damaged?")
+            }
             var cells: [String: String] = [:]
             for (c, name) in table.header.enumerated() where c < row.count { cells[name] = row[c].text }
             guard cells["geographic_level"] == "Local authority", cells["la_name"]?.lowercased() == la.lowercased() else { continue }
@@ -122,6 +130,7 @@ public struct DfEInit {
         let need = try Self.rows(needFile.bytes, file: needFile.name, la: laName)
         guard !need.rows.isEmpty else { throw InitError(description: "\(needFile.name): no local-authority rows for \"\(laName)\" (la_name)") }
         let needPeriod = need.rows.map { $0.cells["time_period"] ?? "" }.max()!
+        let laName = need.rows.first?.cells["la_name"] ?? self.laName   // DfE's own spelling
         let latestNeed = need.rows.filter { $0.cells["time_period"] == needPeriod }
         let needs = Self.needColumns.filter { need.header.contains($0.column) }
         // The need split of each placement group, from the need file's "Type of placement" rows.
@@ -137,13 +146,19 @@ public struct DfEInit {
             groupNeeds.append(counts)
             groupNeedTotals.append(counts.reduce(0, +))
         }
+        let hasPlacementRows = groupNeedTotals.contains { $0 > 0 }
+        if !hasPlacementRows {
+            warnings.append("\(needFile.name): no \"Type of placement\" rows for \(laName) in \(needPeriod): every group is split by need in the shares of all plans")
+        }
         guard let all = latestNeed.first(where: { $0.cells["breakdown_topic"] == "All EHC plans" }) else {
             throw InitError(description: "\(needFile.name): no \"All EHC plans\" row for \(laName) in \(needPeriod)")
         }
         var needSplit: [String: Double] = [:]
         for entry in needs { needSplit[entry.need] = Self.value(all.cells, entry.column, file: needFile.name, line: all.line, warnings: &warnings) }
         let allPlans = Self.value(all.cells, "ehc_plans", file: needFile.name, line: all.line, warnings: &warnings)
-        citations.append("need split of each type of placement and of all \(Int(allPlans)) plans: \(needFile.name), time_period \(needPeriod), \(laName) rows \"All EHC plans\" (line \(all.line)) and \"Type of placement\"")
+        citations.append(hasPlacementRows
+            ? "need split of each type of placement and of all \(Int(allPlans)) plans: \(needFile.name), time_period \(needPeriod), \(laName) rows \"All EHC plans\" (line \(all.line)) and \"Type of placement\""
+            : "need split of all \(Int(allPlans)) plans, used for every placement group (the file has no \"Type of placement\" rows): \(needFile.name), time_period \(needPeriod), \(laName) row \"All EHC plans\" (line \(all.line))")
 
         // Children placed in each group and the total of plans: the caseload file's latest year when given.
         var placed = [Double](repeating: 0, count: Self.groups.count)
@@ -157,6 +172,9 @@ public struct DfEInit {
             let series = caseload.rows.filter { $0.cells["breakdown_topic"] == "All EHC plans" }.sorted { ($0.cells["time_period"] ?? "") < ($1.cells["time_period"] ?? "") }
             guard let latest = series.last else { throw InitError(description: "\(caseloadFile.name): no \"All EHC plans\" row for \(laName)") }
             period = latest.cells["time_period"] ?? ""
+            if period < needPeriod {
+                warnings.append("\(caseloadFile.name): its latest year (\(period)) is older than the need file's (\(needPeriod)): is it the right file, or cut off?")
+            }
             total = Self.value(latest.cells, "ehcplans", file: caseloadFile.name, line: latest.line, warnings: &warnings)
             for (g, group) in Self.groups.enumerated() {
                 placed[g] = group.caseloadColumns.reduce(0.0) { $0 + Self.value(latest.cells, $1, file: caseloadFile.name, line: latest.line, warnings: &warnings) }
@@ -176,6 +194,10 @@ public struct DfEInit {
             }
             // Growth: the yearly rate over the person-level years (from 2022/23, comparable with each other).
             let comparable = series.filter { ($0.cells["time_period"] ?? "") >= "202223" }
+            if comparable.count < 2 {
+                growthNote = "ASSUMED: demand grows 10% a year (the caseload file has fewer than two person-level years, from 2022/23, to give a rate; England's EHC plans grew 12.5% in the year to January 2026)"
+                warnings.append("\(caseloadFile.name): fewer than two comparable years (from 2022/23) for a growth rate; 10% a year assumed")
+            }
             if let first = comparable.first, comparable.count >= 2 {
                 let start = Self.value(first.cells, "ehcplans", file: caseloadFile.name, line: first.line, warnings: &warnings)
                 let span = Double(comparable.count - 1)
@@ -230,7 +252,8 @@ public struct DfEInit {
         let elsewhere = total - placed.reduce(0, +)
         let costNote = Self.groups.map { group in
             let cost = costs[group.type] ?? (group.costPerPlace, group.transportPerPlace)
-            return "\(group.type.rawValue) £\(ReportText.money(cost.cost)) + £\(ReportText.money(cost.transport)) transport"
+            let source = costs[group.type] != nil ? " from \(costsSource ?? "--costs")" : ""
+            return "\(group.type.rawValue) £\(ReportText.money(cost.cost)) + £\(ReportText.money(cost.transport)) transport\(source)"
         }.joined(separator: ", ")
         let description = """
         Starting scenario for \(laName) written by sufficiency-solve init from DfE, "Education, health and care plans" \
@@ -240,7 +263,7 @@ public struct DfEInit {
         \(ReportText.money(max(0, elsewhere))) plans whose children are educated elsewhere, in early years settings or whose placement is not \
         recorded are left out of the demand: their provision is not a school place. Demand in \(yearLabels[0]) is today's placed children \
         by need grown one year, then \(growthNote). ASSUMED (edit them): costs a place a year, national orders of magnitude for \
-        England 2024/25 unless --costs was given (\(costNote)); every setting serves every need; leaving rate 0.2 a year for every \
+        England 2024/25 where no --costs file gives the council's own (\(costNote)); every setting serves every need; leaving rate 0.2 a year for every \
         setting; unmet penalty £500,000 (above any placement over the horizon); discount 3.5% (Treasury Green Book) and \
         inflation 2%; no finance section (add the High Needs Block grant and the deficit brought forward).
         """
@@ -248,7 +271,7 @@ public struct DfEInit {
             "format": "sufficiency/1",
             "name": "\(laName): starting scenario from DfE EHC plan statistics (\(period))",
             "description": description,
-            "metadata": ["generator": "sufficiency-solve init", "sources": [needFile.name] + (caseloadFile.map { [$0.name] } ?? []), "warnings": warnings],
+            "metadata": ["generator": "sufficiency-solve init", "sources": [needFile.name] + (caseloadFile.map { [$0.name] } ?? []) + (costsSource.map { [$0] } ?? []), "warnings": warnings],
             "years": yearLabels,
             "needs": usedNeeds,
             "unmetPenalty": 500_000,
@@ -265,7 +288,7 @@ public struct DfEInit {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         var placedByGroup: [String: Double] = [:]
         for (g, group) in Self.groups.enumerated() { placedByGroup[group.id] = placed[g] }
-        return Result(scenarioJSON: String(decoding: data, as: UTF8.self) + "\n", warnings: warnings, totalPlans: total, placed: placedByGroup, needSplit: needSplit)
+        return Result(scenarioJSON: String(decoding: data, as: UTF8.self) + "\n", warnings: warnings, totalPlans: total, placed: placedByGroup, needSplit: needSplit, laName: laName)
     }
 
     /// `--costs`: CSV `type,costPerPlace,transportPerPlace`, one row per setting type.
@@ -280,6 +303,9 @@ public struct DfEInit {
         var problems: [String] = []
         for row in table.rows {
             func cell(_ c: Int) -> CSVTable.Cell? { c < row.count ? row[c] : nil }
+            guard row.count == table.header.count else {
+                problems.append("\(file) line \(row.first?.line ?? 0): \(row.count) fields where the header has \(table.header.count)"); continue
+            }
             guard let typeCell = cell(type), let kind = SettingType(rawValue: typeCell.text) else {
                 problems.append("\(file) line \(row.first?.line ?? 0): type must be one of \(SettingType.allCases.map(\.rawValue).joined(separator: ", "))"); continue
             }
@@ -293,6 +319,7 @@ public struct DfEInit {
                 }
                 travel = parsed
             }
+            guard result[kind] == nil else { problems.append("\(file) line \(row.first?.line ?? 0): a second row for \(kind.rawValue)"); continue }
             result[kind] = (value, travel)
         }
         guard problems.isEmpty else { throw InitError(description: problems.joined(separator: "; ")) }

@@ -21,6 +21,8 @@ extension Report {
         public var method: String
         /// The relative MIP gap asked for (0: a proven optimum).
         public var mipGapRequested: Double
+        /// The command's time limit in seconds (nil: none).
+        public var timeLimit: Double?
         /// The rates the model used, as `name` and `value` in the scenario's own terms.
         public var rates: [Rate]
         /// Defaults applied where the scenario is silent.
@@ -42,6 +44,7 @@ extension Report {
             glpk = SolverBackend.glpk.version
             self.method = method
             mipGapRequested = options.mipGap
+            timeLimit = options.commandTimeLimit ?? options.timeLimit
             defaultsApplied = s.defaultsApplied
             var rates = [Rate(name: "discountRate", value: ReportTables.number(s.discountRate)),
                          Rate(name: "inflation", value: ReportTables.number(s.inflation))]

@@ -95,6 +95,8 @@ public struct SolverOptions: Sendable, Equatable {
     /// plan, its duals, sifting, the infeasibility explanation, the option comparisons — gets only
     /// what is left of it. Nil for none.
     public var deadline: ContinuousClock.Instant? = nil
+    /// The command's `--time-limit` in seconds, as given (for the provenance).
+    public var commandTimeLimit: Double? = nil
     /// Treat integer columns as continuous (the LP relaxation).
     public var relax: Bool = false
     /// Let GLPK print its log to standard output.
