@@ -185,6 +185,9 @@ struct BenchTests {
         #expect(first.status == 0, "\(first.stderr)")
         let lines = try Bench.readLines(String(contentsOfFile: out, encoding: .utf8))
         #expect(lines.count == 1 && lines[0].runs == 2 && lines[0].verified && lines[0].peakMemoryMB > 0)
+        // Each line says which tool made it, and when (SPEC §5).
+        #expect(lines[0].tool == "sufficiency-solve \(SufficiencyVersion.current) (GLPK \(SolverBackend.glpk.version))")
+        #expect(lines[0].date.flatMap { ISO8601DateFormatter().date(from: $0) } != nil)
         #expect(abs(lines[0].objective! - expectedObjectives["tutorial.json"]!) < 1e-6 * 7.5e7)
         // Same baseline: no regression.
         #expect(try CLI.run(["bench", folder.url.path, "--repeat", "1", "--baseline", out]).status == 0)

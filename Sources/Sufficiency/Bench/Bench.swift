@@ -65,6 +65,10 @@ public enum Bench {
         /// Largest peak resident memory over the runs, MB.
         public var peakMemoryMB: Double
         public var error: String?
+        /// The tool and GLPK versions, and when the run was made (UTC, ISO 8601): absent in
+        /// baselines written before they were recorded.
+        public var tool: String?
+        public var date: String?
 
         public init(name: String, samples: [Sample]) {
             self.name = name
@@ -87,6 +91,8 @@ public enum Bench {
             if let objective, samples.contains(where: { ($0.objective ?? .nan) != objective }) {
                 error = (error.map { $0 + "; " } ?? "") + "objective differs between runs"
             }
+            tool = "sufficiency-solve \(SufficiencyVersion.current) (GLPK \(SolverBackend.glpk.version))"
+            date = ISO8601DateFormatter().string(from: Date())
         }
     }
 
