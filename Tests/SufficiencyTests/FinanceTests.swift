@@ -282,6 +282,9 @@ struct PlannerWordsTests {
         // Either policy may give way by the 30 children: 80 against at most 50, or 50 against at most 20.
         let either = ["policy 1 (type mainstream) y1: at least 80 children, but at most 50 can be", "policy 2 (type special) y1: at least 50 children, but at most 20 can be"]
         #expect(report.explanation.count == 1 && either.contains { report.explanation[0].hasPrefix($0) }, "\(report.explanation)")
+        // And the other policy is named beside it, at its bound.
+        #expect(report.explanation[0].contains("; with policy 2 (type special) held at its minimum of 50")
+                || report.explanation[0].contains("; with policy 1 (type mainstream) held at its minimum of 80"), "\(report.explanation)")
         #expect(!report.explanation.contains { $0.contains("constraint ") || $0.contains("[") })
     }
 }

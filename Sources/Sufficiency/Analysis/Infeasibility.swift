@@ -128,7 +128,23 @@ enum Infeasibility {
         // (capacity, policies, the cap), so the explanation names one of those.
         let facts = Set(model.demandRow.filter { $0 >= 0 })
         guard let result = solveWithSlack(lp, rows: Set(0..<lp.rowCount), sharedSlack: false, deadline: deadline, weight: { facts.contains($0) ? 1000 : 1 }) else { return [] }
-        return result.violated.prefix(8).map { describe(model, row: $0.row, amount: $0.amount, over: $0.over) }
+        let violatedRows = Set(result.violated.map(\.row))
+        return result.violated.prefix(8).map { entry in
+            var text = describe(model, row: entry.row, amount: entry.amount, over: entry.over)
+            // The policies it conflicts with: others of the same year held at a bound meanwhile.
+            if let policy = model.policyRows.first(where: { $0.row == entry.row }) {
+                let partners = model.policyRows.filter { other in
+                    other.year == policy.year && other.policy != policy.policy && !violatedRows.contains(other.row) && result.tight[other.row] != nil
+                }
+                for other in partners.prefix(3) {
+                    let constant = model.rowConstant[other.row] ?? 0
+                    let side = result.tight[other.row]!
+                    let bound = (side ? model.program.rowUpper[other.row] : model.program.rowLower[other.row]) + constant
+                    text += "; with policy \(other.policy + 1) (\(model.scenario.policies[other.policy].label)) held at its \(side ? "maximum" : "minimum") of \(PlacementModel.children(bound))"
+                }
+            }
+            return text
+        }
     }
 
     /// One violated row in the scenario's terms: its setting, policy, year and the numbers.
@@ -171,7 +187,7 @@ enum Infeasibility {
     }
 
     private static func solveWithSlack(_ base: LinearProgram, rows: Set<Int>, sharedSlack: Bool, deadline: ContinuousClock.Instant?,
-                                       weight: (Int) -> Double = { _ in 1 }) -> (total: Double, violated: [(row: Int, amount: Double, over: Bool)])? {
+                                       weight: (Int) -> Double = { _ in 1 }) -> (total: Double, violated: [(row: Int, amount: Double, over: Bool)], tight: [Int: Bool])? {
         var b = LinearProgram.Builder(name: "elastic")
         for j in 0..<base.columnCount {
             b.addColumn(name: base.columnNames[j], lower: base.columnLower[j], upper: base.columnUpper[j], cost: 0)
@@ -193,6 +209,15 @@ enum Infeasibility {
         for (column, side) in slackRow.sorted(by: { $0.key < $1.key }) where solution.columnValues[column] > 1e-6 {
             violated.append((side.row, solution.columnValues[column], side.over))
         }
-        return (solution.objective, violated.sorted { $0.amount > $1.amount })
+        // Rows at a bound with no slack (true: at the upper bound), for naming what a broken rule conflicts with.
+        var tight: [Int: Bool] = [:]
+        if solution.rowActivities.count >= base.rowCount {
+            for i in 0..<base.rowCount where base.rowLower[i] != base.rowUpper[i] {
+                let activity = solution.rowActivities[i], scale = 1e-7 * max(1, abs(activity))
+                if base.rowUpper[i].isFinite && abs(activity - base.rowUpper[i]) <= scale { tight[i] = true }
+                else if base.rowLower[i].isFinite && abs(activity - base.rowLower[i]) <= scale { tight[i] = false }
+            }
+        }
+        return (solution.objective, violated.sorted { $0.amount > $1.amount }, tight)
     }
 }
