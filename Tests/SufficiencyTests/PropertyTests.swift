@@ -211,6 +211,25 @@ struct PropertyTests {
         }
     }
 
+    @Test("every report renders in every format: charts inside their boxes, the workbook reads back with the JSON's finance")
+    func everyFormatRenders() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let report = try ScenarioSolver(compareOptions: .on).run(scenario).report
+            let problems = HTMLTests.checkGeometry(ReportHTML.render(report))
+            #expect(problems.isEmpty, "\(problems.prefix(3))")
+            #expect(ReportTables.markdown(report).hasPrefix(OutputKind.markdownMarker))
+            #expect(!ReportText.render(report).isEmpty)
+            let long = FinancePlan.longTable(report)
+            #expect(long.rows.count == report.years.count * FinancePlan.lines(report).count)
+            let book = try WorkbookReader(ReportWorkbook.workbook(report).data())
+            #expect(book.sheetOrder.first == "README")
+            if report.costs != nil, let cumulative = book.numbers(sheet: "finance", label: "Cumulative deficit carried forward") {
+                #expect(zip(cumulative, report.finance.map(\.cumulative)).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) })
+            }
+        }
+    }
+
     @Test("the finance table adds up, line by line, as SPEC §3 defines it")
     func financeAddsUp() async {
         await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in

@@ -15,6 +15,9 @@ package enum FuzzHarness {
         case decode
         /// Decode, then solve small scenarios with GLPK (simplex, then the MIP if any), verify and report.
         case solve
+        /// `init`'s readers: the bytes as DfE's need file (alone, and beside a real caseload
+        /// excerpt), as its caseload file, and as a `--costs` file.
+        case dfe
     }
 
     /// Runs one target on one input.
@@ -36,6 +39,15 @@ package enum FuzzHarness {
             _ = ReportText.render(run.report)
             _ = ReportTables.markdown(run.report)
             _ = ReportHTML.render(run.report)
+            // The workbook's sheets and the comparison tables (building them, not writing the file).
+            _ = ReportWorkbook.workbook(run.report)
+            _ = ComparisonFormats.comparisonTables([("a", run.report), ("b", run.report)])
+            _ = try? ReportText.json(run.report)
+        case .dfe:
+            let starter = DfEInit(laName: "Testshire")
+            _ = try? starter.run(needFile: ("n.csv", bytes), caseloadFile: nil)
+            _ = try? starter.run(needFile: ("n.csv", Array(dfeNeedSeed.utf8)), caseloadFile: ("c.csv", bytes))
+            _ = try? DfEInit.readCosts(bytes, file: "costs.csv")
         }
     }
 
@@ -44,6 +56,14 @@ package enum FuzzHarness {
         scenario.settings.count * scenario.years.count * max(1, scenario.zones.count) * scenario.needs.count <= 5_000
             && scenario.capitalOptions.count <= 8
     }
+
+    /// A need file for the caseload target: DfE's header, an "All EHC plans" row and a placement row.
+    static let dfeNeedSeed = """
+    time_period,time_identifier,geographic_level,la_name,breakdown_topic,breakdown,ehc_plans,number_asd,number_semh
+    202425,Academic year,Local authority,Testshire,All EHC plans,All EHC plans,30,10,20
+    202425,Academic year,Local authority,Testshire,Type of placement,Special - LA maintained,25,10,15
+
+    """
 
     /// One scenario per CSV reader, each naming `data.csv` beside it.
     private static let csvScenarios: [String] = [
