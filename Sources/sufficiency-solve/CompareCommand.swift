@@ -26,7 +26,7 @@ struct Compare: ParsableCommand {
         let edits = variants.count + labelled.count
         if edits > 0 && files.count != 1 { throw ValidationError("--set and --label make variants of one scenario: give exactly one file") }
         if edits == 0 && files.count < 2 { throw ValidationError("give two or more scenarios, or one with --set / --label variants") }
-        if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
+        try format.validate(output: output, html: html)
         var names: Set<String> = ["as given"]
         for entry in labelled {
             guard let split = entry.firstIndex(of: "="), split != entry.startIndex else { throw ValidationError("--label must be NAME=PATH=VALUE, got \(entry)") }
@@ -35,9 +35,6 @@ struct Compare: ParsableCommand {
             if Self.changes(String(entry[entry.index(after: split)...])).isEmpty { throw ValidationError("--label \(name): give at least one change PATH=VALUE") }
         }
         for variant in variants where Self.changes(variant).isEmpty { throw ValidationError("--set \(variant): give at least one change PATH=VALUE") }
-        if let html, let output, URL(fileURLWithPath: html).standardizedFileURL.path == URL(fileURLWithPath: output).standardizedFileURL.path {
-            throw ValidationError("--output and --html name the same file")
-        }
     }
 
     /// The changes of one variant: split at `;` outside quotes and brackets (a JSON value may hold one).
@@ -84,7 +81,7 @@ struct Compare: ParsableCommand {
         for k in scenarios.indices where names.filter({ $0 == names[k] }).count > 1 && runs[k].label == nil {
             scenarios[k].label += " (\(URL(fileURLWithPath: runs[k].file).lastPathComponent))"
         }
-        try checkTargets()
+        try format.checkTargets(output: output, html: html, json: .comparisonDocument)
         var reports: [(label: String, report: Report)] = []
         for (label, scenario) in scenarios {
             var report = try ScenarioSolver(options: solver.options(), compareOptions: .off).run(scenario).report
@@ -105,15 +102,5 @@ struct Compare: ParsableCommand {
         if let html { try OutputFile.write(ReportHTML.comparison(reports), to: html, kind: .htmlPage) }
         let worst = reports.map(\.report.exitCode).max() ?? 0
         if worst != 0 { throw CommandFailure.outcome(Int32(worst)) }
-    }
-
-    /// Targets that cannot be written are reported before any solve.
-    func checkTargets() throws {
-        if format == .xlsx { try Console.checkWorkbookTarget(output) }
-        if let output {
-            if format == .csv { try CSVFolder.check(output) }
-            else { try OutputFile.check(output, kind: format == .json ? .comparisonDocument : format.kind) }
-        }
-        if let html { try OutputFile.check(html, kind: .htmlPage) }
     }
 }

@@ -86,6 +86,25 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case .xlsx: return .workbook
         }
     }
+
+    /// Usage rules every command that writes a report shares: a CSV report is a folder, so it
+    /// needs `--output`; `--output` and `--html` must not name one file.
+    func validate(output: String?, html: String? = nil) throws {
+        if self == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
+        if let html, let output, URL(fileURLWithPath: html).standardizedFileURL.path == URL(fileURLWithPath: output).standardizedFileURL.path {
+            throw ValidationError("--output and --html name the same file")
+        }
+    }
+
+    /// Checks, before any solve, that the targets may be written: a workbook not onto a
+    /// terminal, `output` as a file of this format (`json` as a file of kind `json`), `html` as a page.
+    func checkTargets(output: String?, html: String? = nil, json: OutputKind = .jsonReport) throws {
+        if self == .xlsx { try Console.checkWorkbookTarget(output) }
+        if let output {
+            if self == .csv { try CSVFolder.check(output) } else { try OutputFile.check(output, kind: self == .json ? json : kind) }
+        }
+        if let html { try OutputFile.check(html, kind: .htmlPage) }
+    }
 }
 
 extension ScenarioSolver.Comparisons: ExpressibleByArgument {}

@@ -31,16 +31,13 @@ struct Solve: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
+        try format.validate(output: output)
     }
 
     func run() throws {
         let scenario = try loadScenario(file, maxBytes: input.maxBytes)
-        if format == .xlsx { try Console.checkWorkbookTarget(output) }
         // A target that cannot be written is reported before the solve, not after it.
-        if let output {
-            if format == .csv { try CSVFolder.check(output) } else { try OutputFile.check(output, kind: format.kind) }
-        }
+        try format.checkTargets(output: output)
         var engine = ScenarioSolver(options: solver.options(verbose: verbose), compareOptions: compareOptions)
         engine.strategy = strategy
         var report = try engine.run(scenario).report

@@ -19,10 +19,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Also write the sweep as one HTML page with charts.") var html: String?
 
     func validate() throws {
-        if format == .csv && output == nil { throw ValidationError("--format csv writes a folder: give --output FOLDER") }
-        if let html, let output, URL(fileURLWithPath: html).standardizedFileURL.path == URL(fileURLWithPath: output).standardizedFileURL.path {
-            throw ValidationError("--output and --html name the same file")
-        }
+        try format.validate(output: output, html: html)
     }
     @OptionGroup var solver: SolverFlags
     @OptionGroup var input: InputOptions
@@ -37,11 +34,7 @@ struct SweepCommand: ParsableCommand {
         let path = String(vary[..<split])
         // Read the scenario once first, so its problems are reported as a scenario's.
         _ = try loadScenario(file, maxBytes: input.maxBytes)
-        if format == .xlsx { try Console.checkWorkbookTarget(output) }
-        if let output {
-            if format == .csv { try CSVFolder.check(output) } else { try OutputFile.check(output, kind: format == .json ? .comparisonDocument : format.kind) }
-        }
-        if let html { try OutputFile.check(html, kind: .htmlPage) }
+        try format.checkTargets(output: output, html: html, json: .comparisonDocument)
         let clock = ContinuousClock()
         let start = clock.now
         let points: [Sweep.Point]

@@ -11,8 +11,8 @@ import Foundation
 /// above that. A rejected option is tried in each year it may open, the years in order of the
 /// lower bound the optimal plan's reduced costs give (weak duality: the LP cannot get cheaper
 /// than objective + Σ d_j Δ_j), and a year whose bound cannot beat the best found is not solved.
-/// On models of at most ``ScenarioSolver/autoComparisonColumns`` columns a rejected option's extra
-/// cost is the exact "best plan that builds it" (a MIP per opening year) instead.
+/// On models of at most ``ScenarioSolver/exactComparisonColumns`` columns a rejected option's extra
+/// cost is the exact "best plan that builds it" (``bestPlanOpening(_:in:)``, a MIP per opening year) instead.
 struct OptionComparisons {
     let model: PlacementModel
     let options: SolverOptions
@@ -88,33 +88,43 @@ struct OptionComparisons {
         return Report(model: model, solution: solved.solution, verification: verification, explanation: [], statistics: statistics)
     }
 
+    /// The best plan that opens option `o` in year `t`, the whole programme re-optimised (a MIP).
+    func bestPlanOpening(_ o: Int, in t: Int) throws -> Report {
+        var program = model.program
+        let column = columns(o).lowerBound + t - model.scenario.capitalOptions[o].earliestYear
+        // An option dearer than the budget cannot be forced open: that plan does not exist.
+        guard program.columnUpper[column] >= 1 else {
+            return Report(model: model, solution: nil, verification: nil, explanation: ["over the capital budget"], statistics: Report.SolverStatistics(program: program, solution: nil))
+        }
+        program.columnLower[column] = 1
+        return reportOf((try SolveStrategy.solve(program, options: options, backend: backend), program))
+    }
+
     /// Columns of option `o`.
     func columns(_ o: Int) -> Range<Int> { model.optionColumnStart[o]..<model.optionColumnStart[o + 1] }
 
     /// Options that require `o`, directly or through others.
     func dependants(of o: Int) -> [Int] {
         let all = model.scenario.capitalOptions
-        var found: [Int] = [], frontier = [o]
-        while let next = frontier.popLast() {
-            for p in all.indices where all[p].requires.contains(next) && p != o && !found.contains(p) {
-                found.append(p); frontier.append(p)
-            }
-        }
-        return found.sorted()
+        return reachable(from: o) { next in all.indices.filter { all[$0].requires.contains(next) } }
     }
 
     /// Options `o` requires, directly or through others.
     func requirements(of o: Int) -> [Int] {
-        let all = model.scenario.capitalOptions
-        var found: [Int] = [], frontier = [o]
+        reachable(from: o) { model.scenario.capitalOptions[$0].requires }
+    }
+
+    /// Every option reached from `o` by following `step`, `o` itself left out, sorted.
+    private func reachable(from o: Int, _ step: (Int) -> [Int]) -> [Int] {
+        var found: Set<Int> = [], frontier = [o]
         while let next = frontier.popLast() {
-            for p in all[next].requires where p != o && !found.contains(p) { found.append(p); frontier.append(p) }
+            for p in step(next) where p != o && found.insert(p).inserted { frontier.append(p) }
         }
         return found.sorted()
     }
 
     /// Fills in the comparisons on `report` (the optimal plan's).
-    mutating func add(to report: inout Report, mip: Bool, solveMIP: (_ forced: (option: Int, year: Int)) throws -> Report) throws {
+    mutating func add(to report: inout Report, mip: Bool) throws {
         let s = model.scenario, T = s.years.count
         let outOfTime = "not worked out: the time limit ran out first"
         func stamp(_ indices: [Int], _ text: String) { for k in indices where report.options[k].comparison == nil { report.options[k].comparison = text } }
@@ -174,7 +184,7 @@ struct OptionComparisons {
             if mip {
                 for t in option.earliestYear...option.latestYear {
                     guard !options.outOfTime else { break }
-                    let forced = try solveMIP((o, t))
+                    let forced = try bestPlanOpening(o, in: t)
                     if let other = forced.objective, forced.status == ModelStatus.optimal.rawValue, other < (best?.cost ?? .infinity) { best = (other, t) }
                     else if forced.objective == nil { reasons.insert(forced.explanation.first ?? forced.status) }
                 }

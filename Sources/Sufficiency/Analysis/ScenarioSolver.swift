@@ -158,33 +158,11 @@ public struct ScenarioSolver {
         return active
     }
 
-    /// Solves `model` with the given options' columns fixed at 0 (and optionally one option forced
-    /// open in one year) and reports that plan.
-    func solveWithout(_ closed: [Int], forcingOpen forced: (option: Int, year: Int)? = nil, model: PlacementModel) throws -> Report {
-        var program = model.program
-        for o in closed {
-            for column in model.optionColumnStart[o]..<model.optionColumnStart[o + 1] { program.columnUpper[column] = 0 }
-        }
-        if let forced {
-            let column = model.optionColumnStart[forced.option] + forced.year - model.scenario.capitalOptions[forced.option].earliestYear
-            // An option dearer than the budget cannot be forced open: that plan does not exist.
-            guard program.columnUpper[column] >= 1 else {
-                return Report(model: model, solution: nil, verification: nil, explanation: ["over the capital budget"], statistics: Report.SolverStatistics(program: program, solution: nil))
-            }
-            program.columnLower[column] = 1
-        }
-        let solution = try SolveStrategy.solve(program, options: options, backend: backend)
-        let verification = solution.status.hasSolution ? solution.verify(against: program) : nil
-        var statistics = Report.SolverStatistics(program: program, solution: solution)
-        statistics.solveSeconds = nil
-        return Report(model: model, solution: solution, verification: verification, explanation: [], statistics: statistics)
-    }
-
     /// The plan without the programme, each chosen option's yearly saving and payback, and each
     /// rejected option's extra cost (see ``OptionComparisons``).
     func addOptionComparisons(to report: inout Report, model: PlacementModel, solution: Solution) throws {
         var comparisons = OptionComparisons(model: model, solution: solution, options: options, backend: backend)
         let exact = model.program.columnCount <= exactComparisonColumns
-        try comparisons.add(to: &report, mip: exact) { forced in try solveWithout([], forcingOpen: forced, model: model) }
+        try comparisons.add(to: &report, mip: exact)
     }
 }

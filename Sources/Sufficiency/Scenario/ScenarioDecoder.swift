@@ -24,16 +24,19 @@ public enum ScenarioDecoder {
     /// Reads and decodes a scenario file. YAML is chosen by a `.yaml` / `.yml` extension.
     public static func load(path: String, maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)
-        if path == "-" {
-            // Standard input: JSON when it starts with `{`, else YAML; CSV files it names are
-            // read from the current folder.
-            var scenario = try decode(bytes, syntax: sniff(bytes), baseDirectory: FileManager.default.currentDirectoryPath, maxInputBytes: maxInputBytes)
-            scenario.inputs.insert(Scenario.InputFile(name: "standard input", content: bytes), at: 0)
-            return scenario
-        }
-        var scenario = try decode(bytes, syntax: syntax(of: path), baseDirectory: folder(of: path), maxInputBytes: maxInputBytes)
-        scenario.inputs.insert(Scenario.InputFile(name: URL(fileURLWithPath: path).lastPathComponent, content: bytes), at: 0)
+        let source = source(of: path, bytes)
+        let parsed = try parse(bytes, syntax: source.syntax)
+        var scenario = try decode(root: parsed.root, issues: parsed.issues, baseDirectory: source.folder, maxInputBytes: maxInputBytes)
+        scenario.inputs.insert(Scenario.InputFile(name: source.name, content: bytes), at: 0)
         return scenario
+    }
+
+    /// How the scenario at `path` is read: its syntax (by extension; standard input, `-`, by its
+    /// first character), the folder the CSV files it names are read from (the current one for
+    /// standard input), and its name in the provenance.
+    static func source(of path: String, _ bytes: [UInt8]) -> (syntax: SyntaxKind, folder: String, name: String) {
+        if path == "-" { return (sniff(bytes), FileManager.default.currentDirectoryPath, "standard input") }
+        return (syntax(of: path), folder(of: path), URL(fileURLWithPath: path).lastPathComponent)
     }
 
     /// JSON when the first character that is not white space is `{`, else YAML.

@@ -147,12 +147,11 @@ extension ScenarioDecoder {
     /// Reads a scenario file, applies `edits` to the document, then decodes it.
     public static func load(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> Scenario {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)
-        let stdin = path == "-"
-        var parsed = try parse(bytes, syntax: stdin ? sniff(bytes) : syntax(of: path))
+        let source = source(of: path, bytes)
+        var parsed = try parse(bytes, syntax: source.syntax)
         for edit in edits { try edit.apply(to: &parsed.root) }
-        var scenario = try decode(root: parsed.root, issues: parsed.issues, baseDirectory: stdin ? FileManager.default.currentDirectoryPath : folder(of: path),
-                                  maxInputBytes: maxInputBytes)
-        scenario.inputs.insert(Scenario.InputFile(name: stdin ? "standard input" : URL(fileURLWithPath: path).lastPathComponent, content: bytes), at: 0)
+        var scenario = try decode(root: parsed.root, issues: parsed.issues, baseDirectory: source.folder, maxInputBytes: maxInputBytes)
+        scenario.inputs.insert(Scenario.InputFile(name: source.name, content: bytes), at: 0)
         scenario.edits = edits.map(\.description)
         return scenario
     }
