@@ -6,6 +6,8 @@ import Sufficiency
 enum CommandFailure: Error {
     /// A scenario (or one of its files) has problems: every one is printed, exit 1.
     case badScenario(file: String, ScenarioErrors)
+    /// A records file (transitions, population, labels) has problems: every one is printed, exit 1.
+    case badRecords(file: String, ScenarioErrors)
     /// A usage or input problem that is not in a scenario: exit 1.
     case badInput(String)
     /// The command ran and its outcome has this exit code (2 infeasible, 3 unverified, 4 regression);
@@ -19,9 +21,10 @@ enum ExitCodes {
         switch error {
         case let failure as CommandFailure:
             switch failure {
-            case let .badScenario(file, errors):
+            case let .badScenario(file, errors), let .badRecords(file, errors):
                 for issue in errors.issues { StandardStreams.writeError("\(file): \(issue)\n") }
-                StandardStreams.writeError("\(file): \(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") found; nothing solved\n")
+                let outcome = if case .badRecords = failure { "nothing written" } else { "nothing solved" }
+                StandardStreams.writeError("\(file): \(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") found; \(outcome)\n")
                 return 1
             case let .badInput(message):
                 Console.error(message)

@@ -28,6 +28,10 @@ public enum OutputKind: Sendable, Equatable {
     case workbook
     /// The JSON of `compare` or `sweep`: an object whose `format` is ours.
     case comparisonDocument
+    /// The demand table `project --format csv` writes: its header line exactly ours.
+    case projectionTable
+    /// The table `project --backtest` writes: first line `Backtest: `.
+    case backtestReport
 
     /// The marker comment that opens a Markdown report.
     public static let markdownMarker = "<!-- sufficiency-solve report -->"
@@ -50,6 +54,8 @@ public enum OutputKind: Sendable, Equatable {
         case .csvTable: return "a CSV table"
         case .workbook: return "an Excel workbook"
         case .comparisonDocument: return "a comparison or sweep JSON file"
+        case .projectionTable: return "a projected demand table"
+        case .backtestReport: return "a backtest table"
         }
     }
 
@@ -73,9 +79,13 @@ public enum OutputKind: Sendable, Equatable {
             return true
         case .generatedScenario:
             let generator = (object()?["metadata"] as? [String: Any])?["generator"] as? String
-            return generator == Self.scenarioGenerator || generator == "sufficiency-solve init"
+            return [Self.scenarioGenerator, "sufficiency-solve init", "sufficiency-solve project"].contains(generator ?? "")
         case .generatedTravel: return starts("zone,setting,minutes,cost\n")
         case .csvTable: return false
+        case .projectionTable:
+            let first = content.prefix { $0 != 0x0A }
+            return [true, false].contains { first == Data(DemandProjection.csvHeader(ages: $0).utf8) }
+        case .backtestReport: return starts("Backtest: ")
         case .workbook: return Self.isOurWorkbook(content)
         case .comparisonDocument:
             return ["sufficiency-comparison/1", "sufficiency-sweep/1"].contains(object()?["format"] as? String ?? "")

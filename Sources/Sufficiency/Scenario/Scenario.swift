@@ -138,6 +138,13 @@ public struct AgeGroup: Sendable, Equatable {
     public var to: Int
     /// w = to − from + 1.
     public var width: Int { to - from + 1 }
+
+    public init(id: String, name: String, from: Int, to: Int) {
+        self.id = id
+        self.name = name
+        self.from = from
+        self.to = to
+    }
 }
 
 /// A limit on the children placed in a group of settings, applied in every year.

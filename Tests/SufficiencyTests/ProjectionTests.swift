@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+@testable import Sufficiency
+
+/// `project` (SPEC §8): the transitions reader, the cohort model and its projection. Expected
+/// values are worked out by hand from the model's stated formulas (see ``CohortModel``); the
+/// arithmetic is in the comments.
+@Suite("project: demand from the council's transitions")
+struct ProjectionTests {
+    static let header = "calendar-year,setting-1,need-1,academic-year-1,setting-2,need-2,academic-year-2\n"
+
+    static func records(_ rows: [String], labels: RecordLabels = RecordLabels()) throws -> TransitionRecords {
+        try TransitionRecords.read(Array((header + rows.joined(separator: "\n") + "\n").utf8), file: "t.csv", labels: labels)
+    }
+
+    static func repeated(_ row: String, _ n: Int) -> [String] { [String](repeating: row, count: n) }
+
+    /// 2020: ten children in mainstream (ms) in Reception (0): 6 stay, 2 move to special (sp),
+    /// 2 leave; 4 join ms in Reception.
+    static func twoStateRows() -> [String] {
+        repeated("2020,ms,ASD,0,ms,ASD,1", 6) + repeated("2020,ms,ASD,0,sp,ASD,1", 2) + repeated("2020,ms,ASD,0,NONSEND,NONSEND,1", 2)
+            + repeated("2020,NONSEND,NONSEND,-1,ms,ASD,0", 4)
+    }
+
+    @Test("a two-state chain: the shares are the counts plus the academic year's prior, and one step is their weighted sum")
+    func twoStateChain() throws {
+        let records = try Self.records(Self.twoStateRows())
+        let model = try CohortModel.fit(records, years: 2020...2020)
+        let ms = 0, sp = 1, asd = 0
+        #expect(records.settings == ["ms", "sp"] && records.needs == ["ASD"])
+        // Pooled at Reception: 2 leave, 6 stay, 2 move (to sp) of 10.
+        // ℓ = (2 + ½)/(10 + 1) = 2.5/11; σ = (1 − ℓ)(6 + ½)/(8 + 1) = (8.5/11)(6.5/9); μ = (8.5/11)(2.5/9).
+        let ell = 2.5 / 11, sigma = 8.5 / 11 * 6.5 / 9, mu = 8.5 / 11 * 2.5 / 9
+        // The state's own counts plus κ = 1 times the prior, over 10 + 1:
+        // leave (2 + ℓ)/11, stay (6 + σ)/11, to sp (2 + μ)/11.
+        let origin = TransitionRecords.State(academicYear: 0, need: asd, setting: ms)
+        #expect(abs(model.leavingShare(origin) - (2 + ell) / 11) < 1e-12)
+        #expect(abs(model.share(from: origin, to: .init(academicYear: 1, need: asd, setting: ms)) - (6 + sigma) / 11) < 1e-12)
+        #expect(abs(model.share(from: origin, to: .init(academicYear: 1, need: asd, setting: sp)) - (2 + mu) / 11) < 1e-12)
+        // Year 1 is never an origin: it borrows Reception's pooled shares (κ = 1 of prior alone):
+        // from ms leave ℓ, stay σ, move μ; from sp (its movers' target is itself) stay σ + μ.
+        let y1ms = TransitionRecords.State(academicYear: 1, need: asd, setting: ms), y1sp = TransitionRecords.State(academicYear: 1, need: asd, setting: sp)
+        #expect(abs(model.leavingShare(y1ms) - ell) < 1e-12 && abs(model.leavingShare(y1sp) - ell) < 1e-12)
+        #expect(abs(model.share(from: y1sp, to: .init(academicYear: 2, need: asd, setting: sp)) - (sigma + mu)) < 1e-12)
+
+        // The census of January 2021 (the rows' later states): Reception ms 4 (joiners), Year 1 ms 6, sp 2.
+        let census = try #require(model.census(2021, in: records))
+        let S = 2, lo = model.academicYears.lowerBound
+        func at(_ c: CohortModel.Census, _ a: Int, _ s: Int) -> Double { c.counts[(a - lo) * S + s] }
+        #expect(at(census, 0, ms) == 4 && at(census, 1, ms) == 6 && at(census, 1, sp) == 2)
+        // One step: Year 1 ms = 4·(6 + σ)/11; Year 1 sp = 4·(2 + μ)/11; Year 2 ms = 6σ; Year 2 sp = 6μ + 2(σ + μ).
+        // Joiners: Reception (4 + ½)/1 year = 4.5 into ms; every other year ½ (the Jeffreys prior), into ms (all joiners went there).
+        let next = model.step(census, calendarYear: 2021, population: nil)
+        #expect(abs(at(next, 1, ms) - (4 * (6 + sigma) / 11 + 0.5)) < 1e-9)
+        #expect(abs(at(next, 1, sp) - 4 * (2 + mu) / 11) < 1e-9)
+        #expect(abs(at(next, 2, ms) - (6 * sigma + 0.5)) < 1e-9)
+        #expect(abs(at(next, 2, sp) - (6 * mu + 2 * (sigma + mu))) < 1e-9)
+        #expect(abs(at(next, 0, ms) - 4.5) < 1e-9)
+    }
+
+    @Test("joiners per head of population: the rate fitted on one year's population, applied to another's")
+    func joinersFromPopulation() throws {
+        let records = try Self.records(Self.twoStateRows())
+        let population = try PopulationTable.read(Array("calendar-year,academic-year,population\n2020,0,100\n2021,0,200\n".utf8), file: "p.csv")
+        // Only Reception is asked; the fit needs the population of every academic year modelled, so give them all.
+        var rows = "calendar-year,academic-year,population\n"
+        for a in -1...20 { rows += "2020,\(a),\(a == 0 ? 100 : 50)\n2021,\(a),\(a == 0 ? 200 : 50)\n" }
+        let full = try PopulationTable.read(Array(rows.utf8), file: "p.csv")
+        #expect(population.value(year: 2021, academicYear: 0) == 200)
+        let model = try CohortModel.fit(records, years: 2020...2020, population: full)
+        // Rate per head at Reception: (4 + ½)/100; with 200 children in 2021: 9 joiners.
+        #expect(abs(model.expectedJoiners(academicYear: 0, calendarYear: 2021, population: full) - 9) < 1e-12)
+        // Year 3: (0 + ½)/50 per head, 50 children: ½.
+        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2021, population: full) - 0.5) < 1e-12)
+        #expect(throws: CohortModel.FitError.self) { try CohortModel.fit(records, years: 2020...2020, population: population) }
+    }
+
+    @Test("a state seen once gets neither 0 nor 1; every state's outcomes sum to one")
+    func priorAndSums() throws {
+        // Year 5: one child in sp stays; nine in ms: 3 leave, 6 stay.
+        let rows = ["2020,sp,SLD,5,sp,SLD,6"] + Self.repeated("2020,ms,SLD,5,NONSEND,NONSEND,6", 3) + Self.repeated("2020,ms,SLD,5,ms,SLD,6", 6)
+        let model = try CohortModel.fit(try Self.records(rows), years: 2020...2020)
+        let once = TransitionRecords.State(academicYear: 5, need: 0, setting: 0)
+        // Pooled at Year 5: 3 leave of 10, 7 stay, no movers: ℓ = 3.5/11, σ = 1 − ℓ (μ, with no movers seen, stays too).
+        // The state seen once: leave (0 + ℓ)/2, stay (1 + 1 − ℓ)/2.
+        let ell = 3.5 / 11
+        #expect(abs(model.leavingShare(once) - ell / 2) < 1e-12)
+        #expect(abs(model.share(from: once, to: .init(academicYear: 6, need: 0, setting: 0)) - (2 - ell) / 2) < 1e-12)
+        for a in model.academicYears {
+            for s in 0..<2 {
+                let state = TransitionRecords.State(academicYear: a, need: 0, setting: s)
+                var total = model.leavingShare(state)
+                if a < model.academicYears.upperBound {
+                    for t in 0..<2 { total += model.share(from: state, to: .init(academicYear: a + 1, need: 0, setting: t)) }
+                }
+                #expect(abs(total - 1) < 1e-12, "academic year \(a), setting \(s): outcomes sum to \(total)")
+            }
+        }
+    }
+
+    @Test("ageing off the end: at academic year 20 (age 25) everyone leaves, and the valid states' last year ends the model")
+    func ageingOffTheEnd() throws {
+        let rows = Self.repeated("2020,fe,SLD,19,fe,SLD,20", 5) + Self.repeated("2020,fe,SLD,18,fe,SLD,19", 5)
+        let records = try Self.records(rows)
+        let model = try CohortModel.fit(records, years: 2020...2020)
+        #expect(model.academicYears.upperBound == 20)
+        #expect(model.leavingShare(.init(academicYear: 20, need: 0, setting: 0)) == 1)
+        let census = try #require(model.census(2021, in: records))
+        let next = model.step(census, calendarYear: 2021, population: nil)
+        // The five at 20 are gone; the five at 19 are at 20, by the stay share: (5 + σ)/(5 + 1) with ℓ = ½/6, σ = 1 − ℓ (no movers, no leavers).
+        let lo = model.academicYears.lowerBound
+        let ell = 0.5 / 6
+        // No joiner is seen anywhere, and nobody is seen starting a year at 20, so no joiner goes there.
+        #expect(abs(next.counts[20 - lo] - 5 * (5 + 1 - ell) / 6) < 1e-9)
+        let valid = try ValidStates.read(Array("setting,setting-group,min-academic-year,max-academic-year,needs,setting->setting\nfe,post16,12,19,SLD,fe\n".utf8),
+                                         file: "v.csv", records: records, labels: RecordLabels())
+        let bounded = try CohortModel.fit(records, years: 2020...2020, valid: valid)
+        // Observed rows reach 20, so the model runs to 20, but no prior share goes past the setting's last year:
+        // at 19 the stay share is the five observed only: 5/(5 + 1), the prior's weight all on leaving.
+        #expect(abs(bounded.leavingShare(.init(academicYear: 19, need: 0, setting: 0)) - 1.0 / 6) < 1e-12)
+    }
+
+    @Test("simulations are the same for the same seed and differ for another; bands bracket the expected value")
+    func deterministicSimulations() throws {
+        let rows = (2018...2020).flatMap { y in
+            Self.repeated("\(y),ms,ASD,3,ms,ASD,4", 40) + Self.repeated("\(y),ms,ASD,3,NONSEND,NONSEND,4", 10) + Self.repeated("\(y),NONSEND,NONSEND,2,ms,ASD,3", 50)
+                + Self.repeated("\(y),ms,ASD,4,sp,ASD,5", 5) + Self.repeated("\(y),ms,ASD,4,ms,ASD,5", 30)
+        }
+        let records = try Self.records(rows)
+        let model = try CohortModel.fit(records, years: 2018...2020)
+        var options = DemandProjection.Options(censusYears: [2022, 2023, 2024], groups: DemandProjection.defaultGroups(for: model.academicYears))
+        options.simulations = 300
+        options.seed = 42
+        options.futures = [(10, 0.3), (50, 0.4), (90, 0.3)]
+        let a = try DemandProjection.run(model, records: records, base: 2021, population: nil, options: options)
+        let b = try DemandProjection.run(model, records: records, base: 2021, population: nil, options: options)
+        #expect(a.csv() == b.csv())
+        options.seed = 43
+        let c = try DemandProjection.run(model, records: records, base: 2021, population: nil, options: options)
+        #expect(a.csv() != c.csv())
+        let p5 = try #require(a.bandsTotal?.first), p95 = try #require(a.bandsTotal?.last)
+        for t in 0..<3 {
+            let total = (0..<a.meanByNeed.count / 3).reduce(0) { $0 + a.meanByNeed[t * (a.meanByNeed.count / 3) + $1] }
+            #expect(p5[t] <= total && total <= p95[t], "year \(t): expected \(total) outside the 5–95 band \(p5[t])–\(p95[t])")
+        }
+        let totals = a.futures.map { $0.demand.reduce(0, +) }
+        #expect(a.futures.map(\.id) == ["low", "central", "high"] && totals[0] < totals[1] && totals[1] < totals[2])
+    }
+
+    @Test("a backtest on a history made with a known leaving rate recovers the rate and the totals")
+    func backtestRecoversRate() throws {
+        // A synthetic county: Reception to Year 11; each year each child leaves with probability 0.2, else moves up a year
+        // (and leaves after Year 11); 60 joiners a year at each academic year. Drawn with its own generator, not the model's.
+        var rng = SeededGenerator(seed: 7)
+        var census = [Int](repeating: 200, count: 12)
+        var rows: [String] = []
+        for year in 2010...2019 {
+            var next = [Int](repeating: 0, count: 12)
+            for a in 0..<12 {
+                for _ in 0..<census[a] {
+                    if rng.uniform() < 0.2 || a == 11 { rows.append("\(year),ms,ASD,\(a),NONSEND,NONSEND,\(a + 1)") } else {
+                        rows.append("\(year),ms,ASD,\(a),ms,ASD,\(a + 1)")
+                        next[a + 1] += 1
+                    }
+                }
+                for _ in 0..<60 { rows.append("\(year),NONSEND,NONSEND,\(a - 1),ms,ASD,\(a)") }
+                next[a] += 60
+            }
+            census = next
+        }
+        let records = try Self.records(rows)
+        let result = try Backtest.run(records, year: 2016, population: nil, valid: nil, priorWeight: 1, simulations: 200, seed: 1)
+        for a in 0..<11 {
+            let share = result.model.leavingShare(.init(academicYear: a, need: 0, setting: 0))
+            #expect(abs(share - 0.2) < 0.04, "Year \(a): fitted leaving share \(share), made with 0.2")
+        }
+        #expect(result.model.leavingShare(.init(academicYear: 11, need: 0, setting: 0)) > 0.95)
+        #expect(result.totalMAPE < 3, "the backtest's mean absolute error is \(result.totalMAPE)%")
+        #expect(result.lines.filter { $0.need == nil }.map(\.census) == [2017, 2018, 2019, 2020])
+        let text = result.text(records: "history.csv")
+        #expect(text.hasPrefix("Backtest: history.csv, fitted on calendar years 2010–2015, projected from the census of January 2016"))
+        #expect(OutputKind.backtestReport.recognises(Data(text.utf8)))
+    }
+
+    @Test("bad records: every problem with its file, line and column, all at once")
+    func badInput() throws {
+        func issues(_ text: String, labels: RecordLabels = RecordLabels()) -> [ScenarioIssue] {
+            do { _ = try TransitionRecords.read(Array(text.utf8), file: "t.csv", labels: labels); return [] } catch { return error.issues }
+        }
+        let unknown = issues("calendar-year,setting-1,need-1,academic-year-1,setting-2,need-2,academic-year-2,sex\n2020,a,b,1,a,b,2,m\n")
+        #expect(unknown.count == 1 && unknown[0].message.contains("unknown column \"sex\"") && unknown[0].location == SourceLocation(line: 1, column: 81))
+        let rows = Self.header + "2020,ms,ASD,3,ms,ASD,4\n2020,ms,XYZ,3,ms,ASD,4\n2020,ms,ASD,x,ms,ASD,4\n2020,ms,ASD,3,NONSEND,ASD,4\n2020,NONSEND,NONSEND,3,NONSEND,NONSEND,4\n"
+        let labelled = issues(rows, labels: RecordLabels(needs: ["ASD": "ASD"]))
+        #expect(labelled.map(\.location?.line) == [3, 4, 5, 6])
+        #expect(labelled[0].message.contains("need code \"XYZ\" is not in the labels") && labelled[0].location?.column == 9)
+        #expect(labelled[1].message.contains("academic-year-1 must be a whole number"))
+        #expect(labelled[2].message.contains("must both be NONSEND or neither"))
+        #expect(labelled[3].message.contains("NONSEND on both sides"))
+        #expect(labelled.allSatisfy { $0.file == "t.csv" })
+        // A year with no rows between others.
+        let gap = issues(Self.header + "2018,ms,ASD,3,ms,ASD,4\n2020,ms,ASD,3,ms,ASD,4\n")
+        #expect(gap.count == 1 && gap[0].message.contains("no rows for calendar-year 2019"))
+        #expect(issues(Self.header).first?.message == "has a header but no rows")
+        // academic-year-2 ≠ academic-year-1 + 1 is a warning, and the move is taken as one year up.
+        let skipped = try Self.records(["2020,ms,ASD,3,ms,ASD,5", "2020,ms,ASD,3,ms,ASD,4"])
+        #expect(skipped.warnings.count == 1 && skipped.warnings[0].contains("1 row has academic-year-2 ≠ academic-year-1 + 1 (line 2)"))
+        #expect(skipped.rows[0].to?.academicYear == 4)
+        // Population: negative, duplicate, not a number.
+        do {
+            _ = try PopulationTable.read(Array("calendar-year,academic-year,population\n2020,1,-5\n2020,2,10\n2020,2,11\n2020,3,lots\n".utf8), file: "p.csv")
+            Issue.record("a negative population was accepted")
+        } catch {
+            #expect(error.issues.map(\.location?.line) == [2, 4, 5])
+            #expect(error.issues[0].message.contains("must be ≥ 0") && error.issues[0].location?.column == 8 && error.issues[0].file == "p.csv")
+            #expect(error.issues[1].message.contains("given twice (first on line 3)"))
+        }
+        #expect(throws: ScenarioErrors.self) { try RecordLabels.read(Array(#"{"needs": {"A": 3}, "zones": {}}"#.utf8), file: "l.json") }
+    }
+}
