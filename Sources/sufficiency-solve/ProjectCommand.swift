@@ -24,6 +24,7 @@ struct ProjectCommand: ParsableCommand {
     @Option(help: "Seed of the simulations.") var seed: UInt64 = 1
     @Option(help: "Futures from the simulations, PERCENTILE:PROBABILITY,… (default 10:0.3,50:0.4,90:0.3 with simulations; none: no futures).") var futures: String?
     @Option(help: "Weight of the prior, in children, given to each state's shares.") var priorWeight: Double = 1
+    @Option(help: "Growth of joiners a year: none (pooled, the default), fitted (the trend of the fitted years' joiners), or a rate such as 0.05.") var joinerGrowth: String = "none"
     @Flag(help: "Demand by need only (no age groups).") var noAges = false
     @Option(help: "Merge the projection into a copy of this JSON scenario (its years, needs and ages).") var into: String?
     @Option(help: "Fit on the transitions before this calendar year and compare with what followed.") var backtest: Int?
@@ -145,9 +146,21 @@ struct ProjectCommand: ParsableCommand {
         }
 
         let span = records.calendarYears
-        let model: CohortModel
+        var model: CohortModel
         do { model = try CohortModel.fit(records, years: span, population: populationTable, valid: valid, priorWeight: priorWeight) }
         catch { throw CommandFailure.badInput("\(transitions): \(error)") }
+        switch joinerGrowth {
+        case "none": break
+        case "fitted":
+            guard let g = model.fittedJoinerGrowth else {
+                throw CommandFailure.badInput("--joiner-growth fitted needs joiners in at least two fitted years (each year some)")
+            }
+            model.joinerGrowth = g
+            Console.error(String(format: "joiners grow %.1f%% a year over calendar years %d–%d (a least-squares line through their logarithm)", g * 100, model.fittedYears.lowerBound, model.fittedYears.upperBound))
+        default:
+            guard let g = Double(joinerGrowth), g > -1, g <= 1 else { throw CommandFailure.badInput("--joiner-growth must be none, fitted, or a rate above −1 and at most 1 (0.05 is 5% a year)") }
+            model.joinerGrowth = g
+        }
         let groups: [AgeGroup] = noAges ? [] : target.map(\.ages) ?? DemandProjection.defaultGroups(for: model.academicYears)
         var options = DemandProjection.Options(censusYears: censusYears, groups: groups)
         options.simulations = simulations

@@ -16,10 +16,10 @@ struct ProjectionTests {
     static func repeated(_ row: String, _ n: Int) -> [String] { [String](repeating: row, count: n) }
 
     /// 2020: ten children in mainstream (ms) in Reception (0): 6 stay, 2 move to special (sp),
-    /// 2 leave; 4 join ms in Reception.
+    /// 2 leave; 4 join ms in Reception and one in Year 2 (so the records reach Year 2).
     static func twoStateRows() -> [String] {
         repeated("2020,ms,ASD,0,ms,ASD,1", 6) + repeated("2020,ms,ASD,0,sp,ASD,1", 2) + repeated("2020,ms,ASD,0,NONSEND,NONSEND,1", 2)
-            + repeated("2020,NONSEND,NONSEND,-1,ms,ASD,0", 4)
+            + repeated("2020,NONSEND,NONSEND,-1,ms,ASD,0", 4) + ["2020,NONSEND,NONSEND,1,ms,ASD,2"]
     }
 
     @Test("a two-state chain: the shares are the counts plus the academic year's prior, and one step is their weighted sum")
@@ -43,36 +43,52 @@ struct ProjectionTests {
         #expect(abs(model.leavingShare(y1ms) - ell) < 1e-12 && abs(model.leavingShare(y1sp) - ell) < 1e-12)
         #expect(abs(model.share(from: y1sp, to: .init(academicYear: 2, need: asd, setting: sp)) - (sigma + mu)) < 1e-12)
 
-        // The census of January 2021 (the rows' later states): Reception ms 4 (joiners), Year 1 ms 6, sp 2.
+        // The census of January 2021 (the rows' later states): Reception ms 4, Year 1 ms 6, sp 2, Year 2 ms 1.
         let census = try #require(model.census(2021, in: records))
         let S = 2, lo = model.academicYears.lowerBound
+        #expect(model.academicYears == 0...2)
         func at(_ c: CohortModel.Census, _ a: Int, _ s: Int) -> Double { c.counts[(a - lo) * S + s] }
-        #expect(at(census, 0, ms) == 4 && at(census, 1, ms) == 6 && at(census, 1, sp) == 2)
-        // One step: Year 1 ms = 4·(6 + σ)/11; Year 1 sp = 4·(2 + μ)/11; Year 2 ms = 6σ; Year 2 sp = 6μ + 2(σ + μ).
-        // Joiners: Reception (4 + ½)/1 year = 4.5 into ms; every other year ½ (the Jeffreys prior), into ms (all joiners went there).
+        #expect(at(census, 0, ms) == 4 && at(census, 1, ms) == 6 && at(census, 1, sp) == 2 && at(census, 2, ms) == 1)
+        // One step: Year 1 ms = 4·(6 + σ)/11; Year 1 sp = 4·(2 + μ)/11; Year 2 ms = 6σ; Year 2 sp = 6μ + 2(σ + μ);
+        // the one in Year 2, the oldest year in the records, leaves.
+        // Joiners, (count + ½)/1 year, all into ms (where every joiner went): Reception 4.5, Year 1 0.5, Year 2 1.5.
         let next = model.step(census, calendarYear: 2021, population: nil)
         #expect(abs(at(next, 1, ms) - (4 * (6 + sigma) / 11 + 0.5)) < 1e-9)
         #expect(abs(at(next, 1, sp) - 4 * (2 + mu) / 11) < 1e-9)
-        #expect(abs(at(next, 2, ms) - (6 * sigma + 0.5)) < 1e-9)
+        #expect(abs(at(next, 2, ms) - (6 * sigma + 1.5)) < 1e-9)
         #expect(abs(at(next, 2, sp) - (6 * mu + 2 * (sigma + mu))) < 1e-9)
         #expect(abs(at(next, 0, ms) - 4.5) < 1e-9)
+        #expect(model.leavingShare(.init(academicYear: 2, need: asd, setting: ms)) == 1)
     }
 
     @Test("joiners per head of population: the rate fitted on one year's population, applied to another's")
     func joinersFromPopulation() throws {
         let records = try Self.records(Self.twoStateRows())
         let population = try PopulationTable.read(Array("calendar-year,academic-year,population\n2020,0,100\n2021,0,200\n".utf8), file: "p.csv")
-        // Only Reception is asked; the fit needs the population of every academic year modelled, so give them all.
+        // The fit needs the population of every academic year modelled (0 to 2), so give them all.
         var rows = "calendar-year,academic-year,population\n"
-        for a in -1...20 { rows += "2020,\(a),\(a == 0 ? 100 : 50)\n2021,\(a),\(a == 0 ? 200 : 50)\n" }
+        for a in 0...2 { rows += "2020,\(a),\(a == 0 ? 100 : 50)\n2021,\(a),\(a == 0 ? 200 : 50)\n" }
         let full = try PopulationTable.read(Array(rows.utf8), file: "p.csv")
         #expect(population.value(year: 2021, academicYear: 0) == 200)
         let model = try CohortModel.fit(records, years: 2020...2020, population: full)
         // Rate per head at Reception: (4 + ½)/100; with 200 children in 2021: 9 joiners.
         #expect(abs(model.expectedJoiners(academicYear: 0, calendarYear: 2021, population: full) - 9) < 1e-12)
-        // Year 3: (0 + ½)/50 per head, 50 children: ½.
-        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2021, population: full) - 0.5) < 1e-12)
+        // Year 1: (0 + ½)/50 per head, 50 children: ½.
+        #expect(abs(model.expectedJoiners(academicYear: 1, calendarYear: 2021, population: full) - 0.5) < 1e-12)
         #expect(throws: CohortModel.FitError.self) { try CohortModel.fit(records, years: 2020...2020, population: population) }
+    }
+
+    @Test("the joiners' trend: 100, 110, 121 joiners in three years is 10% a year exactly, applied from the middle year")
+    func joinerTrend() throws {
+        let rows = [(2020, 100), (2021, 110), (2022, 121)].flatMap { year, n in Self.repeated("\(year),NONSEND,NONSEND,2,ms,ASD,3", n) + ["\(year),ms,ASD,3,ms,ASD,4"] }
+        var model = try CohortModel.fit(try Self.records(rows), years: 2020...2022)
+        // log 100, log 110, log 121 lie on a line of slope log 1.1.
+        let g = try #require(model.fittedJoinerGrowth)
+        #expect(abs(g - 0.1) < 1e-12)
+        // Pooled Year 3 rate (331 + ½)/3 a year, at the middle year 2021; in 2023 times 1.1².
+        model.joinerGrowth = g
+        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2023, population: nil) - 331.5 / 3 * 1.21) < 1e-9)
+        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2021, population: nil) - 331.5 / 3) < 1e-9)
     }
 
     @Test("a state seen once gets neither 0 nor 1; every state's outcomes sum to one")
@@ -215,5 +231,94 @@ struct ProjectionTests {
             #expect(error.issues[1].message.contains("given twice (first on line 3)"))
         }
         #expect(throws: ScenarioErrors.self) { try RecordLabels.read(Array(#"{"needs": {"A": 3}, "zones": {}}"#.utf8), file: "l.json") }
+    }
+}
+
+@Suite("project on the command line, and witan.send's Output_State.csv")
+struct ProjectCommandTests {
+    static let transitions = CLI.packageRoot.appendingPathComponent("scenarios/records/tutorial-transitions.csv").path
+    static let labels = CLI.packageRoot.appendingPathComponent("scenarios/records/tutorial-labels.json").path
+
+    @Test("transitions → project --into → solve: the merged scenario validates, its demand is the CSV's, and it solves")
+    func projectIntoSolve() throws {
+        let folder = try TemporaryFolder()
+        let merged = folder.url.appendingPathComponent("projected.json").path
+        let run = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--into", CLI.scenario("tutorial-phases.json"), "--output", merged])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("projected 2026/27..2028/29 from the census of January 2026"))
+        let scenario = try ScenarioDecoder.load(path: merged)
+        #expect(scenario.years == ["2026/27", "2027/28", "2028/29"] && scenario.ages.map(\.id) == ["primary", "secondary"])
+        #expect(scenario.description.contains("Demand projected by sufficiency-solve project from tutorial-transitions.csv"))
+        // The same projection as a CSV, read back through "demand": {"csv": …}, is the same demand.
+        let csvPath = folder.url.appendingPathComponent("demand.csv").path
+        let csv = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--years", "2026/27..2028/29", "--format", "csv", "--output", csvPath])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: merged))) as? [String: Any])
+        object["demand"] = ["csv": "demand.csv"]
+        object["ages"] = DemandProjection.defaultGroups(for: 0...11).map { ["id": $0.id, "name": $0.name, "from": $0.from, "to": $0.to] }
+        let viaCSV = try folder.write("via-csv.json", json: object)
+        let fromCSV = try ScenarioDecoder.load(path: viaCSV)
+        #expect(zip(fromCSV.demand, scenario.demand).allSatisfy { abs($0 - $1) <= 0.005 + 1e-9 }, "the CSV and the fragment disagree")
+        // Incumbents: the census of January 2026 (the records' last), by setting: every child of the last year's later states.
+        let census = try TransitionRecords.read(Array(try Data(contentsOf: URL(fileURLWithPath: Self.transitions))), file: "t.csv",
+                                                labels: RecordLabels.read(Array(try Data(contentsOf: URL(fileURLWithPath: Self.labels))), file: "l.json"))
+        let inSEND = census.rows.filter { $0.calendarYear == 2025 && $0.to != nil }.count
+        #expect(abs(scenario.incumbents.reduce(0) { $0 + $1.children } - Double(inSEND)) < 0.5)
+        let solve = try CLI.run(["solve", merged, "--format", "json", "--no-timings"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(solve.stdout.utf8)) as? [String: Any])
+        #expect((report["verification"] as? [String: Any])?["passed"] as? Bool == true)
+        // The merged file is ours: project may replace it, and refuses a file it did not write.
+        let again = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--into", CLI.scenario("tutorial-phases.json"), "--output", merged])
+        #expect(again.status == 0)
+        let own = try folder.write("own.json", "{\"mine\": true}\n")
+        let refused = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--into", CLI.scenario("tutorial-phases.json"), "--output", own])
+        #expect(refused.status == 1 && refused.stderr.contains("will not write"))
+    }
+
+    @Test("bad records on the command line: every problem with file, line and column, exit 1, nothing written")
+    func badRecordsCLI() throws {
+        let folder = try TemporaryFolder()
+        let bad = try folder.write("bad.csv", ProjectionTests.header + "2020,ms,ASD,3,ms,ASD,4\n2020,ms,ASD,-9,ms,ASD,4\n2021,ms,ASD,3,ms\n")
+        let out = folder.url.appendingPathComponent("out.json").path
+        let run = try CLI.run(["project", bad, "--years", "2022/23..2023/24", "--output", out])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("academic-year-1 must be -5 to 20, got -9 (\(bad), line 3, column 13)"))
+        #expect(run.stderr.contains("this row has 5 cells but the header has 7 columns (\(bad), line 4"))
+        #expect(run.stderr.contains("2 problems found; nothing written"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let years = try CLI.run(["project", Self.transitions, "--years", "2026..2028"])
+        #expect(years.status != 0 && years.stderr.contains("such as 2026/27..2030/31"))
+        let before = try CLI.run(["project", Self.transitions, "--years", "2024/25..2026/27"])
+        #expect(before.status == 1 && before.stderr.contains("must start after the census it starts from (January 2026"))
+    }
+
+    @Test("Output_State.csv: NEED-SETTING split at the hyphen that names a need, the mean by default, another statistic by column")
+    func outputState() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("Output_State.csv", """
+        calendar-year,academic-year,need-setting,mean,std-dev,iqr,min,low-95pc-bound,q1,median,q3,high-95pc-bound,max,low-ci,high-ci
+        2027,3,ASD-MSS-OB,10.5,1,1,8,9,10,10,11,12.5,13,10,11
+        2027,4,ASD-ARP,4,1,1,2,3,4,4,5,6,7,3,5
+        2027,4,SP-LD-INDEP,2,0,0,2,2,2,2,2,2,2,2,2
+        2028,3,ASD-MSS-OB,11,1,1,8,9,10,11,11,14,15,10,12
+
+        """)
+        var object = tiny(years: ["2027", "2028"], demand: [0, 0], settings: [["id": "s", "type": "special", "serves": "all", "capacity": 100, "costPerPlace": 10]])
+        object["needs"] = ["ASD", "SP-LD"]
+        object["demand"] = ["projection": "Output_State.csv"]
+        let mean = try ScenarioDecoder.load(path: try folder.write("mean.json", json: object))
+        // By hand: ASD 2027 = 10.5 + 4; SP-LD 2027 = 2 (the need itself has a hyphen); ASD 2028 = 11.
+        #expect(mean.demand == [14.5, 2, 11, 0])
+        object["demand"] = ["projection": "Output_State.csv", "column": "high-95pc-bound"]
+        let high = try ScenarioDecoder.load(path: try folder.write("high.json", json: object))
+        #expect(high.demand == [18.5, 2, 14, 0])
+        object["demand"] = ["projection": "Output_State.csv", "column": "average"]
+        let issues = loadIssues(try folder.write("bad.json", json: object))
+        #expect(issues.count == 1 && issues[0].path == "demand.column" && issues[0].message.contains("must be one of mean, median"))
+        object["needs"] = ["ASD"]
+        object["demand"] = ["projection": "Output_State.csv"]
+        let unknown = loadIssues(try folder.write("unknown.json", json: object))
+        #expect(unknown.count == 1 && unknown[0].message.contains("need-setting \"SP-LD-INDEP\" starts with no declared need") && unknown[0].location?.line == 4)
     }
 }

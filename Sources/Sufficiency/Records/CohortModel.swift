@@ -16,13 +16,18 @@ public struct CohortModel: Sendable {
     public let needs: [String]
     public let settings: [String]
     /// Academic years modelled: the youngest in the records to the oldest a child can reach
-    /// (20, age 25, or the valid-states maximum); children leave after the last.
+    /// (the oldest in the records, or the valid-states maximum when later); children leave after the last.
     public let academicYears: ClosedRange<Int>
     /// The calendar years of the transitions the model was fitted to.
     public let fittedYears: ClosedRange<Int>
     public let priorWeight: Double
     /// Whether joiners are a rate per head of population.
     public let perHead: Bool
+    /// Yearly growth of the joiner rate from the middle of the fitted years (0: pooled, no trend;
+    /// see ``fittedJoinerGrowth``).
+    public var joinerGrowth: Double = 0
+    /// The fitted years' total joiners (per head when fitted so), for the trend.
+    public let joinersByYear: [Int: Double]
 
     /// One outcome of a state: a destination (index n·S + s at a + 1) or ``leave``.
     struct Outcomes: Sendable {
@@ -52,7 +57,8 @@ public struct CohortModel: Sendable {
         let S = records.settings.count, NS = records.needs.count * S, leave = NS
         let ages = rows.flatMap { [$0.from?.academicYear, $0.to?.academicYear].compactMap { $0 } }
         let lo = records.rows.flatMap { [$0.from?.academicYear, $0.to?.academicYear].compactMap { $0 } }.min() ?? ages.min()!
-        let hi = max(valid?.maxAcademicYear ?? TransitionRecords.academicYears.upperBound, ages.max()!)
+        // The oldest year a child can reach: the valid states' last, else the oldest the records show (after it, everyone leaves).
+        let hi = max(valid?.maxAcademicYear ?? 0, records.rows.flatMap { [$0.from?.academicYear, $0.to?.academicYear].compactMap { $0 } }.max() ?? ages.max()!)
         let A = hi - lo + 1
         func cell(_ s: TransitionRecords.State) -> Int { s.need * S + s.setting }
         func state(_ a: Int, _ j: Int) -> TransitionRecords.State { .init(academicYear: a, need: j / S, setting: j % S) }
@@ -161,9 +167,33 @@ public struct CohortModel: Sendable {
             let targets = alpha.keys.sorted()
             split.append(Outcomes(targets: targets, alpha: targets.map { alpha[$0]! }))
         }
+        var totals: [Int: Double] = [:]
+        for c in fitted {
+            let count = joinersByYear[c]?.reduce(0, +) ?? 0
+            let heads = population.map { p in (lo...hi).reduce(0.0) { $0 + (p.value(year: c, academicYear: $1) ?? 0) } }
+            totals[c] = heads.map { $0 > 0 ? count / $0 : 0 } ?? count
+        }
         return CohortModel(needs: records.needs, settings: records.settings, academicYears: lo...hi, fittedYears: fitted.first!...fitted.last!,
-                           priorWeight: priorWeight, perHead: population != nil, outcomes: outcomes,
+                           priorWeight: priorWeight, perHead: population != nil, joinersByYear: totals, outcomes: outcomes,
                            joinerShape: shape, joinerRate: rate, joinerSplit: split)
+    }
+
+    /// The yearly growth of joiners (per head when fitted so) over the fitted years: the slope of
+    /// an ordinary least-squares line through log(joiners) by year, as a rate (e^slope − 1). Nil
+    /// with fewer than two years, or a year without joiners.
+    public var fittedJoinerGrowth: Double? {
+        let points = joinersByYear.sorted { $0.key < $1.key }
+        guard points.count >= 2, points.allSatisfy({ $0.value > 0 }) else { return nil }
+        let xs = points.map { Double($0.key) }, ys = points.map { log($0.value) }
+        let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
+        let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        let sxy = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        return exp(sxy / sxx) - 1
+    }
+
+    /// The trend factor for joiners in calendar year `c`: (1 + g)^(c − the middle of the fitted years).
+    func trend(_ c: Int) -> Double {
+        joinerGrowth == 0 ? 1 : pow(1 + joinerGrowth, Double(c) - Double(fittedYears.lowerBound + fittedYears.upperBound) / 2)
     }
 
     // MARK: Rates, for reports and tests
@@ -188,7 +218,7 @@ public struct CohortModel: Sendable {
         guard academicYears.contains(academicYear) else { return 0 }
         let a = academicYear - academicYears.lowerBound
         guard joinerShape[a] > 0, joinerRate[a] > 0 else { return 0 }
-        let rate = joinerShape[a] / joinerRate[a]
+        let rate = joinerShape[a] / joinerRate[a] * trend(calendarYear)
         return perHead ? rate * (population?.value(year: calendarYear, academicYear: academicYear) ?? 0) : rate
     }
 
@@ -255,7 +285,7 @@ public struct CohortModel: Sendable {
             let split = joinerSplit[a]
             guard joinerShape[a] > 0, joinerRate[a] > 0, !split.targets.isEmpty else { continue }
             let rate = draws.joinerRate(a) { rng.gamma(shape: joinerShape[a]) / joinerRate[a] }
-            let mean = perHead ? rate * (population?.value(year: calendarYear, academicYear: a + lo) ?? 0) : rate
+            let mean = (perHead ? rate * (population?.value(year: calendarYear, academicYear: a + lo) ?? 0) : rate) * trend(calendarYear)
             let count = rng.poisson(mean)
             guard count > 0 else { continue }
             let shares = draws.joinerShares(a) { rng.dirichlet(split.alpha) }

@@ -58,6 +58,7 @@ extension DemandProjection {
         var text = "Demand projected by sufficiency-solve project from \(records) (transitions of calendar years \(model.fittedYears.lowerBound)–\(model.fittedYears.upperBound)): "
         text += "an expected-value Markov cohort model over academic year × need × setting, shares pooled over the years with a prior of weight \(DecodeContext.show(model.priorWeight)), "
         text += model.perHead ? "joiners per head of population" : "joiners per year"
+        if model.joinerGrowth != 0 { text += String(format: " growing %.1f%% a year", model.joinerGrowth * 100) }
         text += "; incumbents are the \(censusIsObserved ? "observed" : "projected") census of January \(incumbentCensus)"
         if simulations > 0 {
             text += "; bands from \(simulations) simulations (seed \(seed))"

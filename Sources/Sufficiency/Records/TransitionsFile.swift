@@ -105,13 +105,18 @@ enum RecordCSV {
         if !missing.isEmpty {
             issues.append(ScenarioIssue(path: "", message: "the header lacks column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))", location: SourceLocation(line: 1, column: 1), file: file, kind: .missingKey))
         }
-        for row in table.rows where row.count != table.header.count {
+        if table.rows.isEmpty { issues.append(ScenarioIssue(path: "", message: "has a header but no rows", location: SourceLocation(line: 1, column: 1), file: file)) }
+        guard issues.count == before else { return nil }
+        // A row of the wrong length is reported and left out; the others are still read, so every problem shows at once.
+        var complete = table
+        complete.rows = table.rows.filter { row in
+            guard row.count != table.header.count else { return true }
             let at = row.count > table.header.count ? row[table.header.count] : row[row.count - 1]
             issues.append(ScenarioIssue(path: "", message: "this row has \(row.count) cells but the header has \(table.header.count) columns",
                                         location: SourceLocation(line: at.line, column: at.column), file: file))
+            return false
         }
-        if table.rows.isEmpty { issues.append(ScenarioIssue(path: "", message: "has a header but no rows", location: SourceLocation(line: 1, column: 1), file: file)) }
-        return issues.count == before ? table : nil
+        return complete
     }
 
     static func fail(_ cell: CSVTable.Cell, _ message: String, file: String, into issues: inout [ScenarioIssue], kind: ScenarioIssue.Kind = .rule) {

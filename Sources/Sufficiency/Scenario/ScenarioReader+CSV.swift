@@ -133,8 +133,13 @@ extension ScenarioReader {
         }
     }
 
-    /// `{"projection": "file.csv", "labels": {...}}`: witan.send output summed by need (and zone) per year.
-    func readProjection(_ node: SourceNode, labels: SourceNode?, into demand: inout [Double]) {
+    /// The columns of witan.send's `Output_State.csv` that `"column"` may pick (the mean by default).
+    static let outputStateColumns = ["mean", "median", "low-95pc-bound", "high-95pc-bound", "q1", "q3", "min", "max", "low-ci", "high-ci"]
+
+    /// `{"projection": "file.csv", "labels": {...}, "column": ...}`: witan.send output summed by need (and zone) per year.
+    /// `Output_State_pop_only.csv` has `need` and `population`; `Output_State.csv` has `need-setting`
+    /// (NEED-SETTING) and a column per statistic, of which `column` picks one (`mean` by default).
+    func readProjection(_ node: SourceNode, labels: SourceNode?, column columnNode: SourceNode?, into demand: inout [Double]) {
         var needLabels: [String: String] = [:], yearLabels: [String: String] = [:]
         if let labels, let object = context.object(labels, "demand.labels", allowed: ["needs", "years"]) {
             for (key, target) in [("needs", 0), ("years", 1)] {
@@ -146,12 +151,47 @@ extension ScenarioReader {
                 }
             }
         }
-        guard let (table, file) = readCSV(node, "demand.projection", columns: ["calendar-year", "need", "population"]) else { return }
-        let yearColumn = table.columnIndex("calendar-year")!, needColumn = table.columnIndex("need")!, populationColumn = table.columnIndex("population")!
+        var statistic: String?
+        if let columnNode {
+            guard let name = context.string(columnNode, "demand.column") else { return }
+            guard Self.outputStateColumns.contains(name) else {
+                context.fail("demand.column", "must be one of \(Self.outputStateColumns.joined(separator: ", ")) (a column of witan.send's Output_State.csv), got \"\(name)\"", at: columnNode, kind: .outOfRange)
+                return
+            }
+            statistic = name
+        }
+        guard let (table, file) = readCSV(node, "demand.projection", columns: ["calendar-year"]) else { return }
+        // Output_State.csv (need-setting and statistics) or Output_State_pop_only.csv (need and population).
+        let stateShape = table.columnIndex("need-setting") != nil
+        let valueName = stateShape ? statistic ?? "mean" : "population"
+        let required = stateShape ? ["need-setting", valueName] : ["need", "population"]
+        let missing = required.filter { table.columnIndex($0) == nil }
+        if !missing.isEmpty {
+            context.appendIssue(ScenarioIssue(path: "", message: "the header lacks column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (it has \(table.header.joined(separator: ", ")))",
+                                              location: SourceLocation(line: 1, column: 1), file: file))
+            return
+        }
+        if statistic != nil && !stateShape {
+            context.fail("demand.column", "picks a statistic of witan.send's Output_State.csv, but \(file) has no need-setting column (Output_State_pop_only.csv has one value, population)", at: columnNode, kind: .rule)
+            return
+        }
+        let yearColumn = table.columnIndex("calendar-year")!, needColumn = table.columnIndex(stateShape ? "need-setting" : "need")!
+        let populationColumn = table.columnIndex(valueName)!
         let zoneColumn = table.columnIndex("zone")
         if !zones.isEmpty && zoneColumn == nil {
             context.appendIssue(ScenarioIssue(path: "", message: "needs a zone column: the scenario declares zones", location: SourceLocation(line: 1, column: 1), file: file))
             return
+        }
+        /// The need of a cell: the whole text, or (NEED-SETTING) the part before a hyphen that names a need.
+        func need(_ text: String) -> Int? {
+            func lookup(_ label: String) -> Int? { needIndex[needLabels[label] ?? label] }
+            guard stateShape else { return lookup(text) }
+            var index = text.startIndex
+            while let hyphen = text[index...].firstIndex(of: "-") {
+                if let n = lookup(String(text[..<hyphen])) { return n }
+                index = text.index(after: hyphen)
+            }
+            return nil
         }
         var passed = Set<Int>()
         var yearsGiven = [Bool](repeating: false, count: years.count)
@@ -168,8 +208,10 @@ extension ScenarioReader {
             guard let t = yearIndex[yearLabels[yearCell.text] ?? yearCell.text] else { continue }
             yearsGiven[t] = true
             guard let needCell = row.indices.contains(needColumn) ? row[needColumn] : nil, !needCell.text.isEmpty else { csvFail(row, needColumn, "the need is missing", file: file); continue }
-            guard let n = needIndex[needLabels[needCell.text] ?? needCell.text] else {
-                csvFail(row, needColumn, "need \"\(needCell.text)\" maps to no declared need (add it to demand.labels.needs)", file: file)
+            guard let n = need(needCell.text) else {
+                let what = stateShape ? "need-setting \"\(needCell.text)\" starts with no declared need (NEED-SETTING; add the need to demand.labels.needs)"
+                    : "need \"\(needCell.text)\" maps to no declared need (add it to demand.labels.needs)"
+                csvFail(row, needColumn, what, file: file)
                 continue
             }
             let z = zones.isEmpty ? 0 : zoneColumn.flatMap { csvReference(row, $0, in: zoneIndex, kind: "zone", file: file) }

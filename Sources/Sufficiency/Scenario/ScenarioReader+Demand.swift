@@ -49,9 +49,9 @@ extension ScenarioReader {
             return demand
         }
         if keys.contains("projection") {
-            guard let object = context.object(node, "demand", allowed: ["projection", "labels"], required: ["projection"]),
+            guard let object = context.object(node, "demand", allowed: ["projection", "labels", "column"], required: ["projection"]),
                   let fileNode = object["projection"] else { return demand }
-            readProjection(fileNode, labels: object["labels"], into: &demand)
+            readProjection(fileNode, labels: object["labels"], column: object["column"], into: &demand)
             return demand
         }
         if keys.contains("base") || keys.contains("growth") || keys.contains("growthByNeed") {
