@@ -22,7 +22,23 @@ enum ExitCodes {
         case let failure as CommandFailure:
             switch failure {
             case let .badScenario(file, errors), let .badRecords(file, errors):
-                for issue in errors.issues { StandardStreams.writeError("\(file): \(issue)\n") }
+                // Every problem, but a problem repeated on many rows is shown ten times and then counted with its lines.
+                var shown: [String: Int] = [:], more: [String: [ScenarioIssue]] = [:], order: [String] = []
+                for issue in errors.issues {
+                    let key = "\(issue.file ?? "")\u{0}\(issue.path)\u{0}\(issue.message)"
+                    if shown[key, default: 0] < 10 {
+                        shown[key, default: 0] += 1
+                        StandardStreams.writeError("\(file): \(issue)\n")
+                    } else {
+                        if more[key] == nil { order.append(key) }
+                        more[key, default: []].append(issue)
+                    }
+                }
+                for key in order {
+                    let rest = more[key]!, lines = rest.compactMap { $0.location?.line }
+                    let span = lines.isEmpty ? "" : lines.count <= 5 ? " (lines \(lines.map(String.init).joined(separator: ", ")))" : " (lines \(lines.prefix(5).map(String.init).joined(separator: ", ")), … \(lines.last!))"
+                    StandardStreams.writeError("\(file): … and \(rest.count) more: \(rest[0].message)\(span)\n")
+                }
                 let outcome = if case .badRecords = failure { "nothing written" } else { "nothing solved" }
                 StandardStreams.writeError("\(file): \(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") found; \(outcome)\n")
                 return 1

@@ -77,6 +77,16 @@ struct ProjectCommand: ParsableCommand {
         return result
     }
 
+    func growthRule() throws -> CohortModel.JoinerGrowth {
+        switch joinerGrowth {
+        case "none": return .none
+        case "fitted": return .fitted
+        default:
+            guard let g = Double(joinerGrowth), g > -1, g <= 1 else { throw CommandFailure.badInput("--joiner-growth must be none, fitted, or a rate above −1 and at most 1 (0.05 is 5% a year)") }
+            return .rate(g)
+        }
+    }
+
     func parseYears(_ text: String) throws -> [Int] {
         let parts = text.components(separatedBy: "..")
         guard parts.count == 2, let from = DemandProjection.censusYear(of: parts[0]), let to = DemandProjection.censusYear(of: parts[1]), from <= to, to - from < 50 else {
@@ -96,7 +106,7 @@ struct ProjectCommand: ParsableCommand {
 
         if let backtest {
             let result: Backtest
-            do { result = try Backtest.run(records, year: backtest, population: populationTable, valid: valid, priorWeight: priorWeight, simulations: simulations, seed: seed) }
+            do { result = try Backtest.run(records, year: backtest, population: populationTable, valid: valid, priorWeight: priorWeight, simulations: simulations, seed: seed, growth: try growthRule()) }
             catch { throw CommandFailure.badInput("\(error)") }
             let text = result.text(records: transitions)
             if let output { try OutputFile.write(text, to: output, kind: .backtestReport) } else { try StandardStreams.writeOutput(text) }
@@ -149,17 +159,9 @@ struct ProjectCommand: ParsableCommand {
         var model: CohortModel
         do { model = try CohortModel.fit(records, years: span, population: populationTable, valid: valid, priorWeight: priorWeight) }
         catch { throw CommandFailure.badInput("\(transitions): \(error)") }
-        switch joinerGrowth {
-        case "none": break
-        case "fitted":
-            guard let g = model.fittedJoinerGrowth else {
-                throw CommandFailure.badInput("--joiner-growth fitted needs joiners in at least two fitted years (each year some)")
-            }
-            model.joinerGrowth = g
-            Console.error(String(format: "joiners grow %.1f%% a year over calendar years %d–%d (a least-squares line through their logarithm)", g * 100, model.fittedYears.lowerBound, model.fittedYears.upperBound))
-        default:
-            guard let g = Double(joinerGrowth), g > -1, g <= 1 else { throw CommandFailure.badInput("--joiner-growth must be none, fitted, or a rate above −1 and at most 1 (0.05 is 5% a year)") }
-            model.joinerGrowth = g
+        do { try model.apply(try growthRule()) } catch let error as CohortModel.FitError { throw CommandFailure.badInput("\(error)") }
+        if case .fitted = try growthRule() {
+            Console.error(String(format: "joiners grow %.1f%% a year over calendar years %d–%d (a least-squares line through their logarithm)", model.joinerGrowth * 100, model.fittedYears.lowerBound, model.fittedYears.upperBound))
         }
         let groups: [AgeGroup] = noAges ? [] : target.map(\.ages) ?? DemandProjection.defaultGroups(for: model.academicYears)
         var options = DemandProjection.Options(censusYears: censusYears, groups: groups)

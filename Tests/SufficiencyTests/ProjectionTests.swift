@@ -268,6 +268,10 @@ struct ProjectCommandTests {
         #expect(solve.status == 0, "\(solve.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(solve.stdout.utf8)) as? [String: Any])
         #expect((report["verification"] as? [String: Any])?["passed"] as? Bool == true)
+        // Same records, flags and seed: the same bytes, run after run (each run its own process and hash seed).
+        let first = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--years", "2026/27..2030/31", "--simulations", "300", "--format", "csv"])
+        let second = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--years", "2026/27..2030/31", "--simulations", "300", "--format", "csv"])
+        #expect(first.status == 0 && first.stdout == second.stdout && first.stdout.hasPrefix(DemandProjection.csvHeader(ages: true) + "\n"))
         // The merged file is ours: project may replace it, and refuses a file it did not write.
         let again = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--into", CLI.scenario("tutorial-phases.json"), "--output", merged])
         #expect(again.status == 0)

@@ -122,7 +122,8 @@ public struct CohortModel: Sendable {
                 } else {
                     prior[leave] = 1
                 }
-                let mass = prior.values.reduce(0, +)
+                // Summed in key order: a dictionary's own order changes from run to run, and the bands must not.
+                let mass = prior.keys.sorted().reduce(0) { $0 + prior[$1]! }
                 var alpha = counts[a * NS + i]
                 for (k, share) in prior { alpha[k, default: 0] += priorWeight * share / mass }
                 let targets = alpha.keys.sorted()
@@ -160,7 +161,7 @@ public struct CohortModel: Sendable {
                 // No joiner seen anywhere at a valid state: spread over the states children are seen in at this age.
                 for i in 0..<NS where validHere(i) && !counts[a * NS + i].isEmpty { prior[i] = 1 }
             }
-            let mass = prior.values.reduce(0, +)
+            let mass = prior.keys.sorted().reduce(0) { $0 + prior[$1]! }
             var alpha = joiners[a]
             if mass > 0 { for (j, c) in prior { alpha[j, default: 0] += priorWeight * c / mass } }
             if alpha.isEmpty { shape[a] = 0 }  // nowhere a joiner of this age could go
@@ -189,6 +190,23 @@ public struct CohortModel: Sendable {
         let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
         let sxy = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
         return exp(sxy / sxx) - 1
+    }
+
+    /// How joiners change from year to year: pooled (no trend), the fitted trend, or a given rate.
+    public enum JoinerGrowth: Sendable, Equatable {
+        case none, fitted
+        case rate(Double)
+    }
+
+    /// Sets ``joinerGrowth`` by the rule; throws when `fitted` has no trend to fit.
+    public mutating func apply(_ growth: JoinerGrowth) throws(FitError) {
+        switch growth {
+        case .none: joinerGrowth = 0
+        case .rate(let g): joinerGrowth = g
+        case .fitted:
+            guard let g = fittedJoinerGrowth else { throw FitError(description: "--joiner-growth fitted needs joiners in at least two fitted years (each year some)") }
+            joinerGrowth = g
+        }
     }
 
     /// The trend factor for joiners in calendar year `c`: (1 + g)^(c − the middle of the fitted years).

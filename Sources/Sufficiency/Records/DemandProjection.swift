@@ -246,12 +246,13 @@ public struct Backtest: Sendable {
     public var model: CohortModel
 
     public static func run(_ records: TransitionRecords, year: Int, population: PopulationTable?, valid: ValidStates?,
-                           priorWeight: Double, simulations: Int, seed: UInt64) throws -> Backtest {
+                           priorWeight: Double, simulations: Int, seed: UInt64, growth: CohortModel.JoinerGrowth = .none) throws -> Backtest {
         let span = records.calendarYears
         guard year > span.lowerBound, year <= span.upperBound else {
             throw DemandProjection.ProjectionError(description: "--backtest \(year) needs transitions before it and censuses after it: the records run from calendar-year \(span.lowerBound) to \(span.upperBound), so YEAR is \(span.lowerBound + 1) to \(span.upperBound)")
         }
-        let model = try CohortModel.fit(records, years: span.lowerBound...(year - 1), population: population, valid: valid, priorWeight: priorWeight)
+        var model = try CohortModel.fit(records, years: span.lowerBound...(year - 1), population: population, valid: valid, priorWeight: priorWeight)
+        try model.apply(growth)
         let censuses = Array((year + 1)...(span.upperBound + 1))
         var options = DemandProjection.Options(censusYears: censuses, groups: [])
         options.simulations = simulations

@@ -103,7 +103,7 @@ extension DemandProjection {
 extension Backtest {
     /// The backtest as a table for people: projected against observed by census and need, then the total.
     public func text(records: String) -> String {
-        var out = "Backtest: \(records), fitted on calendar years \(model.fittedYears.lowerBound)–\(model.fittedYears.upperBound), projected from the census of January \(year)\n\n"
+        var out = "Backtest: \(records), fitted on calendar years \(model.fittedYears.lowerBound)–\(model.fittedYears.upperBound), projected from the census of January \(year)\(model.joinerGrowth == 0 ? "" : String(format: ", joiners growing %.1f%% a year", model.joinerGrowth * 100))\n\n"
         let hasBand = lines.contains { $0.low != nil }
         var rows: [[String]] = [["year", "need", "projected"] + (hasBand ? ["p10–p90", "in band"] : []) + ["observed", "error", "error %"]]
         for line in lines {

@@ -185,7 +185,8 @@ extension TransitionRecords {
             for side in ["1", "2"] {
                 let settingCell = cell("setting-\(side)"), needCell = cell("need-\(side)")
                 let outside = settingCell.text == nonSEND, outsideNeed = needCell.text == nonSEND
-                let age = RecordCSV.integer(cell("academic-year-\(side)"), "academic-year-\(side)", in: academicYears, file: file, issues: &issues)
+                // A NONSEND side's academic year is never used (a leaver from Year 20 is written with 21): any whole number.
+                let age = RecordCSV.integer(cell("academic-year-\(side)"), "academic-year-\(side)", in: outside && outsideNeed ? -100...100 : academicYears, file: file, issues: &issues)
                 if outside != outsideNeed {
                     RecordCSV.fail(outside ? needCell : settingCell, "setting-\(side) and need-\(side) must both be NONSEND or neither (got \(settingCell.text) and \(needCell.text))", file: file, into: &issues)
                     ok = false
