@@ -50,6 +50,15 @@ public struct ScenarioSolver {
     /// Solves `scenario`. Infeasible or unbounded scenarios are results, not errors; only an
     /// internal inconsistency (a bug) throws.
     public func run(_ scenario: Scenario) throws -> Run {
+        if !scenario.futures.isEmpty {
+            // A plan over demand futures: the capital decisions shared (see ``RobustPlanning``).
+            var planner = RobustPlanning(options: options)
+            planner.backend = backend
+            let report = try planner.run(scenario)
+            var own = scenario
+            own.futures = []
+            return Run(model: try PlacementModel(scenario: own, relax: options.relax), solution: nil, report: report)
+        }
         let clock = ContinuousClock()
         let buildStart = clock.now
         let model = try PlacementModel(scenario: scenario, relax: options.relax)

@@ -32,6 +32,8 @@ public enum ReportTables {
         }
     }
 
+    static func years0(_ report: Report) -> [String] { report.years }
+
     /// A number in full (SPEC §4: CSV and the workbook keep full precision): integers without a
     /// point, others in the shortest form that reads back to the same double, so every cell is a
     /// number in JSON's syntax.
@@ -53,7 +55,34 @@ public enum ReportTables {
             ["scenario", report.scenario], ["status", report.status],
             ["objective", names ? report.objective.map(ReportText.pounds) ?? "" : number(report.objective)],
             ["verification", report.verification.passed ? "passed" : "failed"], ["verification detail", report.verification.summary],
-        ] + report.explanation.map { ["explanation", $0] } + report.notes.map { ["note", $0] }, text: [0, 1]))
+        ] + (report.robust.flatMap { r in r.value.map { [[r.objective == "regret" ? "largest regret over the futures" : "expected cost over the futures",
+                                                          names ? ReportText.pounds($0) : number($0)]] } } ?? [])
+          + report.explanation.map { ["explanation", $0] } + report.notes.map { ["note", $0] }, text: [0, 1]))
+        if let robust = report.robust, !robust.futures.isEmpty {
+            let T = years0(report)
+            tables.append(Table(name: "futures", title: "Futures: the shared plan in each (£ present value, capital included)",
+                                header: ["future", "name", "probability", "cost with the plan", "its own best", "regret"]
+                                    + T.map { "unmet \($0)" } + T.map { "deficit \($0)" } + T.map { "new places used \($0)" },
+                                rows: robust.futures.map { f in
+                                    [f.id, f.name, number(f.probability), number(f.cost), number(f.ownBest), number(f.regret)]
+                                        + f.unmetChildren.map(number) + f.cumulativeDeficit.map(number) + f.newPlacesUsed.map(number)
+                                }, text: [0, 1],
+                                formats: Table.all(3..<6, .money).merging(Table.all(6..<(6 + T.count), .children)) { a, _ in a }
+                                    .merging(Table.all((6 + T.count)..<(6 + 2 * T.count), .money)) { a, _ in a }
+                                    .merging(Table.all((6 + 2 * T.count)..<(6 + 3 * T.count), .children)) { a, _ in a }
+                                    .merging([2: .decimal]) { a, _ in a }))
+            var measures: [[String]] = []
+            func add(_ key: String, _ meaning: String, _ value: Double?) { if let value { measures.append([key, meaning, number(value)]) } }
+            add("RP", "the plan's expected cost over the futures", robust.expectedCost)
+            add("WS", "wait and see: each future's own best plan, averaged", robust.waitAndSee)
+            add("EVPI", "RP − WS: what knowing the future in advance would save", robust.evpi)
+            add("EEV", "the mean future's best plan, averaged over the futures", robust.meanFuturePlanCost)
+            add("VSS", "EEV − RP: what planning for the spread instead of the average saves", robust.vss)
+            if robust.objective == "regret" { add("R", "the largest regret: the most the plan costs above a future's own best", robust.value) }
+            tables.append(Table(name: "robust-measures", title: "Measures of the plan over futures (£ present value)", header: ["measure", "meaning", "£"],
+                                rows: measures + robust.sentences.map { ["", $0, ""] } + (robust.eevNotDefined.map { [["EEV", "not defined: \($0)", ""]] } ?? []),
+                                text: [0, 1], formats: [2: .money]))
+        }
         if let costs = report.costs {
             tables.append(Table(name: "costs", title: "Costs by year (£, that year's prices)",
                                 header: ["year", "placements", "transport", "capital charge", "unmet penalty", "total", "discount factor"],

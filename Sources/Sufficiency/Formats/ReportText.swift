@@ -58,7 +58,10 @@ public enum ReportText {
         var out: [String] = []
         out.append("Sufficiency: \(report.scenario)")
         var headline = "Status: \(report.status)"
-        if let objective = report.objective { headline += "    Total cost (present value): £\(money(objective))" }
+        if let robust = report.robust, let value = robust.value {
+            headline += robust.objective == "regret" ? "    Largest regret over \(robust.futures.count) futures (present value): £\(money(value))"
+                : "    Expected cost over \(robust.futures.count) futures (present value): £\(money(value))"
+        } else if let objective = report.objective { headline += "    Total cost (present value): £\(money(objective))" }
         if let gap = report.solver.mipGap, report.status == ModelStatus.feasible.rawValue { headline += String(format: "    MIP gap: %.2f%%", gap * 100) }
         out.append(headline)
         if !report.explanation.isEmpty {
@@ -71,6 +74,7 @@ public enum ReportText {
             out.append("Notes:")
             out.append(contentsOf: report.notes.map { "  - \($0)" })
         }
+        if let robust = report.robust, !robust.futures.isEmpty { out.append(""); out.append(contentsOf: futureLines(report, robust)) }
         guard let costs = report.costs else {
             if let provenance = report.provenance { out.append(""); out.append(contentsOf: provenanceLines(provenance)) }
             out.append("")
@@ -250,6 +254,28 @@ public enum ReportText {
     }
 
     /// Where the numbers come from, for the end of a report.
+    /// The futures table and the measures of a plan over futures.
+    static func futureLines(_ report: Report, _ robust: Report.RobustSummary) -> [String] {
+        var out = ["Futures (the capital plan is shared; each future's placements are its own; £ present value, capital included)"]
+        let last = report.years.last ?? ""
+        let rows = robust.futures.map { f in
+            [f.id, String(format: "%.3g", f.probability), money(f.cost), money(f.ownBest), money(f.regret), children(f.unmetChildren.reduce(0, +)),
+             money(f.cumulativeDeficit.last ?? 0), children(f.newPlacesUsed.last ?? 0)]
+        }
+        out.append(table(["future", "probability", "cost with the plan", "its own best", "regret", "unmet (child-years)", "deficit \(last)", "new places used \(last)"], rows))
+        out.append("")
+        var measures: [[String]] = []
+        if let rp = robust.expectedCost { measures.append(["RP", "the plan's expected cost", money(rp)]) }
+        if let ws = robust.waitAndSee { measures.append(["WS", "wait and see: each future's own best, averaged", money(ws)]) }
+        if let evpi = robust.evpi { measures.append(["EVPI", "RP − WS: what knowing the future would save", money(evpi)]) }
+        if let eev = robust.meanFuturePlanCost { measures.append(["EEV", "the mean future's best plan, averaged over the futures", money(eev)]) }
+        if let vss = robust.vss { measures.append(["VSS", "EEV − RP: what planning for the spread saves", money(vss)]) }
+        if robust.objective == "regret", let r = robust.value { measures.append(["R", "the largest regret", money(r)]) }
+        out.append(table(["measure", "meaning", "£"], measures, left: [0, 1]))
+        out.append(contentsOf: robust.sentences.map { "  \($0)" })
+        return out
+    }
+
     static func provenanceLines(_ p: Report.Provenance) -> [String] {
         var lines = ["Provenance: \(p.tool) \(p.version), GLPK \(p.glpk), \(p.method), MIP gap asked \(ReportTables.number(p.mipGapRequested))"
                      + (p.timeLimit.map { ", time limit \(ReportTables.number($0)) s" } ?? "")

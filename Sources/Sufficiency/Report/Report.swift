@@ -39,6 +39,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var solver: SolverStatistics
     /// The tool, the inputs and their SHA-256, every rate and default applied.
     public var provenance: Provenance?
+    /// With futures: the plan over every future, each future's cost, and the measures of SPEC §3.
+    public var robust: RobustSummary?
 
     public struct Costs: Codable, Sendable, Equatable {
         /// The objective: discounted sum of every year's total.
@@ -253,6 +255,49 @@ public struct Report: Codable, Sendable, Equatable {
     }
 
     /// Another plan solved for comparison.
+    /// A plan over demand futures (SPEC §3 "Futures").
+    public struct RobustSummary: Codable, Sendable, Equatable {
+        /// `expected` or `regret`.
+        public var objective: String
+        /// How the plan was found (the extensive form's size).
+        public var method: String
+        /// The objective: the expected cost (RP) or the largest regret (R), £ present value.
+        public var value: Double?
+        /// RP: the plan's expected cost over the futures.
+        public var expectedCost: Double?
+        /// WS: Σ p_f × each future's own optimum.
+        public var waitAndSee: Double?
+        /// EEV: the expected cost of the mean future's best plan.
+        public var meanFuturePlanCost: Double?
+        /// EVPI = RP − WS.
+        public var evpi: Double?
+        /// VSS = EEV − RP (with `expected`).
+        public var vss: Double?
+        /// Why EEV (and VSS) is not defined, when it is not.
+        public var eevNotDefined: String?
+        public var futures: [FutureLine]
+        /// The measures in a planner's words, one line each.
+        public var sentences: [String]
+        public var checks: [String]
+        public var failures: [String]
+    }
+
+    public struct FutureLine: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var probability: Double
+        /// The plan's cost in this future (£ present value, capital included).
+        public var cost: Double
+        /// This future's own best plan's cost (W_f).
+        public var ownBest: Double
+        /// cost − ownBest.
+        public var regret: Double
+        public var unmetChildren: [Double]
+        public var cumulativeDeficit: [Double]
+        /// Children in the places the plan adds, by year.
+        public var newPlacesUsed: [Double]
+    }
+
     public struct Alternative: Codable, Sendable, Equatable {
         public var status: String
         public var objective: Double?

@@ -48,6 +48,42 @@ public struct Scenario: Sendable, Equatable {
     public var edits: [String] = []
     /// Defaults applied where the scenario is silent (for a report's provenance).
     public var defaultsApplied: [String] = []
+    /// Demand futures (SPEC §2 "Futures"): the capital decisions are shared, everything else is
+    /// per future. Empty: one future, ``demand``.
+    public var futures: [Future] = []
+    /// How a plan over ``futures`` is chosen.
+    public var robustObjective: RobustObjective = .expected
+
+    /// One possible future: its probability and its demand (same layout as ``demand``).
+    public struct Future: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var probability: Double
+        public var demand: [Double]
+    }
+
+    /// The objective of a plan over futures: the expected cost, or the largest regret.
+    public enum RobustObjective: String, Sendable, Equatable, Codable {
+        case expected, regret
+    }
+
+    /// The scenario as future `f` alone: its demand, no futures.
+    public func future(_ f: Int) -> Scenario {
+        var copy = self
+        copy.demand = futures[f].demand
+        copy.futures = []
+        copy.name = "\(name) — future \(futures[f].id)"
+        return copy
+    }
+
+    /// The mean future: demand Σ_f p_f D_f, no futures (its best plan gives the EEV of SPEC §3).
+    public func meanFuture() -> Scenario {
+        var copy = self
+        copy.demand = demand.indices.map { k in futures.reduce(0) { $0 + $1.probability * $1.demand[k] } }
+        copy.futures = []
+        copy.name = "\(name) — the mean future"
+        return copy
+    }
 
     /// A file read as input and its SHA-256.
     public struct InputFile: Sendable, Equatable, Codable {

@@ -99,9 +99,9 @@ extension ScenarioReader {
     }
 
     /// `{"csv": "demand.csv"}`: columns year, need, children (and zone with zones); rows for the same key add up.
-    func readDemandCSV(_ node: SourceNode, into demand: inout [Double]) {
+    func readDemandCSV(_ node: SourceNode, path root: String = "demand", into demand: inout [Double]) {
         let columns = ["year", "need", "children"] + (zones.isEmpty ? [] : ["zone"]) + (ages.isEmpty ? [] : ["age"])
-        guard let (table, file) = readCSV(node, "demand.csv", columns: columns) else { return }
+        guard let (table, file) = readCSV(node, "\(root).csv", columns: columns) else { return }
         let yearColumn = table.columnIndex("year")!, needColumn = table.columnIndex("need")!, childrenColumn = table.columnIndex("children")!
         let zoneColumn = table.columnIndex("zone"), ageColumn = table.columnIndex("age")
         if zones.isEmpty, zoneColumn != nil {
@@ -139,13 +139,13 @@ extension ScenarioReader {
     /// `{"projection": "file.csv", "labels": {...}, "column": ...}`: witan.send output summed by need (and zone) per year.
     /// `Output_State_pop_only.csv` has `need` and `population`; `Output_State.csv` has `need-setting`
     /// (NEED-SETTING) and a column per statistic, of which `column` picks one (`mean` by default).
-    func readProjection(_ node: SourceNode, labels: SourceNode?, column columnNode: SourceNode?, into demand: inout [Double]) {
+    func readProjection(_ node: SourceNode, path root: String = "demand", labels: SourceNode?, column columnNode: SourceNode?, into demand: inout [Double]) {
         var needLabels: [String: String] = [:], yearLabels: [String: String] = [:]
-        if let labels, let object = context.object(labels, "demand.labels", allowed: ["needs", "years"]) {
+        if let labels, let object = context.object(labels, "\(root).labels", allowed: ["needs", "years"]) {
             for (key, target) in [("needs", 0), ("years", 1)] {
-                guard let mapNode = object[key], let members = context.map(mapNode, "demand.labels.\(key)") else { continue }
+                guard let mapNode = object[key], let members = context.map(mapNode, "\(root).labels.\(key)") else { continue }
                 for member in members {
-                    let path = "demand.labels.\(key).\(member.key)"
+                    let path = "\(root).labels.\(key).\(member.key)"
                     if target == 0, let need = context.reference(member.value, path, in: needIndex, kind: "need") { needLabels[member.key] = needs[need] }
                     if target == 1, let year = context.reference(member.value, path, in: yearIndex, kind: "year") { yearLabels[member.key] = years[year] }
                 }
@@ -153,14 +153,14 @@ extension ScenarioReader {
         }
         var statistic: String?
         if let columnNode {
-            guard let name = context.string(columnNode, "demand.column") else { return }
+            guard let name = context.string(columnNode, "\(root).column") else { return }
             guard Self.outputStateColumns.contains(name) else {
-                context.fail("demand.column", "must be one of \(Self.outputStateColumns.joined(separator: ", ")) (a column of witan.send's Output_State.csv), got \"\(name)\"", at: columnNode, kind: .outOfRange)
+                context.fail("\(root).column", "must be one of \(Self.outputStateColumns.joined(separator: ", ")) (a column of witan.send's Output_State.csv), got \"\(name)\"", at: columnNode, kind: .outOfRange)
                 return
             }
             statistic = name
         }
-        guard let (table, file) = readCSV(node, "demand.projection", columns: ["calendar-year"]) else { return }
+        guard let (table, file) = readCSV(node, "\(root).projection", columns: ["calendar-year"]) else { return }
         // Output_State.csv (need-setting and statistics) or Output_State_pop_only.csv (need and population).
         let stateShape = table.columnIndex("need-setting") != nil
         let valueName = stateShape ? statistic ?? "mean" : "population"
@@ -172,7 +172,7 @@ extension ScenarioReader {
             return
         }
         if statistic != nil && !stateShape {
-            context.fail("demand.column", "picks a statistic of witan.send's Output_State.csv, but \(file) has no need-setting column (Output_State_pop_only.csv has one value, population)", at: columnNode, kind: .rule)
+            context.fail("\(root).column", "picks a statistic of witan.send's Output_State.csv, but \(file) has no need-setting column (Output_State_pop_only.csv has one value, population)", at: columnNode, kind: .rule)
             return
         }
         let yearColumn = table.columnIndex("calendar-year")!, needColumn = table.columnIndex(stateShape ? "need-setting" : "need")!
@@ -198,7 +198,7 @@ extension ScenarioReader {
         defer {
             let absent = years.indices.filter { !yearsGiven[$0] }.map { years[$0] }
             if !absent.isEmpty {
-                context.appendIssue(ScenarioIssue(path: "", message: "has no rows for \(absent.joined(separator: ", ")) (rows are matched by calendar-year; map other labels to years with demand.labels.years)",
+                context.appendIssue(ScenarioIssue(path: "", message: "has no rows for \(absent.joined(separator: ", ")) (rows are matched by calendar-year; map other labels to years with \(root).labels.years)",
                                                   location: SourceLocation(line: 1, column: 1), file: file))
             }
         }
@@ -210,7 +210,7 @@ extension ScenarioReader {
             guard let needCell = row.indices.contains(needColumn) ? row[needColumn] : nil, !needCell.text.isEmpty else { csvFail(row, needColumn, "the need is missing", file: file); continue }
             guard let n = need(needCell.text) else {
                 let what = stateShape ? "need-setting \"\(needCell.text)\" starts with no declared need (NEED-SETTING; add the need to demand.labels.needs)"
-                    : "need \"\(needCell.text)\" maps to no declared need (add it to demand.labels.needs)"
+                    : "need \"\(needCell.text)\" maps to no declared need (add it to \(root).labels.needs)"
                 csvFail(row, needColumn, what, file: file)
                 continue
             }

@@ -2,7 +2,7 @@ import Foundation
 
 // Demand and the children already placed.
 extension ScenarioReader {
-    func readDemand(_ node: SourceNode) -> [Double] {
+    func readDemand(_ node: SourceNode, path root: String = "demand") -> [Double] {
         let A = ageCount, perYear = zoneCount * needs.count * A
         var demand = [Double](repeating: 0, count: years.count * perYear)
         func slot(_ t: Int, _ z: Int, _ n: Int, _ a: Int) -> Int { ((t * zoneCount + z) * needs.count + n) * A + a }
@@ -39,35 +39,35 @@ extension ScenarioReader {
             }
         }
         guard case .object(let members) = node.value else {
-            context.fail("demand", "must be an object: a table by year, or {\"base\": …, \"growth\": …}", at: node)
+            context.fail(root, "must be an object: a table by year, or {\"base\": …, \"growth\": …}", at: node)
             return demand
         }
         let keys = Set(members.map(\.key))
         if keys.contains("csv") {
-            guard let object = context.object(node, "demand", allowed: ["csv"], required: ["csv"]), let fileNode = object["csv"] else { return demand }
-            readDemandCSV(fileNode, into: &demand)
+            guard let object = context.object(node, root, allowed: ["csv"], required: ["csv"]), let fileNode = object["csv"] else { return demand }
+            readDemandCSV(fileNode, path: root, into: &demand)
             return demand
         }
         if keys.contains("projection") {
-            guard let object = context.object(node, "demand", allowed: ["projection", "labels", "column"], required: ["projection"]),
+            guard let object = context.object(node, root, allowed: ["projection", "labels", "column"], required: ["projection"]),
                   let fileNode = object["projection"] else { return demand }
-            readProjection(fileNode, labels: object["labels"], column: object["column"], into: &demand)
+            readProjection(fileNode, path: root, labels: object["labels"], column: object["column"], into: &demand)
             return demand
         }
         if keys.contains("base") || keys.contains("growth") || keys.contains("growthByNeed") {
-            guard let object = context.object(node, "demand", allowed: ["base", "growth", "growthByNeed"], required: ["base"]) else { return demand }
-            let growth = object["growth"].flatMap { context.number($0, "demand.growth", above: -1, max: 10) } ?? 0
+            guard let object = context.object(node, root, allowed: ["base", "growth", "growthByNeed"], required: ["base"]) else { return demand }
+            let growth = object["growth"].flatMap { context.number($0, "\(root).growth", above: -1, max: 10) } ?? 0
             var byNeed = [Double](repeating: growth, count: needs.count)
-            if let node = object["growthByNeed"], let map = needValues(node, "demand.growthByNeed", read: { self.context.number($0, $1, above: -1, max: 10) }) {
+            if let node = object["growthByNeed"], let map = needValues(node, "\(root).growthByNeed", read: { self.context.number($0, $1, above: -1, max: 10) }) {
                 for (n, g) in map { byNeed[n] = g }
             }
             guard let base = object["base"] else { return demand }
-            readZoneNeed(base, "demand.base") { z, n, a, value in
+            readZoneNeed(base, "\(root).base") { z, n, a, value in
                 for t in years.indices { demand[slot(t, z, n, a)] = value * pow(1 + byNeed[n], Double(t)) }
             }
             for t in years.indices {
                 for k in 0..<perYear where demand[t * perYear + k] > ScenarioDecoder.Limits.maxChildren {
-                    context.fail("demand", "growth takes demand above 10 million children by \(years[t])", at: node)
+                    context.fail(root, "growth takes demand above 10 million children by \(years[t])", at: node)
                     return demand
                 }
             }
@@ -75,13 +75,13 @@ extension ScenarioReader {
         }
         var given = [Bool](repeating: false, count: years.count)
         for member in members {
-            let path = "demand.\(member.key)"
+            let path = "\(root).\(member.key)"
             guard let t = context.resolve(member.key, path, in: yearIndex, kind: "year", at: member.keyLocation) else { continue }
             given[t] = true
             readZoneNeed(member.value, path) { z, n, a, value in demand[slot(t, z, n, a)] = value }
         }
         let absent = years.indices.filter { !given[$0] }.map { years[$0] }
-        if !absent.isEmpty { context.fail("demand", "a demand table must give every year; missing \(absent.joined(separator: ", "))", at: node) }
+        if !absent.isEmpty { context.fail(root, "a demand table must give every year; missing \(absent.joined(separator: ", "))", at: node) }
         return demand
     }
 

@@ -29,7 +29,7 @@ struct ScenarioReader {
 
     static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
                                "discountRate", "inflation", "demand", "settings", "incumbents", "policies", "defaults",
-                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes", "ages"]
+                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes", "ages", "futures", "robust"]
     static let settingKeys = ["id", "name", "type", "serves", "capacity", "capacityByNeed", "costPerPlace", "costByNeed",
                               "transportPerPlace", "leavingRate", "opensYear", "closesYear", "outOfArea", "zone", "ages", "capacityByAge"]
 
@@ -108,6 +108,17 @@ struct ScenarioReader {
         let travel = top["travel"].map { readTravel($0, declared: top["zones"] != nil) } ?? []
         let maxMinutes = top["maxTravelMinutes"].map { readMaxTravel($0) } ?? Array(repeating: nil, count: needs.count)
         let demand = top["demand"].map { readDemand($0) } ?? []
+        let futures = top["futures"].map { readFutures($0, demand: demand) } ?? []
+        var robust = Scenario.RobustObjective.expected
+        if let node = top["robust"] {
+            if top["futures"] == nil { context.fail("robust", "applies only with futures: declare futures, or remove robust", at: node) }
+            if let object = context.object(node, "robust", allowed: ["objective"], required: ["objective"]), let objective = object["objective"],
+               let text = context.string(objective, "robust.objective") {
+                if let value = Scenario.RobustObjective(rawValue: text) { robust = value } else {
+                    context.fail("robust.objective", "must be expected or regret, got \"\(text)\"", at: objective, kind: .outOfRange)
+                }
+            }
+        }
         let incumbents = settingsComplete ? (top["incumbents"].map { readIncumbents($0, settings: settings, travel: travel, maxMinutes: maxMinutes) } ?? []) : []
         if !settingsComplete, let node = top["incumbents"] { checkIncumbentReferences(node) }
         let policies = settingsComplete ? (top["policies"].map { readPolicies($0, settings: settings) } ?? []) : []
@@ -121,6 +132,8 @@ struct ScenarioReader {
                                 settings: settings, incumbents: incumbents, policies: policies, capitalOptions: options,
                                 capital: capital, finance: finance, travel: travel, maxTravelMinutes: maxMinutes)
         scenario.ages = ages
+        scenario.futures = futures
+        scenario.robustObjective = robust
         scenario.inputs = readFiles.inputs
         // What the provenance lists as defaults applied.
         var defaults: [String] = []
@@ -133,6 +146,40 @@ struct ScenarioReader {
         if capital.accounting == .annualised && top["capital"]?["assetLifeYears"] == nil { defaults.append("capital.assetLifeYears 40") }
         scenario.defaultsApplied = defaults + readFiles.defaults
         return scenario
+    }
+
+    /// `futures`: `{id, name?, probability, demand?, demandScale?}`, at most 100, ids unique,
+    /// probabilities > 0 summing to 1 (within 1e-9).
+    func readFutures(_ node: SourceNode, demand: [Double]) -> [Scenario.Future] {
+        guard let elements = context.array(node, "futures") else { return [] }
+        if elements.isEmpty { context.fail("futures", "must list at least one future", at: node); return [] }
+        if elements.count > 100 { context.fail("futures", "more than 100 futures (\(elements.count))", at: node, kind: .limit); return [] }
+        var futures: [Scenario.Future] = []
+        var seen: [String: Int] = [:]
+        var total = 0.0, complete = true
+        for (k, element) in elements.enumerated() {
+            let path = "futures[\(k)]"
+            guard let object = context.object(element, path, allowed: ["id", "name", "probability", "demand", "demandScale"], required: ["id", "probability"]) else { complete = false; continue }
+            let id = object["id"].flatMap { context.string($0, "\(path).id") }
+            if let id, let first = seen[id] { context.fail("\(path).id", "future \"\(id)\" is declared twice (also futures[\(first)])", at: object["id"], kind: .duplicate) }
+            if let id, seen[id] == nil { seen[id] = k }
+            let name = object["name"].flatMap { context.string($0, "\(path).name", nonEmpty: false) }
+            let probability = object["probability"].flatMap { context.number($0, "\(path).probability", above: 0, max: 1) }
+            var own = object["demand"].map { readDemand($0, path: "\(path).demand") } ?? demand
+            if let scaleNode = object["demandScale"], let scale = context.number(scaleNode, "\(path).demandScale", above: 0, max: 1_000) {
+                own = own.map { $0 * scale }
+                if let worst = own.max(), worst > ScenarioDecoder.Limits.maxChildren {
+                    context.fail("\(path).demandScale", "takes demand above 10 million children (\(ReportText.money(worst)) in one year, need and group)", at: scaleNode, kind: .limit)
+                }
+            }
+            guard let id, let probability else { complete = false; continue }
+            total += probability
+            futures.append(Scenario.Future(id: id, name: name ?? id, probability: probability, demand: own))
+        }
+        if complete && abs(total - 1) > 1e-9 {
+            context.fail("futures", "the probabilities add up to \(DecodeContext.show(total)), not 1", at: node, kind: .rule)
+        }
+        return futures
     }
 
     static func index(_ names: [String]) -> [String: Int] {

@@ -1,0 +1,339 @@
+import Foundation
+
+/// Two-stage robust capital planning over demand futures (SPEC §2 and §3 "Futures"): the capital
+/// decisions b[o,t] are shared, the placements, unmet need and deficit are per future.
+///
+/// The plan is the optimum of the *extensive form*: one MIP holding a copy of the placement model
+/// for every future (each built by ``PlacementModel`` from that future's demand, so its
+/// persistence, demand cap and deficit rows are its own), the option columns and the rows that
+/// hold only option columns (one a year, excludes, requires, budgets) once, and the objective
+/// Σ_f p_f C_f + K (`expected`) or the largest regret R ≥ C_f + K − W_f (`regret`). Then, every
+/// future alone: its own best plan W_f (wait and see), and the plan re-evaluated in it — the
+/// placement LP with the capital decisions fixed, verified as any LP and checked against the
+/// scenario — which must add up to the extensive form's objective. The mean future's best plan
+/// evaluated the same way gives the EEV; EVPI = RP − WS and VSS = EEV − RP are checked ≥ 0.
+public struct RobustPlanning {
+    public var options: SolverOptions
+    public var backend: SolverBackend = .glpk
+
+    public init(options: SolverOptions) { self.options = options }
+
+    /// The extensive form of a set of future models.
+    struct ExtensiveForm {
+        var program: LinearProgram
+        /// For each future, the extensive column of each of its model's columns.
+        var columnMap: [[Int]]
+        /// The shared option columns of the extensive program.
+        var optionColumns: Range<Int>
+        /// The regret column R, with `regret`.
+        var regretColumn: Int?
+    }
+
+    static func optionRange(_ model: PlacementModel) -> Range<Int> {
+        guard let first = model.optionColumnStart.first, let last = model.optionColumnStart.last else { return 0..<0 }
+        return first..<last
+    }
+
+    /// Builds the extensive form. `regret`: each future's own optimum W_f, for R ≥ C_f + K − W_f
+    /// (the objective R, or with `regretBound` the expected cost among plans with R ≤ the bound).
+    static func extensiveForm(_ models: [PlacementModel], probabilities: [Double], ids: [String],
+                              regret: [Double]? = nil, regretBound: Double? = nil) throws(LinearProgramError) -> ExtensiveForm {
+        var p = LinearProgram()
+        p.name = models[0].program.name
+        let F = models.count
+        let options = models.map(optionRange)
+        let optionCount = options[0].count
+        var columnMap = [[Int]](repeating: [], count: F)
+        // Which rows of each model touch a placement (non-option) column: the others are option-only and kept once.
+        var touched = [[Bool]](repeating: [], count: F)
+        for f in 0..<F {
+            let m = models[f].program
+            var t = [Bool](repeating: false, count: m.rowCount)
+            for j in 0..<m.columnCount where !options[f].contains(j) {
+                for k in m.columnStart[j]..<m.columnStart[j + 1] { t[m.rowIndex[k]] = true }
+            }
+            touched[f] = t
+        }
+        // Rows: every future's, option-only rows from the first future alone.
+        var rowMap = [[Int]](repeating: [], count: F)
+        for f in 0..<F {
+            let m = models[f].program
+            rowMap[f] = [Int](repeating: -1, count: m.rowCount)
+            for r in 0..<m.rowCount where f == 0 || touched[f][r] {
+                rowMap[f][r] = p.addRow(name: LinearProgram.fit("\(ids[f])/\(m.rowNames[r])", number: p.rowCount), lower: m.rowLower[r], upper: m.rowUpper[r])
+            }
+        }
+        var regretRows: [Int] = []
+        if let regret {
+            for f in 0..<F {
+                let constant = models[f].program.objectiveConstant
+                regretRows.append(p.addRow(name: "regret[\(ids[f])]", lower: constant - regret[f]))
+            }
+        }
+        let expected = regret == nil || regretBound != nil
+        // Columns, with their entries in row order (each model's rows were added in order, futures in order).
+        func addColumn(name: String, lower: Double, upper: Double, cost: Double, integer: Bool, entries: [(Int, Double)]) -> Int {
+            let c = p.addColumn(name: LinearProgram.fit(name, number: p.columnCount), lower: lower, upper: upper, cost: cost, integer: integer)
+            for (row, value) in entries.sorted(by: { $0.0 < $1.0 }) where value != 0 {
+                p.rowIndex.append(row)
+                p.value.append(value)
+            }
+            p.columnStart[c + 1] = p.value.count
+            return c
+        }
+        for f in 0..<F {
+            let m = models[f].program
+            var map = [Int](repeating: -1, count: m.columnCount)
+            for j in 0..<m.columnCount where !options[f].contains(j) {
+                var entries: [(Int, Double)] = []
+                for k in m.columnStart[j]..<m.columnStart[j + 1] { entries.append((rowMap[f][m.rowIndex[k]], m.value[k])) }
+                if regret != nil { entries.append((regretRows[f], -m.objective[j])) }
+                map[j] = addColumn(name: "\(ids[f])/\(m.columnNames[j])", lower: m.columnLower[j], upper: m.columnUpper[j],
+                                   cost: expected ? probabilities[f] * m.objective[j] : 0, integer: m.isInteger[j], entries: entries)
+            }
+            columnMap[f] = map
+        }
+        let optionStart = p.columnCount
+        for k in 0..<optionCount {
+            var entries: [(Int, Double)] = []
+            var cost = 0.0
+            for f in 0..<F {
+                let m = models[f].program, j = options[f].lowerBound + k
+                for e in m.columnStart[j]..<m.columnStart[j + 1] where rowMap[f][m.rowIndex[e]] >= 0 { entries.append((rowMap[f][m.rowIndex[e]], m.value[e])) }
+                if regret != nil { entries.append((regretRows[f], -m.objective[j])) }
+                cost += probabilities[f] * m.objective[j]
+            }
+            let m0 = models[0].program, j0 = options[0].lowerBound + k
+            let c = addColumn(name: m0.columnNames[j0], lower: m0.columnLower[j0], upper: m0.columnUpper[j0], cost: expected ? cost : 0,
+                              integer: m0.isInteger[j0], entries: entries)
+            for f in 0..<F { columnMap[f][options[f].lowerBound + k] = c }
+        }
+        var regretColumn: Int?
+        if regret != nil {
+            regretColumn = addColumn(name: "regret", lower: -.infinity, upper: regretBound ?? .infinity, cost: expected ? 0 : 1,
+                                     integer: false, entries: regretRows.map { ($0, 1) })
+        }
+        p.objectiveConstant = expected ? zip(models, probabilities).reduce(0) { $0 + $1.1 * $1.0.program.objectiveConstant } : 0
+        try p.validate()
+        return ExtensiveForm(program: p, columnMap: columnMap, optionColumns: optionStart..<(optionStart + optionCount), regretColumn: regretColumn)
+    }
+
+    /// The placement LP of `model` with its option columns fixed at `plan` (one value per shared option column).
+    static func fixed(_ model: PlacementModel, plan: [Double]) -> LinearProgram {
+        var program = model.program
+        for (k, j) in optionRange(model).enumerated() {
+            let value = program.isInteger[j] ? plan[k].rounded() : plan[k]
+            let v = max(program.columnLower[j], min(program.columnUpper[j], value))
+            program.columnLower[j] = v
+            program.columnUpper[j] = v
+            program.isInteger[j] = false
+        }
+        return program
+    }
+
+    /// Solves a program as the rest of the tool does: sifting for large LPs, GLPK otherwise.
+    func solve(_ program: LinearProgram, model: PlacementModel) throws -> Solution {
+        var lp = options
+        lp.timeLimit = options.secondsLeft
+        if !program.isMIP, program.columnCount > ScenarioSolver.autoSiftingColumns, lp.lpMethod != .interior,
+           let sifted = Sifting.solve(program, active: ScenarioSolver.cheapestPlacements(model), timeLimit: lp.secondsLeft, backend: backend) {
+            return sifted
+        }
+        return try SolveStrategy.solve(program, options: lp, backend: backend)
+    }
+
+    /// The report of `model` with the capital plan fixed: an LP, verified and checked against the scenario.
+    func evaluate(_ model: PlacementModel, plan: [Double]) throws -> Report {
+        let program = Self.fixed(model, plan: plan)
+        let solution = try solve(program, model: model)
+        let verification = solution.status.hasSolution ? solution.verify(against: program) : nil
+        let explanation = solution.status == .infeasible ? ["no placement plan meets every rule in this future with the capital programme chosen"] : []
+        return Report(model: model, solution: solution, verification: verification, explanation: explanation,
+                      statistics: Report.SolverStatistics(program: program, solution: solution))
+    }
+
+    /// The plan over every future of `scenario`, reported for the scenario's own demand with the
+    /// futures, the measures and the checks in ``Report/robust``.
+    public func run(_ scenario: Scenario) throws -> Report {
+        precondition(!scenario.futures.isEmpty)
+        let clock = ContinuousClock(), start = clock.now
+        let futures = scenario.futures
+        let F = futures.count
+        let models = try futures.indices.map { f throws(LinearProgramError) in try PlacementModel(scenario: scenario.future(f), relax: options.relax) }
+        var own = scenario
+        own.futures = []
+        let ownModel = try PlacementModel(scenario: own, relax: options.relax)
+        var summary = Report.RobustSummary(objective: scenario.robustObjective.rawValue, method: "", value: nil, expectedCost: nil,
+                                           waitAndSee: nil, meanFuturePlanCost: nil, evpi: nil, vss: nil, eevNotDefined: nil,
+                                           futures: [], sentences: [], checks: [], failures: [])
+
+        // Each future alone: its own best plan (W_f).
+        var own_best = [Double](repeating: .nan, count: F)
+        var infeasibleAlone: [(Int, [String])] = []
+        for f in 0..<F {
+            if !models[f].conflicts.isEmpty { infeasibleAlone.append((f, Infeasibility.explain(models[f]))); continue }
+            let solution = try solve(models[f].program, model: models[f])
+            if solution.status.hasSolution {
+                let check = solution.verify(against: models[f].program)
+                if !check.passed { summary.failures.append("future \(futures[f].id) alone: \(check.summary)") }
+                own_best[f] = solution.objective
+            } else if solution.status == .infeasible {
+                infeasibleAlone.append((f, Infeasibility.explain(models[f], options: options)))
+            } else {
+                infeasibleAlone.append((f, ["no plan found for this future alone (\(solution.status.rawValue))"]))
+            }
+        }
+        if !infeasibleAlone.isEmpty {
+            var report = Report(model: ownModel, solution: nil, verification: nil,
+                                explanation: infeasibleAlone.flatMap { f, why in why.map { "future \(futures[f].id): \($0)" } },
+                                statistics: Report.SolverStatistics(program: ownModel.program, solution: nil))
+            report.provenance = Report.Provenance(scenario: scenario, options: options, method: "none (a future has no plan on its own)")
+            summary.method = "not solved: \(infeasibleAlone.map { futures[$0.0].id }.joined(separator: ", ")) cannot be planned for even on \(infeasibleAlone.count == 1 ? "its" : "their") own"
+            report.robust = summary
+            return report
+        }
+
+        // The extensive form.
+        let probabilities = futures.map(\.probability), ids = futures.map { PlacementModel.sanitize($0.id) }
+        let regret = scenario.robustObjective == .regret
+        var form = try Self.extensiveForm(models, probabilities: probabilities, ids: ids, regret: regret ? own_best : nil)
+        var solution = try SolveStrategy.solve(form.program, options: options, backend: backend)
+        var verification = solution.status.hasSolution ? solution.verify(against: form.program) : nil
+        var regretValue: Double?
+        if regret, solution.status.hasSolution, let r = form.regretColumn {
+            // Among plans reaching the least largest regret, the one of least expected cost.
+            regretValue = solution.columnValues[r]
+            let bound = regretValue! + 1e-7 * max(1, abs(regretValue!))
+            let second = try Self.extensiveForm(models, probabilities: probabilities, ids: ids, regret: own_best, regretBound: bound)
+            let again = try SolveStrategy.solve(second.program, options: options, backend: backend)
+            if again.status.hasSolution {
+                form = second
+                solution = again
+                verification = again.verify(against: second.program)
+            }
+        }
+        summary.method = "the extensive form: one \(form.program.isMIP ? "MIP" : "LP") over all \(F) futures (\(ReportText.money(Double(form.program.columnCount))) columns, \(form.program.integerCount) integer, \(ReportText.money(Double(form.program.rowCount))) rows)"
+        guard solution.status.hasSolution else {
+            var report = Report(model: ownModel, solution: nil, verification: nil,
+                                explanation: solution.status == .infeasible ? ["no single capital programme meets every rule in every future (each future can be planned for on its own)"]
+                                    : ["no plan over the futures found (\(solution.status.rawValue))"],
+                                statistics: Report.SolverStatistics(program: form.program, solution: solution))
+            report.provenance = Report.Provenance(scenario: scenario, options: options, method: solution.method.rawValue)
+            report.robust = summary
+            return report
+        }
+        let plan = form.optionColumns.map { solution.columnValues[$0] }
+
+        // The plan in every future, and in the scenario's own demand.
+        let futureReports = try models.map { try evaluate($0, plan: plan) }
+        var report = try evaluate(ownModel, plan: plan)
+        var rp = 0.0
+        for (f, future) in futures.enumerated() {
+            let r = futureReports[f]
+            let cost = r.objective ?? .nan
+            rp += future.probability * cost
+            if !r.verification.passed { summary.failures.append("future \(future.id) with the plan: \(r.verification.summary)") }
+            summary.futures.append(Report.FutureLine(
+                id: future.id, name: future.name, probability: future.probability, cost: cost, ownBest: own_best[f],
+                regret: cost - own_best[f], unmetChildren: r.unmet.reduce(into: [Double](repeating: 0, count: r.years.count)) { acc, line in
+                    for t in acc.indices { acc[t] += line.children[t] } },
+                cumulativeDeficit: r.finance.map(\.cumulative), newPlacesUsed: Self.newPlacesUsed(r, scenario: scenario)))
+        }
+        let ws = zip(probabilities, own_best).reduce(0) { $0 + $1.0 * $1.1 }
+        summary.waitAndSee = ws
+        summary.expectedCost = rp
+        summary.value = regret ? regretValue : rp
+        // The plan's futures, re-evaluated one LP each, add up to the extensive form's objective.
+        let extensiveExpected = regret ? nil : solution.objective
+        let tolerance = 1e-6 * max(1, abs(rp))
+        if let e = extensiveExpected {
+            if abs(e - rp) <= tolerance + abs(solution.mipGap ?? 0) * abs(e) { summary.checks.append("the plan re-evaluated in each future (\(F) LPs) adds up to the extensive form's objective") }
+            else { summary.failures.append("the futures' costs with the plan add up to \(rp), the extensive form says \(e)") }
+        }
+        let maxRegret = summary.futures.map(\.regret).max() ?? 0
+        if let r = regretValue {
+            if abs(maxRegret - r) <= tolerance { summary.checks.append("the largest regret of the re-evaluated futures is the extensive form's") }
+            else { summary.failures.append("the re-evaluated futures' largest regret \(maxRegret) differs from the extensive form's \(r)") }
+        }
+        let gapAllowance = options.mipGap * max(abs(rp), abs(ws)) + tolerance
+        if rp - ws >= -gapAllowance { summary.checks.append("EVPI ≥ 0") } else { summary.failures.append("EVPI = RP − WS = \(rp - ws) < 0") }
+        summary.evpi = rp - ws
+
+        // The mean future's best plan, in every future (EEV), with `expected`.
+        let meanModel = try PlacementModel(scenario: scenario.meanFuture(), relax: options.relax)
+        let meanSolution = try solve(meanModel.program, model: meanModel)
+        if meanSolution.status.hasSolution {
+            let meanPlan = Self.optionRange(meanModel).map { meanSolution.columnValues[$0] }
+            let reports = try models.map { try evaluate($0, plan: meanPlan) }
+            if let bad = reports.indices.first(where: { reports[$0].objective == nil }) {
+                summary.eevNotDefined = "the mean future's plan has no placement plan in future \(futures[bad].id)"
+            } else {
+                let eev = zip(probabilities, reports).reduce(0) { $0 + $1.0 * ($1.1.objective ?? 0) }
+                summary.meanFuturePlanCost = eev
+                if !regret {
+                    summary.vss = eev - rp
+                    if eev - rp >= -gapAllowance { summary.checks.append("VSS ≥ 0") } else { summary.failures.append("VSS = EEV − RP = \(eev - rp) < 0") }
+                }
+            }
+        } else {
+            summary.eevNotDefined = "the mean future has no plan (\(meanSolution.status.rawValue))"
+        }
+        summary.sentences = Self.sentences(summary, regret: regret)
+
+        // The report: the plan in the scenario's own demand, the extensive form's solve and checks.
+        report.status = solution.status.rawValue
+        report.solver = Report.SolverStatistics(program: form.program, solution: solution)
+        report.solver.solveSeconds = (clock.now - start).seconds
+        var parts = [report.verification.summary]
+        if let verification { parts.append("extensive form: \(verification.summary)") }
+        let allPassed = report.verification.passed && (verification?.passed ?? false) && summary.failures.isEmpty
+        parts.append(summary.failures.isEmpty ? "every future re-evaluated and checked; \(summary.checks.joined(separator: "; "))" : "FAILED: \(summary.failures.joined(separator: "; "))")
+        report.verification.passed = allPassed
+        report.verification.summary = parts.joined(separator: "; ")
+        report.notes.insert("With \(F) futures the capital plan is shared and chosen over all of them (\(regret ? "least largest regret" : "least expected cost")); the costs, placements and finance below are the scenario's own demand with that plan, and each future's are in the futures table.", at: 0)
+        for k in report.options.indices { report.options[k].comparison = "not worked out with futures: each comparison would be a plan over every future" }
+        report.provenance = Report.Provenance(scenario: scenario, options: options, method: "\(solution.method.rawValue), \(summary.method)")
+        report.robust = summary
+        return report
+    }
+
+    /// Children in the places the plan adds, by year: all the children of a new setting, and
+    /// those above an expanded setting's own capacity (at most the places added).
+    static func newPlacesUsed(_ report: Report, scenario: Scenario) -> [Double] {
+        let T = report.years.count
+        var used = [Double](repeating: 0, count: T)
+        let byID = Dictionary(report.settings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var added: [String: [Double]] = [:]
+        for line in report.options where line.chosen {
+            guard let opening = line.openingYear.flatMap({ report.years.firstIndex(of: $0) }) else { continue }
+            for t in opening..<T { added[line.setting, default: [Double](repeating: 0, count: T)][t] += line.places * line.amount }
+        }
+        for (id, places) in added {
+            guard let line = byID[id], let setting = scenario.settings.first(where: { $0.id == id }) else { continue }
+            for t in 0..<T {
+                if setting.createdByOption != nil { used[t] += line.children[t]; continue }
+                let base = setting.capacity[t] ?? .infinity
+                used[t] += min(places[t], max(0, line.children[t] - base))
+            }
+        }
+        return used
+    }
+
+    /// The measures in a planner's words.
+    static func sentences(_ s: Report.RobustSummary, regret: Bool) -> [String] {
+        var lines: [String] = []
+        if let rp = s.expectedCost, let ws = s.waitAndSee {
+            lines.append("The plan costs \(ReportText.pounds(rp)) on average over the futures (RP); knowing the future in advance would save \(ReportText.pounds(rp - ws)) (EVPI: WS is \(ReportText.pounds(ws))).")
+        }
+        if let eev = s.meanFuturePlanCost, let rp = s.expectedCost {
+            lines.append(regret ? "The plan best for the average future would cost \(ReportText.pounds(eev)) on average (EEV)."
+                         : "Planning for the average future instead of for the spread would cost \(ReportText.pounds(eev - rp)) more (VSS: EEV is \(ReportText.pounds(eev))).")
+        } else if let why = s.eevNotDefined {
+            lines.append("The plan best for the average future cannot be costed over the futures (EEV not defined): \(why).")
+        }
+        if regret, let r = s.value {
+            lines.append("Whatever happens, the plan costs at most \(ReportText.pounds(r)) more than the best plan for that future would have (the largest regret).")
+        }
+        return lines
+    }
+}

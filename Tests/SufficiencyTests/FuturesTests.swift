@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import Sufficiency
+
+/// Futures and robust plans (SPEC §2 and §3 "Futures"). Expected values are worked out by hand
+/// (the arithmetic in the comments) or by brute force over every opening plan.
+@Suite("futures: one capital plan for several demand futures")
+struct FuturesTests {
+    /// Base 50 mainstream places at £10,000, an independent school at £60,000 without limit, two
+    /// years, nobody leaves, no discounting. Three options that exclude each other: A +30 places
+    /// for £0.5m, B +100 for £4m, C +60 for £1.5m. Each place used saves £50,000 a year, £100,000
+    /// over the two years.
+    static func abc(demand: Double = 115, futures: [[String: Any]], robust: String? = nil) -> [String: Any] {
+        var object: [String: Any] = [
+            "format": "sufficiency/1", "name": "abc", "years": ["y1", "y2"], "needs": ["ASD"], "unmetPenalty": 1_000_000,
+            "demand": ["y1": ["ASD": demand], "y2": ["ASD": demand]],
+            "settings": [["id": "ms", "type": "mainstream", "serves": "all", "capacity": 50, "costPerPlace": 10_000, "leavingRate": 0],
+                         ["id": "ind", "type": "independent", "serves": "all", "capacity": NSNull(), "costPerPlace": 60_000, "leavingRate": 0]],
+            "capitalOptions": [["id": "A", "expands": "ms", "places": 30, "capitalCost": 500_000, "earliestYear": "y1", "excludes": ["B", "C"]],
+                               ["id": "B", "expands": "ms", "places": 100, "capitalCost": 4_000_000, "earliestYear": "y1", "excludes": ["C"]],
+                               ["id": "C", "expands": "ms", "places": 60, "capitalCost": 1_500_000, "earliestYear": "y1"]],
+            "futures": futures,
+        ]
+        if let robust { object["robust"] = ["objective": robust] }
+        return object
+    }
+
+    static var lowHigh: [[String: Any]] { [["id": "low", "probability": 0.5, "demand": ["y1": ["ASD": 80], "y2": ["ASD": 80]]],
+                                           ["id": "high", "probability": 0.5, "demandScale": 150.0 / 115]] }
+
+    func solve(_ object: [String: Any]) throws -> Report {
+        let folder = try TemporaryFolder()
+        let scenario = try ScenarioDecoder.load(path: try folder.write("s.json", json: object))
+        return try ScenarioSolver(options: SolverOptions(), compareOptions: .off).run(scenario).report
+    }
+
+    @Test("the robust plan differs from both futures' own plans: C, where low alone takes A and high alone B")
+    func robustDiffersFromEach() throws {
+        // Without an option: low (80) 50 × 10k + 30 × 60k = 2.3m a year, 4.6m; high (150) 50 × 10k + 100 × 60k = 6.5m, 13m.
+        // Net saving of an option over two years: 100k × places used − capital.
+        //   low (30 short): A 3m − 0.5m = 2.5m, B 3m − 4m = −1m, C 3m − 1.5m = 1.5m  → A, W_low = 4.6m − 2.5m = 2.1m
+        //   high (100 short): A 2.5m, B 10m − 4m = 6m, C 6m − 1.5m = 4.5m          → B, W_high = 13m − 6m = 7m
+        //   expected: A (2.1m + 10.5m)/2 = 6.3m, B (5.6m + 7m)/2 = 6.3m, C (3.1m + 8.5m)/2 = 5.8m → C, RP = 5.8m
+        // WS = (2.1m + 7m)/2 = 4.55m, EVPI = 1.25m. The mean future (115, 65 short): A 2.5m, B 6.5m − 4m = 2.5m,
+        // C 6m − 1.5m = 4.5m → C as well: EEV = RP, VSS = 0.
+        let report = try solve(Self.abc(futures: Self.lowHigh))
+        #expect(report.status == "optimal" && report.verification.passed, "\(report.verification.summary)")
+        #expect(report.options.filter(\.chosen).map(\.id) == ["C"])
+        let robust = try #require(report.robust)
+        #expect(abs(robust.expectedCost! - 5_800_000) < 1e-3 && abs(robust.value! - 5_800_000) < 1e-3)
+        #expect(abs(robust.waitAndSee! - 4_550_000) < 1e-3 && abs(robust.evpi! - 1_250_000) < 1e-3)
+        #expect(abs(robust.meanFuturePlanCost! - 5_800_000) < 1e-3 && abs(robust.vss!) < 1e-3)
+        #expect(robust.futures.map(\.id) == ["low", "high"])
+        #expect(abs(robust.futures[0].cost - 3_100_000) < 1e-3 && abs(robust.futures[1].cost - 8_500_000) < 1e-3)
+        #expect(abs(robust.futures[0].ownBest - 2_100_000) < 1e-3 && abs(robust.futures[1].ownBest - 7_000_000) < 1e-3)
+        // C's 60 places: low uses 30 of them, high all 60.
+        #expect(robust.futures[0].newPlacesUsed == [30, 30] && robust.futures[1].newPlacesUsed == [60, 60])
+        #expect(robust.failures.isEmpty && robust.checks.contains("EVPI ≥ 0") && robust.checks.contains("VSS ≥ 0"))
+        // Each future alone picks its own.
+        for (future, option) in [(0, "A"), (1, "B")] {
+            var alone = Self.abc(futures: [])
+            alone.removeValue(forKey: "futures")
+            let demand = future == 0 ? 80.0 : 150.0
+            alone["demand"] = ["y1": ["ASD": demand], "y2": ["ASD": demand]]
+            #expect(try solve(alone).options.filter(\.chosen).map(\.id) == [option])
+        }
+    }
+
+    @Test("minimax regret: C again, its largest regret 1.5m (high); A and B would regret 3.5m")
+    func regret() throws {
+        // Regrets: C low 3.1m − 2.1m = 1m, high 8.5m − 7m = 1.5m; A high 10.5m − 7m = 3.5m; B low 5.6m − 2.1m = 3.5m.
+        let report = try solve(Self.abc(futures: Self.lowHigh, robust: "regret"))
+        #expect(report.verification.passed, "\(report.verification.summary)")
+        #expect(report.options.filter(\.chosen).map(\.id) == ["C"])
+        let robust = try #require(report.robust)
+        #expect(abs(robust.value! - 1_500_000) < 1e-3 && abs(robust.expectedCost! - 5_800_000) < 1e-3)
+        #expect(robust.vss == nil && abs(robust.futures[0].regret - 1_000_000) < 1e-3)
+    }
+
+    @Test("brute force: the extensive form's plan is the best of every opening plan evaluated in every future")
+    func bruteForce() throws {
+        var rng = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["SUFFICIENCY_SEED"] ?? "") ?? 20261201)
+        for round in 0..<6 {
+            // Random futures over the ABC county (options may now open in y2 too).
+            let count = 2 + Int(rng.next() % 2)
+            var weights = (0..<count).map { _ in 0.2 + rng.uniform() }
+            let total = weights.reduce(0, +)
+            weights = weights.map { $0 / total }
+            weights[count - 1] = 1 - weights.dropLast().reduce(0, +)
+            let futures: [[String: Any]] = (0..<count).map { ["id": "f\($0)", "probability": weights[$0], "demandScale": 0.5 + 1.2 * rng.uniform()] }
+            let object = Self.abc(futures: futures)
+            let report = try solve(object)
+            let folder = try TemporaryFolder()
+            let scenario = try ScenarioDecoder.load(path: try folder.write("s.json", json: object))
+            let models = try scenario.futures.indices.map { try PlacementModel(scenario: scenario.future($0)) }
+            let optionColumns = RobustPlanning.optionRange(models[0]).count
+            // Every plan: each option closed, or open in y1 or y2 (columns b[o,y1], b[o,y2]).
+            var best = Double.infinity
+            for code in 0..<Int(pow(3, Double(optionColumns / 2))) {
+                var plan = [Double](repeating: 0, count: optionColumns), c = code
+                for o in 0..<(optionColumns / 2) { if c % 3 > 0 { plan[2 * o + c % 3 - 1] = 1 }; c /= 3 }
+                var expected = 0.0
+                var feasible = true
+                for (f, model) in models.enumerated() {
+                    let solution = try SolveStrategy.solve(RobustPlanning.fixed(model, plan: plan), options: SolverOptions())
+                    guard solution.status == .optimal else { feasible = false; break }
+                    expected += scenario.futures[f].probability * solution.objective
+                }
+                if feasible { best = min(best, expected) }
+            }
+            let rp = try #require(report.robust?.expectedCost)
+            #expect(abs(rp - best) <= 1e-6 * best, "round \(round): the extensive form's plan costs \(rp), the best of every plan \(best)")
+            #expect(report.verification.passed)
+        }
+    }
+
+    @Test("futures are checked with their places: probabilities, ids, sizes, robust without futures")
+    func validation() throws {
+        let folder = try TemporaryFolder()
+        func issues(_ futures: Any?, robust: Any? = nil) throws -> [ScenarioIssue] {
+            var object = Self.abc(futures: [])
+            if let futures { object["futures"] = futures } else { object.removeValue(forKey: "futures") }
+            if let robust { object["robust"] = robust }
+            return loadIssues(try folder.write("v.json", json: object))
+        }
+        let sum = try issues([["id": "a", "probability": 0.5], ["id": "b", "probability": 0.4]])
+        #expect(sum.count == 1 && sum[0].path == "futures" && sum[0].message.contains("add up to 0.9, not 1"))
+        let twice = try issues([["id": "a", "probability": 0.5], ["id": "a", "probability": 0.5]])
+        #expect(twice.count == 1 && twice[0].path == "futures[1].id" && twice[0].kind == .duplicate)
+        let bad = try issues([["id": "a", "probability": 0, "demandScale": -1], ["id": "b", "probability": 1, "demand": ["y1": ["ASD": 1]], "colour": "red"]])
+        #expect(Set(bad.map(\.path)) == ["futures[0].probability", "futures[0].demandScale", "futures[1].colour", "futures[1].demand"])
+        let many = try issues((0..<101).map { ["id": "f\($0)", "probability": 1.0 / 101] })
+        #expect(many.count == 1 && many[0].kind == .limit)
+        #expect(try issues([] as [Any]).first?.message == "must list at least one future")
+        var fine = Self.abc(futures: [["id": "a", "probability": 1, "demandScale": 999]])  // 115 × 999 is well under 10 million
+        fine["robust"] = ["objective": "expected"]
+        #expect(try ScenarioDecoder.load(path: try folder.write("fine.json", json: fine)).futures[0].demand == [114_885, 114_885])
+        let over = try issues([["id": "a", "probability": 1, "demand": ["y1": ["ASD": 20_000], "y2": ["ASD": 20_000]], "demandScale": 600]])
+        #expect(over.count == 1 && over[0].path == "futures[0].demandScale" && over[0].kind == .limit)
+        let orphan = try issues(nil, robust: ["objective": "regret"])
+        #expect(orphan.count == 1 && orphan[0].path == "robust")
+        let objective = try issues([["id": "a", "probability": 1]], robust: ["objective": "minimax"])
+        #expect(objective.count == 1 && objective[0].path == "robust.objective")
+        // A future's own demand in the CSV form, with its place in messages.
+        let csv = try issues([["id": "a", "probability": 1, "demand": ["csv": "missing.csv"]]])
+        #expect(csv.count == 1 && csv[0].path == "futures[0].demand.csv")
+    }
+}
