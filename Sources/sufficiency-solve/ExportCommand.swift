@@ -5,7 +5,7 @@ import Sufficiency
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the model for another solver: CPLEX LP or free MPS.",
-        discussion: "The objective's constant (the cost of children already placed) is the cost of a column `constant` fixed at 1, so glpsol, HiGHS and CPLEX report the objective sufficiency-solve reports.")
+        discussion: "The objective's constant (the cost of children already placed) is the cost of a column `constant` fixed at 1, so glpsol, HiGHS and CPLEX report the objective sufficiency-solve reports. A scenario with futures is written as its extensive form (every future's placements, the capital decisions once), whose optimum is the expected cost (RP) or, with robust.objective regret, the least largest regret.")
 
     @Argument(help: "Scenario file.")
     var file: String
@@ -30,8 +30,12 @@ struct Export: ParsableCommand {
         let scenario = try loadScenario(file, maxBytes: input.maxBytes)
         if let lp { try OutputFile.check(lp, kind: .lp) }
         if let mps { try OutputFile.check(mps, kind: .mps) }
-        let model = try PlacementModel(scenario: scenario, relax: relax)
-        let solver = try SolverBackend.glpk.make(model.program.withConstantAsColumn())
+        var options = SolverOptions()
+        options.relax = relax
+        // With futures, the extensive form: one model over every future, the capital decisions shared.
+        let program = scenario.futures.isEmpty ? try PlacementModel(scenario: scenario, relax: relax).program
+            : try RobustPlanning(options: options).extensiveProgram(scenario)
+        let solver = try SolverBackend.glpk.make(program.withConstantAsColumn())
         var files: [(data: Data, path: String, kind: OutputKind)] = []
         if let lp { files.append((try solver.lpData(), lp, .lp)) }
         if let mps { files.append((try solver.mpsData(), mps, .mps)) }

@@ -37,7 +37,7 @@ struct InitCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let output { try OutputFile.check(output, kind: .generatedScenario) }
+        if let output { try OutputFile.check(output, kind: .initScenario) }
         var engine = DfEInit(laName: la)
         engine.years = years
         engine.ages = ages
@@ -55,7 +55,7 @@ struct InitCommand: ParsableCommand {
         do { _ = try ScenarioDecoder.decode(Array(result.scenarioJSON.utf8)) } catch {
             throw CommandFailure.badInput("internal: the scenario written for \(la) does not validate: \(error.issues.first.map { "\($0)" } ?? "")")
         }
-        if let output { try OutputFile.write(result.scenarioJSON, to: output, kind: .generatedScenario) } else { try StandardStreams.writeOutput(result.scenarioJSON) }
+        if let output { try OutputFile.write(result.scenarioJSON, to: output, kind: .initScenario) } else { try StandardStreams.writeOutput(result.scenarioJSON) }
         Console.error("wrote a scenario for \(result.laName): \(ReportText.money(result.totalPlans)) EHC plans, \(ReportText.money(result.placed.values.reduce(0, +))) in school and college placements")
     }
 }

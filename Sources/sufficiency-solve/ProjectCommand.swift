@@ -24,20 +24,22 @@ struct ProjectCommand: ParsableCommand {
     @Option(help: "Seed of the simulations.") var seed: UInt64 = 1
     @Option(help: "Futures from the simulations, PERCENTILE:PROBABILITY,… (default 10:0.3,50:0.4,90:0.3 with simulations; none: no futures).") var futures: String?
     @Option(help: "Weight of the prior, in children, given to each state's shares.") var priorWeight: Double = 1
-    @Option(help: "Growth of joiners a year: none (pooled, the default), fitted (the trend of the fitted years' joiners), or a rate such as 0.05.") var joinerGrowth: String = "none"
+    @Option(help: "Growth of joiners a year: none (pooled, the default), fitted (the trend of the fitted years' joiners), or a rate such as 0.05; compounded from the middle of the fitted years, where the pooled rate sits.") var joinerGrowth: String = "none"
     @Flag(help: "Demand by need only (no age groups).") var noAges = false
     @Option(help: "Merge the projection into a copy of this JSON scenario (its years, needs and ages).") var into: String?
     @Option(help: "Fit on the transitions before this calendar year and compare with what followed.") var backtest: Int?
-    @Option(help: "csv (the demand table) or json (a scenario fragment, or the merged scenario with --into).") var format: ProjectFormat = .json
+    @Option(help: "csv (the demand table) or json (a scenario fragment, or the merged scenario with --into); with --backtest, table (the default) or csv.") var format: ProjectFormat?
     @Option(help: "Write here (atomically; only a file project wrote is replaced) instead of standard output.") var output: String?
     @OptionGroup var input: InputOptions
 
-    enum ProjectFormat: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum ProjectFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, table }
 
     func validate() throws {
         guard (0...100_000).contains(simulations) else { throw ValidationError("--simulations must be 0 to 100000") }
         guard priorWeight > 0, priorWeight <= 1_000_000 else { throw ValidationError("--prior-weight must be above 0 (and at most 1000000)") }
-        if into != nil, format == .csv { throw ValidationError("--into writes a scenario: use --format json") }
+        if into != nil, format == .csv || format == .table { throw ValidationError("--into writes a scenario: use --format json") }
+        if backtest != nil, format == .json { throw ValidationError("--backtest writes a table: --format table (the default) or csv") }
+        if backtest == nil, format == .table { throw ValidationError("--format table is for --backtest; a projection is csv or json") }
         if backtest != nil, into != nil || years != nil { throw ValidationError("--backtest compares with the observed years: it takes neither --into nor --years") }
         if into == nil, years == nil, backtest == nil { throw ValidationError("give --years FROM..TO (or --into a scenario whose years to use)") }
     }
@@ -72,6 +74,8 @@ struct ProjectCommand: ParsableCommand {
             result.append((q, p))
         }
         guard result.count <= 100 else { throw CommandFailure.badInput("--futures: at most 100 futures") }
+        let repeated = Dictionary(grouping: result.map(\.0), by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        guard repeated.isEmpty else { throw CommandFailure.badInput("--futures: percentile \(repeated.map { String(format: "%g", $0) }.joined(separator: ", ")) is given twice; each future is one percentile") }
         let total = result.reduce(0) { $0 + $1.1 }
         guard abs(total - 1) <= 1e-9 else { throw CommandFailure.badInput("--futures: the probabilities add up to \(total), not 1") }
         return result
@@ -96,7 +100,8 @@ struct ProjectCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let output { try OutputFile.check(output, kind: format == .csv ? .projectionTable : .generatedScenario) }
+        let kind: OutputKind = backtest != nil ? .backtestReport : format == .csv ? .projectionTable : .projectScenario
+        if let output { try OutputFile.check(output, kind: kind) }
         let requestedFutures = try parseFutures()
         let labelMap = try labels.map { path in try load(path) { bytes, name throws(ScenarioErrors) in try RecordLabels.read(bytes, file: name) } } ?? RecordLabels()
         let records = try load(transitions) { bytes, name throws(ScenarioErrors) in try TransitionRecords.read(bytes, file: name, labels: labelMap) }
@@ -108,7 +113,8 @@ struct ProjectCommand: ParsableCommand {
             let result: Backtest
             do { result = try Backtest.run(records, year: backtest, population: populationTable, valid: valid, priorWeight: priorWeight, simulations: simulations, seed: seed, growth: try growthRule()) }
             catch { throw CommandFailure.badInput("\(error)") }
-            let text = result.text(records: transitions)
+            for warning in result.model.warnings { Console.error("warning: \(warning)") }
+            let text = format == .csv ? result.csv() : result.text(records: transitions)
             if let output { try OutputFile.write(text, to: output, kind: .backtestReport) } else { try StandardStreams.writeOutput(text) }
             return
         }
@@ -145,6 +151,10 @@ struct ProjectCommand: ParsableCommand {
             if !missing.isEmpty {
                 throw CommandFailure.badInput("\(transitions): need\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not among \(into!)'s needs (\(target.needs.joined(separator: ", "))); map the council's codes with --labels")
             }
+            let silent = target.needs.filter { !records.needs.contains($0) }
+            if !silent.isEmpty {
+                throw CommandFailure.badInput("\(into!): need\(silent.count == 1 ? "" : "s") \(silent.joined(separator: ", ")) \(silent.count == 1 ? "has" : "have") no child in \(transitions), so \(silent.count == 1 ? "its" : "their") demand would become 0; map the council's codes to \(silent.count == 1 ? "it" : "them") with --labels, or remove \(silent.count == 1 ? "the need" : "those needs") from the scenario")
+            }
             let settingIds = Set(target.settings.map(\.id))
             let unknown = records.settings.filter { !settingIds.contains($0) }
             if !unknown.isEmpty {
@@ -158,7 +168,8 @@ struct ProjectCommand: ParsableCommand {
         let span = records.calendarYears
         var model: CohortModel
         do { model = try CohortModel.fit(records, years: span, population: populationTable, valid: valid, priorWeight: priorWeight) }
-        catch { throw CommandFailure.badInput("\(transitions): \(error)") }
+        catch { throw CommandFailure.badInput("\(error)") }
+        for warning in model.warnings { Console.error("warning: \(warning)") }
         do { try model.apply(try growthRule()) } catch let error as CohortModel.FitError { throw CommandFailure.badInput("\(error)") }
         if case .fitted = try growthRule() {
             Console.error(String(format: "joiners grow %.1f%% a year over calendar years %d–%d (a least-squares line through their logarithm)", model.joinerGrowth * 100, model.fittedYears.lowerBound, model.fittedYears.upperBound))
@@ -170,14 +181,14 @@ struct ProjectCommand: ParsableCommand {
         options.futures = requestedFutures
         let projection: DemandProjection
         do { projection = try DemandProjection.run(model, records: records, base: span.upperBound + 1, population: populationTable, options: options) }
-        catch { throw CommandFailure.badInput("\(transitions): \(error)") }
+        catch { throw CommandFailure.badInput("\(error)") }
         if projection.outsideGroups > 0.005 {
             Console.error("warning: \(ReportText.children(projection.outsideGroups)) projected children are in academic years no age group covers (\(groups.map { "\($0.id) \($0.from)..\($0.to)" }.joined(separator: ", "))); they are left out of demand")
         }
 
-        let text: String
-        switch format {
-        case .csv:
+        var text: String
+        switch format ?? .json {
+        case .csv, .table:
             text = projection.csv()
         case .json:
             let note = projection.methodNote(records: URL(fileURLWithPath: transitions).lastPathComponent, model: model)
@@ -190,15 +201,16 @@ struct ProjectCommand: ParsableCommand {
                 scenario["description"] = description
                 var metadata = scenario["metadata"] as? [String: Any] ?? [:]
                 metadata["generator"] = "sufficiency-solve project"
+                metadata["seal"] = Seal.placeholder
                 metadata["sources"] = sources.map { URL(fileURLWithPath: $0).lastPathComponent } + [URL(fileURLWithPath: into!).lastPathComponent]
                 scenario["metadata"] = metadata
                 object = scenario
             } else {
                 object["description"] = note
-                object["metadata"] = ["generator": "sufficiency-solve project", "sources": sources.map { URL(fileURLWithPath: $0).lastPathComponent }] as [String: Any]
+                object["metadata"] = ["generator": "sufficiency-solve project", "seal": Seal.placeholder, "sources": sources.map { URL(fileURLWithPath: $0).lastPathComponent }] as [String: Any]
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            text = Seal.seal(String(decoding: data, as: UTF8.self) + "\n")
             if let into {
                 // What is written must itself be a valid scenario: the settings must take the children placed in them.
                 let directory = URL(fileURLWithPath: into).deletingLastPathComponent().path
@@ -208,7 +220,7 @@ struct ProjectCommand: ParsableCommand {
                 }
             }
         }
-        if let output { try OutputFile.write(text, to: output, kind: format == .csv ? .projectionTable : .generatedScenario) } else { try StandardStreams.writeOutput(text) }
+        if let output { try OutputFile.write(text, to: output, kind: kind) } else { try StandardStreams.writeOutput(text) }
         let N = projection.needs.count, G = projection.groupCount
         let last = censusYears.count - 1
         let total = (0..<(N * G)).reduce(0) { $0 + projection.mean[last * N * G + $1] }

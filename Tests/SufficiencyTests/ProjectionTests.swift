@@ -51,13 +51,13 @@ struct ProjectionTests {
         #expect(at(census, 0, ms) == 4 && at(census, 1, ms) == 6 && at(census, 1, sp) == 2 && at(census, 2, ms) == 1)
         // One step: Year 1 ms = 4·(6 + σ)/11; Year 1 sp = 4·(2 + μ)/11; Year 2 ms = 6σ; Year 2 sp = 6μ + 2(σ + μ);
         // the one in Year 2, the oldest year in the records, leaves.
-        // Joiners, (count + ½)/1 year, all into ms (where every joiner went): Reception 4.5, Year 1 0.5, Year 2 1.5.
+        // Joiners, count / 1 year, all into ms (where every joiner went): Reception 4, Year 1 none, Year 2 1.
         let next = model.step(census, calendarYear: 2021, population: nil)
-        #expect(abs(at(next, 1, ms) - (4 * (6 + sigma) / 11 + 0.5)) < 1e-9)
+        #expect(abs(at(next, 1, ms) - 4 * (6 + sigma) / 11) < 1e-9)
         #expect(abs(at(next, 1, sp) - 4 * (2 + mu) / 11) < 1e-9)
-        #expect(abs(at(next, 2, ms) - (6 * sigma + 1.5)) < 1e-9)
+        #expect(abs(at(next, 2, ms) - (6 * sigma + 1)) < 1e-9)
         #expect(abs(at(next, 2, sp) - (6 * mu + 2 * (sigma + mu))) < 1e-9)
-        #expect(abs(at(next, 0, ms) - 4.5) < 1e-9)
+        #expect(abs(at(next, 0, ms) - 4) < 1e-9)
         #expect(model.leavingShare(.init(academicYear: 2, need: asd, setting: ms)) == 1)
     }
 
@@ -71,11 +71,30 @@ struct ProjectionTests {
         let full = try PopulationTable.read(Array(rows.utf8), file: "p.csv")
         #expect(population.value(year: 2021, academicYear: 0) == 200)
         let model = try CohortModel.fit(records, years: 2020...2020, population: full)
-        // Rate per head at Reception: (4 + ½)/100; with 200 children in 2021: 9 joiners.
-        #expect(abs(model.expectedJoiners(academicYear: 0, calendarYear: 2021, population: full) - 9) < 1e-12)
-        // Year 1: (0 + ½)/50 per head, 50 children: ½.
-        #expect(abs(model.expectedJoiners(academicYear: 1, calendarYear: 2021, population: full) - 0.5) < 1e-12)
+        // Rate per head at Reception: 4/100; with 200 children in 2021: 8 joiners. Year 2: 1/50 per head, 50 children: 1.
+        #expect(abs(model.expectedJoiners(academicYear: 0, calendarYear: 2021, population: full) - 8) < 1e-12)
+        #expect(abs(model.expectedJoiners(academicYear: 2, calendarYear: 2021, population: full) - 1) < 1e-12)
+        // Year 1: nobody joined, so nobody joins.
+        #expect(model.expectedJoiners(academicYear: 1, calendarYear: 2021, population: full) == 0)
         #expect(throws: CohortModel.FitError.self) { try CohortModel.fit(records, years: 2020...2020, population: population) }
+    }
+
+    @Test("a steady county stays steady: ten join Reception each year, all move up, all leave after Year 11")
+    func steady() throws {
+        // Censuses of 120 every year (10 in each of Reception to Year 11), and exactly 10 joiners a year (no prior on
+        // joiners). Leaving before Year 11 was never seen, so only the prior makes a child leave: ℓ = ½/(50 + 1), of
+        // weight κ = 1 against 50 stayers, a share ℓ/51 = 1/5,202. A cohort in Year a has lost (a + 1)/5,202 of its ten,
+        // so the steady state is short by 10 × (1 + … + 11)/5,202 = 660/5,202 = 0.127 of a child, and never more.
+        let rows = (2020...2024).flatMap { year in
+            Self.repeated("\(year),NONSEND,NONSEND,-1,ms,ASD,0", 10) + (0...11).flatMap { a in
+                Self.repeated(a == 11 ? "\(year),ms,ASD,11,NONSEND,NONSEND,12" : "\(year),ms,ASD,\(a),ms,ASD,\(a + 1)", 10) }
+        }
+        let records = try Self.records(rows)
+        let model = try CohortModel.fit(records, years: 2020...2024)
+        var options = DemandProjection.Options(censusYears: Array(2026...2035), groups: [])
+        options.simulations = 0
+        let projection = try DemandProjection.run(model, records: records, base: 2025, population: nil, options: options)
+        for (t, total) in projection.meanByNeed.enumerated() { #expect(total <= 120 && total > 120 - 660.0 / 5202, "year \(t): \(total)") }
     }
 
     @Test("the joiners' trend: 100, 110, 121 joiners in three years is 10% a year exactly, applied from the middle year")
@@ -85,23 +104,25 @@ struct ProjectionTests {
         // log 100, log 110, log 121 lie on a line of slope log 1.1.
         let g = try #require(model.fittedJoinerGrowth)
         #expect(abs(g - 0.1) < 1e-12)
-        // Pooled Year 3 rate (331 + ½)/3 a year, at the middle year 2021; in 2023 times 1.1².
+        // Pooled Year 3 rate 331/3 a year, at the middle year 2021; in 2023 times 1.1².
         model.joinerGrowth = g
-        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2023, population: nil) - 331.5 / 3 * 1.21) < 1e-9)
-        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2021, population: nil) - 331.5 / 3) < 1e-9)
+        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2023, population: nil) - 331.0 / 3 * 1.21) < 1e-9)
+        #expect(abs(model.expectedJoiners(academicYear: 3, calendarYear: 2021, population: nil) - 331.0 / 3) < 1e-9)
     }
 
     @Test("a state seen once gets neither 0 nor 1; every state's outcomes sum to one")
     func priorAndSums() throws {
         // Year 5: one child in sp stays; nine in ms: 3 leave, 6 stay.
         let rows = ["2020,sp,SLD,5,sp,SLD,6"] + Self.repeated("2020,ms,SLD,5,NONSEND,NONSEND,6", 3) + Self.repeated("2020,ms,SLD,5,ms,SLD,6", 6)
-        let model = try CohortModel.fit(try Self.records(rows), years: 2020...2020)
-        let once = TransitionRecords.State(academicYear: 5, need: 0, setting: 0)
+        let records = try Self.records(rows)
+        let model = try CohortModel.fit(records, years: 2020...2020)
+        let sp = try #require(records.settings.firstIndex(of: "sp"))
+        let once = TransitionRecords.State(academicYear: 5, need: 0, setting: sp)
         // Pooled at Year 5: 3 leave of 10, 7 stay, no movers: ℓ = 3.5/11, σ = 1 − ℓ (μ, with no movers seen, stays too).
         // The state seen once: leave (0 + ℓ)/2, stay (1 + 1 − ℓ)/2.
         let ell = 3.5 / 11
         #expect(abs(model.leavingShare(once) - ell / 2) < 1e-12)
-        #expect(abs(model.share(from: once, to: .init(academicYear: 6, need: 0, setting: 0)) - (2 - ell) / 2) < 1e-12)
+        #expect(abs(model.share(from: once, to: .init(academicYear: 6, need: 0, setting: sp)) - (2 - ell) / 2) < 1e-12)
         for a in model.academicYears {
             for s in 0..<2 {
                 let state = TransitionRecords.State(academicYear: a, need: 0, setting: s)
@@ -280,6 +301,49 @@ struct ProjectCommandTests {
         #expect(refused.status == 1 && refused.stderr.contains("will not write"))
     }
 
+    @Test("what the attack found: edited outputs are the user's, needs the records lack, repeated futures, labels with places")
+    func attackFindings() throws {
+        let folder = try TemporaryFolder()
+        // An output of project, edited since, is the user's: refused. So is init's scenario, and a file faking our generator.
+        let merged = folder.url.appendingPathComponent("merged.json").path
+        let args = ["project", Self.transitions, "--labels", Self.labels, "--into", CLI.scenario("tutorial-phases.json"), "--output", merged]
+        #expect(try CLI.run(args).status == 0)
+        #expect(try CLI.run(args).status == 0)  // unchanged: ours to replace
+        var text = try String(contentsOfFile: merged, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"Tutorial with phases", with: "\"EDITED Tutorial with phases")
+        try text.write(toFile: merged, atomically: true, encoding: .utf8)
+        let edited = try CLI.run(args)
+        #expect(edited.status == 1 && edited.stderr.contains("will not write"))
+        #expect(try String(contentsOfFile: merged, encoding: .utf8).contains("EDITED"))
+        let fake = try folder.write("fake.json", #"{"precious": "data", "metadata": {"generator": "sufficiency-solve project"}}"#)
+        #expect(try CLI.run(["project", Self.transitions, "--years", "2026/27..2027/28", "--output", fake]).status == 1)
+        let csv = folder.url.appendingPathComponent("d.csv").path
+        let csvArgs = ["project", Self.transitions, "--years", "2026/27..2027/28", "--format", "csv", "--output", csv]
+        #expect(try CLI.run(csvArgs).status == 0 && (try CLI.run(csvArgs).status) == 0)
+        try (try String(contentsOfFile: csv, encoding: .utf8) + "my,own,notes\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(csvArgs).status == 1)
+        let backtest = folder.url.appendingPathComponent("bt.txt").path
+        let btArgs = ["project", Self.transitions, "--backtest", "2024", "--output", backtest]
+        #expect(try CLI.run(btArgs).status == 0 && (try CLI.run(btArgs).status) == 0)
+        let btCSV = try CLI.run(["project", Self.transitions, "--backtest", "2024", "--format", "csv"])
+        #expect(btCSV.status == 0 && btCSV.stdout.hasPrefix(Backtest.csvHeader + "\n"))
+        // A need of the scenario with no child in the records would lose its demand: refused.
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CLI.scenario("tutorial-phases.json")))) as? [String: Any])
+        object["needs"] = ["ASD", "SEMH", "SLCN"]
+        let extra = try folder.write("extra.json", json: object)
+        let lost = try CLI.run(["project", Self.transitions, "--labels", Self.labels, "--into", extra])
+        #expect(lost.status == 1 && lost.stderr.contains("need SLCN has no child in"))
+        let twice = try CLI.run(["project", Self.transitions, "--years", "2026/27..2027/28", "--simulations", "20", "--futures", "10:0.5,10:0.5"])
+        #expect(twice.status == 1 && twice.stderr.contains("percentile 10 is given twice"))
+        // Labels: syntax errors and duplicate keys with their place, codes that are not one line of text refused.
+        let truncated = try folder.write("l1.json", #"{"needs":{"AUT":"ASD""#)
+        let cut = try CLI.run(["project", Self.transitions, "--labels", truncated, "--years", "2026/27..2027/28"])
+        #expect(cut.status == 1 && cut.stderr.contains("l1.json, line 1"))
+        let control = try folder.write("l2.json", "{\"needs\":{\"AUT\":\"A\\u0000B\",\"SEMH\":\"SEMH\"}}")
+        let nul = try CLI.run(["project", Self.transitions, "--labels", control, "--years", "2026/27..2027/28"])
+        #expect(nul.status == 1 && nul.stderr.contains("must not contain control characters"))
+    }
+
     @Test("bad records on the command line: every problem with file, line and column, exit 1, nothing written")
     func badRecordsCLI() throws {
         let folder = try TemporaryFolder()
@@ -320,6 +384,18 @@ struct ProjectCommandTests {
         object["demand"] = ["projection": "Output_State.csv", "column": "average"]
         let issues = loadIssues(try folder.write("bad.json", json: object))
         #expect(issues.count == 1 && issues[0].path == "demand.column" && issues[0].message.contains("must be one of mean, median"))
+        // calendar-year 2027 is the census of January 2027: school year 2026/27, as project names it.
+        object["years"] = ["2026/27", "2027/28"]
+        object["demand"] = ["projection": "Output_State.csv", "column": "high-95pc-bound"]
+        let school = try ScenarioDecoder.load(path: try folder.write("school.json", json: object))
+        #expect(school.demand == [18.5, 2, 14, 0])
+        object["years"] = ["2027", "2028"]
+        // A repeated row would count twice: refused with both lines.
+        try folder.write("dup.csv", "calendar-year,academic-year,need,setting,population\n2027,3,ASD,A,1\n2027,3,ASD,A,1\n2028,3,ASD,A\n")
+        object["demand"] = ["projection": "dup.csv"]
+        let dup = loadIssues(try folder.write("dup.json", json: object))
+        let repeated = dup.first { $0.location?.line == 3 }, short = dup.first { $0.location?.line == 4 }
+        #expect(repeated?.message.contains("repeats the row on line 2") == true && short?.message.contains("has 4 cells but the header has 5") == true)
         object["needs"] = ["ASD"]
         object["demand"] = ["projection": "Output_State.csv"]
         let unknown = loadIssues(try folder.write("unknown.json", json: object))

@@ -371,7 +371,83 @@ def leicester_city_capital(base):
     return scenario
 
 
-if __name__ == "__main__":
+def ehcp_series():
+    """EHC plans in Leicestershire each January, 2018/19 to 2025/26: DfE, "Education, health and
+    care plans" (2026 release), caseload file, breakdown "All EHC plans" (the in-repo copy)."""
+    import csv
+    path = "Tests/SufficiencyTests/Fixtures/dfe-ehcp/caseload_2026_leicestershire.csv"
+    series = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            if row["breakdown_topic"] == "All EHC plans" and row["la_name"] == "Leicestershire":
+                series[int(row["time_period"])] = int(row["ehcplans"])
+    return dict(sorted(series.items()))
+
+
+def leicestershire_futures():
+    """Leicestershire with the capital options of its High Needs Development Plan and three
+    futures of EHCP growth from the county's own series (SPEC §2 "Futures")."""
+    with open("scenarios/leicestershire.json") as f:
+        scenario = json.load(f)
+    series = ehcp_series()
+    periods = list(series)
+    def cagr(a, b):
+        return (series[b] / series[a]) ** (1 / (periods.index(b) - periods.index(a))) - 1
+    low, central, high = cagr(202021, 202324), cagr(201819, 202526), cagr(202324, 202526)
+    scenario["name"] = "Leicestershire: a capital programme for low, central and high EHCP growth"
+    scenario["metadata"]["basedOn"] = "scenarios/leicestershire.json"
+    base = scenario["demand"]["base"]
+    scenario["demand"] = {"base": base, "growth": round(central, 4)}
+    scenario["futures"] = [
+        {"id": "low", "name": f"Low: {low:.1%} a year (2020/21 to 2023/24, the slowest three years)", "probability": 0.3,
+         "demand": {"base": base, "growth": round(low, 4)}},
+        {"id": "central", "name": f"Central: {central:.1%} a year (2018/19 to 2025/26)", "probability": 0.4},
+        {"id": "high", "name": f"High: {high:.1%} a year (2023/24 to 2025/26, person-level years)", "probability": 0.3,
+         "demand": {"base": base, "growth": round(high, 4)}},
+    ]
+    scenario["robust"] = {"objective": "expected"}
+    scenario["capitalOptions"] = [
+        {"id": "fusion", "name": "New 80-place communication and interaction special school (Fusion)",
+         "newSetting": {"id": "special-fusion", "name": "Fusion special school (communication and interaction)", "type": "special",
+                        "serves": ["ASD-specialist", "SLCN"], "ages": ["primary", "secondary"], "costPerPlace": 25000, "transportPerPlace": 8100},
+         "places": 80, "capitalCost": 8800000, "leadTimeYears": 3},
+        {"id": "foxfields", "name": "New 60-place SEMH special school (Foxfields)",
+         "newSetting": {"id": "special-foxfields", "name": "Foxfields special school (SEMH)", "type": "special",
+                        "serves": ["SEMH-specialist"], "ages": ["secondary"], "costPerPlace": 26000, "transportPerPlace": 8100},
+         "places": 60, "capitalCost": 6600000, "leadTimeYears": 3},
+        {"id": "bowman", "name": "New 60-place SEMH special school (Bowman)",
+         "newSetting": {"id": "special-bowman", "name": "Bowman special school (SEMH)", "type": "special",
+                        "serves": ["SEMH-specialist"], "ages": ["primary", "secondary"], "costPerPlace": 26000, "transportPerPlace": 8100},
+         "places": 60, "capitalCost": 6600000, "leadTimeYears": 3},
+        {"id": "resource-bases-communication", "name": "Four new 10-place communication resource bases (primary)",
+         "expands": "rb-communication-primary", "places": 40, "capitalCost": 840000, "leadTimeYears": 1},
+        {"id": "resource-bases-semh", "name": "Three new 10-place SEMH resource bases (secondary)",
+         "expands": "rb-semh-secondary", "places": 30, "capitalCost": 750000, "leadTimeYears": 1},
+        {"id": "special-complex-expansion", "name": "Expand the complex needs special schools by 50 places",
+         "expands": "special-complex", "places": 50, "capitalCost": 3000000, "leadTimeYears": 2},
+    ]
+    scenario["capital"] = {"budget": 25000000, "accounting": "annualised", "assetLifeYears": 40}
+    first = periods[0]
+    scenario["description"] += (
+        f" FUTURES: EHC plans in Leicestershire were {series[first]:,} in January 2019 and {series[periods[-1]]:,} in January 2026 "
+        f"(DfE, 'Education, health and care plans', 2026 release, caseload, all EHC plans: "
+        + ", ".join(f"{series[p]:,}" for p in periods)
+        + f" for 2018/19 to 2025/26); three futures of demand growth from that series: low {low:.1%} a year (the slowest "
+        f"three years, 2020/21 to 2023/24), central {central:.1%} (the whole series), high {high:.1%} (the two person-level years "
+        "2023/24 to 2025/26), with probabilities 0.3, 0.4 and 0.3 (Swanson's weights for the 10th, 50th and 90th percentiles; ASSUMED). "
+        "CAPITAL OPTIONS modelled on the county's list of new schools, resource bases and expansions (Leicestershire County Council "
+        "Schools Forum, High Needs Development Plan update, 2021): Fusion (communication and interaction, 80 places), Foxfields and "
+        "Bowman (SEMH, 60 places each), new resource bases and a special school expansion; costs per place built as in the Leicester "
+        "City capital scenario (national figures: £110k a place in a new special school, £60k in an expansion, £21k–£25k in a "
+        "resource base) and lead times of one to three years; a SEND capital budget of £25m (ASSUMED); capital charged as a 40-year "
+        "annuity at the 3.5% discount rate.")
+    write("scenarios/leicestershire-futures.json", scenario)
+    return low, central, high
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["futures"]:
+    print("leicestershire-futures: growth low, central, high", leicestershire_futures())
+elif __name__ == "__main__":
     scenario, gap = leicester_city()
     scenario = leicester_city_phases(scenario)
     scenario["description"] += PHASES_NOTE
@@ -381,3 +457,4 @@ if __name__ == "__main__":
     scenario = leicestershire_phases(scenario)
     scenario["description"] += PHASES_NOTE.replace("applied to the city as an assumption", "the county's own figures")
     print("leicestershire: grant", calibrate_grant("scenarios/leicestershire.json", scenario, gap, 15e6, 0.05))
+    print("leicestershire-futures: growth low, central, high", leicestershire_futures())

@@ -118,6 +118,23 @@ public struct RobustPlanning {
         return ExtensiveForm(program: p, columnMap: columnMap, optionColumns: optionStart..<(optionStart + optionCount), regretColumn: regretColumn)
     }
 
+    public struct ExportError: Error, CustomStringConvertible { public var description: String }
+
+    /// The programme `export` writes for a scenario with futures: the extensive form (with
+    /// `regret`, of the least largest regret: each future's own optimum is solved first).
+    public func extensiveProgram(_ scenario: Scenario) throws -> LinearProgram {
+        let models = try scenario.futures.indices.map { f throws(LinearProgramError) in try PlacementModel(scenario: scenario.future(f), relax: options.relax) }
+        var best: [Double]?
+        if scenario.robustObjective == .regret {
+            best = try models.map { model in
+                let solution = try solve(model.program, model: model)
+                guard solution.status.hasSolution else { throw ExportError(description: "future \(model.scenario.name) has no plan on its own, so its regret is not defined") }
+                return solution.objective
+            }
+        }
+        return try Self.extensiveForm(models, probabilities: scenario.futures.map(\.probability), ids: scenario.futures.map { PlacementModel.sanitize($0.id) }, regret: best).program
+    }
+
     /// The placement LP of `model` with its option columns fixed at `plan` (one value per shared option column).
     static func fixed(_ model: PlacementModel, plan: [Double]) -> LinearProgram {
         var program = model.program

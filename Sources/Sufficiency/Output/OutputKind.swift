@@ -18,8 +18,12 @@ public enum OutputKind: Sendable, Equatable {
     case mps
     /// Bench JSON lines: every line a bench result.
     case benchLines
-    /// A scenario written by `generate` (`metadata.generator`).
+    /// A scenario written by `generate` (`metadata.generator`), unchanged since (its ``Seal``).
     case generatedScenario
+    /// A scenario written by `init`, unchanged since.
+    case initScenario
+    /// A scenario or fragment written by `project`, unchanged since.
+    case projectScenario
     /// The travel table written by `generate` beside its scenario.
     case generatedTravel
     /// One table of a CSV report folder (replaced only as part of its folder).
@@ -50,6 +54,8 @@ public enum OutputKind: Sendable, Equatable {
         case .mps: return "an MPS file"
         case .benchLines: return "a bench result file"
         case .generatedScenario: return "a generated scenario"
+        case .initScenario: return "a scenario written by init and not edited since"
+        case .projectScenario: return "a scenario written by project and not edited since"
         case .generatedTravel: return "a generated travel table"
         case .csvTable: return "a CSV table"
         case .workbook: return "an Excel workbook"
@@ -77,15 +83,17 @@ public enum OutputKind: Sendable, Equatable {
             // An empty shard's file holds only white space.
             guard let text = String(data: content, encoding: .utf8), (try? Bench.readLines(text)) != nil else { return false }
             return true
-        case .generatedScenario:
+        case .generatedScenario, .initScenario, .projectScenario:
+            // The command's own file, as it wrote it: its generator, and its seal intact (an edited file is the user's).
             let generator = (object()?["metadata"] as? [String: Any])?["generator"] as? String
-            return [Self.scenarioGenerator, "sufficiency-solve init", "sufficiency-solve project"].contains(generator ?? "")
+            let own = self == .generatedScenario ? Self.scenarioGenerator : self == .initScenario ? "sufficiency-solve init" : "sufficiency-solve project"
+            return generator == own && Seal.isSealed(content)
         case .generatedTravel: return starts("zone,setting,minutes,cost\n")
         case .csvTable: return false
         case .projectionTable:
             let first = content.prefix { $0 != 0x0A }
-            return [true, false].contains { first == Data(DemandProjection.csvHeader(ages: $0).utf8) }
-        case .backtestReport: return starts("Backtest: ")
+            return [true, false].contains { first == Data(DemandProjection.csvHeader(ages: $0).utf8) } && Seal.isSealed(content)
+        case .backtestReport: return (starts("Backtest: ") || starts(Backtest.csvHeader)) && Seal.isSealed(content)
         case .workbook: return Self.isOurWorkbook(content)
         case .comparisonDocument:
             return ["sufficiency-comparison/1", "sufficiency-sweep/1"].contains(object()?["format"] as? String ?? "")

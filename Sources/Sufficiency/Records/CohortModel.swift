@@ -7,10 +7,11 @@ import Foundation
 /// posterior: the state's own counts plus a prior of weight κ (``priorWeight``, one child by
 /// default) spread as the whole academic year behaves — its leaving share ℓ_a, staying share σ_a
 /// and moving share μ_a, the movers spread over where that year's movers went. A state seen once
-/// is therefore neither 0 nor 1. Joiners at academic year a arrive at a Poisson rate λ_a with a
-/// Jeffreys Gamma(½, 0) prior (per year, or per head of population when given), split over (n, s)
-/// by a Dirichlet posterior (counts + κ × the split of all joiners). Everything is pooled over the
-/// fitted years.
+/// is therefore neither 0 nor 1. Joiners at academic year a arrive at a Poisson rate λ_a whose
+/// posterior under the uninformative Gamma(0, 0) prior has mean J_a / Y (per year, or per head of
+/// population when given): a steady county stays steady, and an age where nobody joined gets
+/// nobody. They are split over (n, s) by a Dirichlet posterior (counts + κ × the split of all
+/// joiners). Everything is pooled over the fitted years.
 public struct CohortModel: Sendable {
     /// The transitions' labelled needs and settings.
     public let needs: [String]
@@ -28,6 +29,8 @@ public struct CohortModel: Sendable {
     public var joinerGrowth: Double = 0
     /// The fitted years' total joiners (per head when fitted so), for the trend.
     public let joinersByYear: [Int: Double]
+    /// What the fit noticed and went on with (inconsistent valid states, joiners where the population is 0).
+    public var warnings: [String] = []
 
     /// One outcome of a state: a destination (index n·S + s at a + 1) or ``leave``.
     struct Outcomes: Sendable {
@@ -88,7 +91,7 @@ public struct CohortModel: Sendable {
         }
         let observed = (0..<A).filter { pooledLeave[$0] + pooledStay[$0] + pooledMove[$0] > 0 }
         guard !observed.isEmpty else {
-            throw FitError(description: "no child in SEND at one census is followed to the next (every row is a joiner): there is nothing to fit leaving and moving from")
+            throw FitError(description: "the transitions follow no child in SEND from one census to the next (every row is a joiner): there is nothing to fit leaving and moving from")
         }
         /// The academic year whose pooled behaviour a year without observations borrows: the nearest (the younger on a tie).
         func nearest(_ a: Int) -> Int { observed.min { (abs($0 - a), $0) < (abs($1 - a), $1) }! }
@@ -133,7 +136,16 @@ public struct CohortModel: Sendable {
         }
 
         // Joiners: the rate, and the split (counts plus κ × the split of all joiners at valid states).
-        var shape = [Double](repeating: 0.5, count: A), rate = [Double](repeating: 0, count: A)
+        var shape = [Double](repeating: 0, count: A), rate = [Double](repeating: 0, count: A)
+        var warnings: [String] = []
+        if let valid {
+            // Children the records hold in states the valid-states file does not allow: kept (the data win), and said.
+            var outside = 0, example: TransitionRecords.State?
+            for row in rows { for state in [row.from, row.to].compactMap({ $0 }) where !valid.allows(state) { outside += 1; if example == nil { example = state } } }
+            if outside > 0, let e = example {
+                warnings.append("\(outside) child-states in the transitions are not allowed by the valid-states file (the first: setting \(records.settings[e.setting]), need \(records.needs[e.need]), academic year \(e.academicYear)); their observed moves are kept, but no prior share goes to such states")
+            }
+        }
         let fitted = Array(Set(rows.map(\.calendarYear))).sorted()
         for a in 0..<A {
             shape[a] += joiners[a].values.reduce(0, +)
@@ -141,11 +153,15 @@ public struct CohortModel: Sendable {
                 var total = 0.0
                 for c in fitted {
                     guard let p = population.value(year: c, academicYear: a + lo) else {
-                        throw FitError(description: "the population file has no row for calendar-year \(c), academic-year \(a + lo); joiner rates per head need every fitted year")
+                        throw FitError(description: "\(population.file) has no row for calendar-year \(c), academic-year \(a + lo); joiner rates per head need every fitted year and academic year the transitions hold")
                     }
                     total += p
                 }
                 rate[a] = total
+                if total == 0 && shape[a] > 0 {
+                    warnings.append("\(population.file): \(Int(shape[a])) joiners at academic year \(a + lo) were seen but the population there is 0 in every fitted year; they are left out")
+                    shape[a] = 0
+                }
             } else {
                 rate[a] = Double(fitted.count)
             }
@@ -174,9 +190,11 @@ public struct CohortModel: Sendable {
             let heads = population.map { p in (lo...hi).reduce(0.0) { $0 + (p.value(year: c, academicYear: $1) ?? 0) } }
             totals[c] = heads.map { $0 > 0 ? count / $0 : 0 } ?? count
         }
-        return CohortModel(needs: records.needs, settings: records.settings, academicYears: lo...hi, fittedYears: fitted.first!...fitted.last!,
-                           priorWeight: priorWeight, perHead: population != nil, joinersByYear: totals, outcomes: outcomes,
-                           joinerShape: shape, joinerRate: rate, joinerSplit: split)
+        var model = CohortModel(needs: records.needs, settings: records.settings, academicYears: lo...hi, fittedYears: fitted.first!...fitted.last!,
+                                priorWeight: priorWeight, perHead: population != nil, joinersByYear: totals, outcomes: outcomes,
+                                joinerShape: shape, joinerRate: rate, joinerSplit: split)
+        model.warnings = warnings
+        return model
     }
 
     /// The yearly growth of joiners (per head when fitted so) over the fitted years: the slope of

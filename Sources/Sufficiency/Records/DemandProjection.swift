@@ -98,14 +98,14 @@ public struct DemandProjection: Sendable {
     /// Projects from the observed census of January `base` to the last of `options.censusYears`.
     public static func run(_ model: CohortModel, records: TransitionRecords, base: Int, population: PopulationTable?,
                            options: Options) throws(ProjectionError) -> DemandProjection {
-        guard let start = model.census(base, in: records) else { throw ProjectionError(description: "the records hold no census for January \(base)") }
+        guard let start = model.census(base, in: records) else { throw ProjectionError(description: "the transitions hold no census for January \(base)") }
         guard let first = options.censusYears.first, let last = options.censusYears.last, first > base else {
             throw ProjectionError(description: "the projection must start after the census it starts from (January \(base), scenario year \(yearLabel(census: base)))")
         }
         if population != nil, model.perHead {
             for c in base..<last {
                 for a in model.academicYears where population?.value(year: c, academicYear: a) == nil {
-                    throw ProjectionError(description: "the population file has no row for calendar-year \(c), academic-year \(a); the projection to \(yearLabel(census: last)) needs it")
+                    throw ProjectionError(description: "\(population!.file) has no row for calendar-year \(c), academic-year \(a); the projection to \(yearLabel(census: last)) needs it")
                 }
             }
         }

@@ -271,7 +271,7 @@ public struct DfEInit {
             "format": "sufficiency/1",
             "name": "\(laName): starting scenario from DfE EHC plan statistics (\(period))",
             "description": description,
-            "metadata": ["generator": "sufficiency-solve init", "sources": [needFile.name] + (caseloadFile.map { [$0.name] } ?? []) + (costsSource.map { [$0] } ?? []), "warnings": warnings],
+            "metadata": ["generator": "sufficiency-solve init", "seal": Seal.placeholder, "sources": [needFile.name] + (caseloadFile.map { [$0.name] } ?? []) + (costsSource.map { [$0] } ?? []), "warnings": warnings],
             "years": yearLabels,
             "needs": usedNeeds,
             "unmetPenalty": 500_000,
@@ -288,7 +288,7 @@ public struct DfEInit {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         var placedByGroup: [String: Double] = [:]
         for (g, group) in Self.groups.enumerated() { placedByGroup[group.id] = placed[g] }
-        return Result(scenarioJSON: String(decoding: data, as: UTF8.self) + "\n", warnings: warnings, totalPlans: total, placed: placedByGroup, needSplit: needSplit, laName: laName)
+        return Result(scenarioJSON: Seal.seal(String(decoding: data, as: UTF8.self) + "\n"), warnings: warnings, totalPlans: total, placed: placedByGroup, needSplit: needSplit, laName: laName)
     }
 
     /// `--costs`: CSV `type,costPerPlace,transportPerPlace`, one row per setting type.

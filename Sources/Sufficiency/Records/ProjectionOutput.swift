@@ -5,8 +5,11 @@ import Foundation
 extension DemandProjection {
     /// The CSV header `project` writes (with and without age groups); recognised as ours on overwrite.
     public static func csvHeader(ages: Bool) -> String {
-        (["year", "need"] + (ages ? ["age"] : []) + ["children", "sd"] + percentiles.map { "p\(DecodeContext.show($0))" }).joined(separator: ",")
+        (["year", "need"] + (ages ? ["age"] : []) + ["children", "sd"] + percentiles.map { "p\(DecodeContext.show($0))" } + ["written-by"]).joined(separator: ",")
     }
+
+    /// The cell of the first row's last column: who wrote the table, and its ``Seal``.
+    static let writtenBy = "sufficiency-solve project " + Seal.placeholder
 
     static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
@@ -25,12 +28,14 @@ extension DemandProjection {
                     let k = (t * N + n) * G + g
                     var cells = [Self.yearLabel(census: census), needs[n]] + (groups.isEmpty ? [] : [groups[g].id]) + [Self.text(mean[k])]
                     if let sd, let bands { cells += [Self.text(sd[k])] + bands.map { Self.text($0[k]) } } else { cells += [String](repeating: "", count: 1 + Self.percentiles.count) }
+                    cells.append(rows.isEmpty ? Self.writtenBy : "")
                     rows.append(cells)
                 }
             }
         }
         let header = Self.csvHeader(ages: !groups.isEmpty).components(separatedBy: ",")
-        return ReportTables.csv(ReportTables.Table(name: "demand", title: "Projected demand", header: header, rows: rows, text: groups.isEmpty ? [0, 1] : [0, 1, 2]))
+        return Seal.seal(ReportTables.csv(ReportTables.Table(name: "demand", title: "Projected demand", header: header, rows: rows,
+                                                             text: groups.isEmpty ? [0, 1, header.count - 1] : [0, 1, 2, header.count - 1])))
     }
 
     /// A demand table year → need (→ age group) → children, of `values` laid out like ``mean``;
@@ -72,6 +77,7 @@ extension DemandProjection {
 
     /// The scenario keys the projection supplies: `years`, `needs`, `ages`, `demand`, `incumbents`, `futures`.
     public func fragment(allNeeds: [String]? = nil, settingNames: [String: String] = [:]) -> [String: Any] {
+        precondition(allNeeds.map { all in needs.allSatisfy(all.contains) } ?? true)
         var object: [String: Any] = [
             "years": censusYears.map(Self.yearLabel(census:)),
             "needs": allNeeds ?? needs,
@@ -117,7 +123,22 @@ extension Backtest {
         }
         out += ReportText.table(rows[0], Array(rows.dropFirst()), left: [0, 1]) + "\n"
         out += "\nMean absolute error of the total: \(String(format: "%.1f", totalMAPE))% over \(lines.filter { $0.need == nil }.count) year\(lines.filter { $0.need == nil }.count == 1 ? "" : "s")\n"
-        return out
+        out += "Written by sufficiency-solve project (\(Seal.placeholder))\n"
+        return Seal.seal(out)
+    }
+
+    public static let csvHeader = "year,need,projected,p10,p90,observed,error,error_percent,written-by"
+
+    /// The backtest as CSV: one row per year and need (and the total), full precision.
+    public func csv() -> String {
+        var rows: [[String]] = []
+        for line in lines {
+            rows.append([DemandProjection.yearLabel(census: line.census), line.need ?? "total", ReportTables.number(line.projected),
+                         ReportTables.number(line.low), ReportTables.number(line.high), ReportTables.number(line.observed),
+                         ReportTables.number(line.error), ReportTables.number(line.percentError), rows.isEmpty ? DemandProjection.writtenBy : ""])
+        }
+        return Seal.seal(ReportTables.csv(ReportTables.Table(name: "backtest", title: "Backtest", header: Self.csvHeader.components(separatedBy: ","),
+                                                             rows: rows, text: [0, 1, 8])))
     }
 
     /// One decimal with its sign: `+12.3`, `−4.0`.

@@ -48,33 +48,27 @@ public struct RecordLabels: Sendable {
         self.settings = settings
     }
 
-    /// Reads the labels file; problems carry the file's name.
+    /// Reads the labels file (JSON); every problem with its place, the file's name on each.
     public static func read(_ bytes: [UInt8], file: String) throws(ScenarioErrors) -> RecordLabels {
-        func fail(_ message: String) -> ScenarioErrors { ScenarioErrors([ScenarioIssue(path: "", message: message, file: file, kind: .syntax)]) }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw fail("must be a JSON object {\"needs\": {code: need}, \"settings\": {code: setting}}")
-        }
-        var issues: [ScenarioIssue] = []
-        for key in object.keys.sorted() where !["needs", "settings"].contains(key) {
-            issues.append(ScenarioIssue(path: key, message: "unknown key (allowed: needs, settings)", file: file, kind: .unknownKey))
-        }
+        func named(_ issues: [ScenarioIssue]) -> ScenarioErrors { ScenarioErrors(issues.map { var i = $0; i.file = file; return i }) }
+        let parsed: (root: SourceNode, issues: [ScenarioIssue])
+        do { parsed = try JSONSourceParser.parse(bytes) } catch { throw named(error.issues) }
+        let context = DecodeContext(issues: parsed.issues)
+        guard let object = context.object(parsed.root, "", allowed: ["needs", "settings"]) else { throw named(context.issues) }
         func map(_ key: String) -> [String: String]? {
-            guard let value = object[key] else { return nil }
-            guard let map = value as? [String: Any] else {
-                issues.append(ScenarioIssue(path: key, message: "must be a map code → name", file: file, kind: .wrongType)); return nil
-            }
+            guard let node = object[key], let members = context.map(node, key) else { return nil }
             var result: [String: String] = [:]
-            for (code, name) in map {
-                guard let name = name as? String, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    issues.append(ScenarioIssue(path: "\(key).\(code)", message: "must be a non-empty name", file: file, kind: .wrongType)); continue
-                }
-                if code == TransitionRecords.nonSEND { issues.append(ScenarioIssue(path: "\(key).\(code)", message: "NONSEND marks joiners and leavers and cannot be relabelled", file: file)); continue }
-                result[code] = name
+            for member in members {
+                let path = "\(key).\(member.key)"
+                if member.key == TransitionRecords.nonSEND { context.fail(path, "NONSEND marks joiners and leavers and cannot be relabelled", at: member.keyLocation); continue }
+                if let problem = RecordCSV.codeProblem(member.key) { context.fail(path, "the code \(problem)", at: member.keyLocation); continue }
+                guard let name = context.string(member.value, path) else { continue }
+                result[member.key] = name
             }
             return result
         }
         let labels = RecordLabels(needs: map("needs"), settings: map("settings"))
-        if !issues.isEmpty { throw ScenarioErrors(issues) }
+        if !context.issues.isEmpty { throw named(context.issues) }
         return labels
     }
 }
@@ -119,6 +113,16 @@ enum RecordCSV {
         return complete
     }
 
+    /// What is wrong with a council code as a name (nil when nothing): codes become names in
+    /// scenarios and tables, so they are one line of plain text of reasonable length.
+    static func codeProblem(_ code: String) -> String? {
+        if code.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
+            return "must not contain control characters (tabs, line breaks) or direction overrides"
+        }
+        if code.count > 200 { return "is longer than 200 characters" }
+        return nil
+    }
+
     static func fail(_ cell: CSVTable.Cell, _ message: String, file: String, into issues: inout [ScenarioIssue], kind: ScenarioIssue.Kind = .rule) {
         issues.append(ScenarioIssue(path: "", message: message, location: SourceLocation(line: cell.line, column: cell.column), file: file, kind: kind))
     }
@@ -159,6 +163,7 @@ extension TransitionRecords {
         var needIndex: [String: Int] = [:], settingIndex: [String: Int] = [:]
         func name(_ cell: CSVTable.Cell, kind: String, map: [String: String]?, names: inout [String], index: inout [String: Int]) -> Int? {
             guard !cell.text.isEmpty else { RecordCSV.fail(cell, "the \(kind) is missing", file: file, into: &issues, kind: .missingKey); return nil }
+            if let problem = RecordCSV.codeProblem(cell.text) { RecordCSV.fail(cell, "the \(kind) code \(problem)", file: file, into: &issues); return nil }
             var label = cell.text
             if let map {
                 guard let mapped = map[cell.text] else {
@@ -215,7 +220,7 @@ extension TransitionRecords {
             }
             rows.append(Row(calendarYear: year, from: from, to: to))
         }
-        if !issues.isEmpty { throw ScenarioErrors(issues) }
+        if !issues.isEmpty { throw ScenarioErrors(issues.sorted { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }) }
         let years = Set(rows.map(\.calendarYear))
         if let first = years.min(), let last = years.max() {
             let gaps = (first...last).filter { !years.contains($0) }
@@ -224,6 +229,15 @@ extension TransitionRecords {
                                                     location: SourceLocation(line: 1, column: table.headerCells[column["calendar-year"]!].column), file: file)])
             }
         }
+        // Names in alphabetical order (the order of every table), not the order the file happens to list them.
+        let needOrder = needs.indices.sorted { needs[$0] < needs[$1] }, settingOrder = settings.indices.sorted { settings[$0] < settings[$1] }
+        var needRank = [Int](repeating: 0, count: needs.count), settingRank = [Int](repeating: 0, count: settings.count)
+        for (rank, k) in needOrder.enumerated() { needRank[k] = rank }
+        for (rank, k) in settingOrder.enumerated() { settingRank[k] = rank }
+        func renumber(_ state: State?) -> State? { state.map { State(academicYear: $0.academicYear, need: needRank[$0.need], setting: settingRank[$0.setting]) } }
+        rows = rows.map { Row(calendarYear: $0.calendarYear, from: renumber($0.from), to: renumber($0.to)) }
+        needs = needOrder.map { needs[$0] }
+        settings = settingOrder.map { settings[$0] }
         var warnings: [String] = []
         if offAgeCount > 0 {
             warnings.append("\(file): \(offAgeCount) row\(offAgeCount == 1 ? " has" : "s have") academic-year-2 ≠ academic-year-1 + 1 (line\(offAge.count == 1 ? "" : "s") \(offAge.map(String.init).joined(separator: ", "))\(offAgeCount > offAge.count ? ", …" : "")); taken as one year up, as witan.send does")
@@ -236,6 +250,8 @@ extension TransitionRecords {
 /// joiner rates per head.
 public struct PopulationTable: Sendable {
     public var values: [Int: [Int: Double]]
+    /// The file it was read from, for messages.
+    public var file = "the population file"
 
     public func value(year: Int, academicYear: Int) -> Double? { values[year]?[academicYear] }
 
@@ -258,7 +274,7 @@ public struct PopulationTable: Sendable {
             values[year, default: [:]][age] = population
         }
         if !issues.isEmpty { throw ScenarioErrors(issues) }
-        return PopulationTable(values: values)
+        return PopulationTable(values: values, file: file)
     }
 }
 

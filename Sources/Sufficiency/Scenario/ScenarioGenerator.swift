@@ -200,7 +200,7 @@ public struct ScenarioGenerator: Sendable {
 
         var scenario: [String: Any] = [
             "format": "sufficiency/1",
-            "metadata": ["generator": OutputKind.scenarioGenerator, "seed": "\(seed)"],
+            "metadata": ["generator": OutputKind.scenarioGenerator, "seed": "\(seed)", "seal": Seal.placeholder],
             "name": "Generated: \(zones) zones, \(settings) settings, \(needs) needs, \(years) years, \(options) options, seed \(seed)",
             "description": "Synthetic scenario from `sufficiency-solve generate` for scale tests. Costs and capacities are drawn from published national ranges (DfE high needs benchmarking, NAO 2024); places are on a random 40 × 28 km map.",
             "years": yearList,
@@ -222,7 +222,7 @@ public struct ScenarioGenerator: Sendable {
             scenario["capital"] = ["accounting": "annualised", "assetLifeYears": 40]
         }
         let data = try JSONSerialization.data(withJSONObject: scenario, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return Output(scenarioJSON: String(decoding: data, as: UTF8.self) + "\n", travelCSV: travelRows.joined(separator: "\n") + "\n")
+        return Output(scenarioJSON: Seal.seal(String(decoding: data, as: UTF8.self) + "\n"), travelCSV: travelRows.joined(separator: "\n") + "\n")
     }
 
     /// The age groups of `--ages N`.

@@ -198,14 +198,32 @@ extension ScenarioReader {
         defer {
             let absent = years.indices.filter { !yearsGiven[$0] }.map { years[$0] }
             if !absent.isEmpty {
-                context.appendIssue(ScenarioIssue(path: "", message: "has no rows for \(absent.joined(separator: ", ")) (rows are matched by calendar-year; map other labels to years with \(root).labels.years)",
+                context.appendIssue(ScenarioIssue(path: "", message: "has no rows for \(absent.joined(separator: ", ")) (calendar-year Y is read as school year (Y − 1)/Y, the census of January Y; map other labels with \(root).labels.years)",
                                                   location: SourceLocation(line: 1, column: 1), file: file))
             }
         }
+        // A row per (calendar-year, academic-year, need-setting) — or need and setting — at most: a repeat would count twice.
+        var firstLine: [String: Int] = [:]
+        let keyColumns = (stateShape ? ["calendar-year", "academic-year", "need-setting"] : ["calendar-year", "academic-year", "need", "setting"]) + (zoneColumn == nil ? [] : ["zone"])
+        let keyIndices = keyColumns.compactMap { table.columnIndex($0) }
         for row in table.rows {
+            if row.count < table.header.count, let last = row.last {
+                context.appendIssue(ScenarioIssue(path: "", message: "this row has \(row.count) cells but the header has \(table.header.count) columns",
+                                                  location: SourceLocation(line: last.line, column: last.column), file: file))
+                continue
+            }
+            let rowKey = keyIndices.map { row[$0].text }.joined(separator: "\u{0}")
+            if let line = firstLine[rowKey] {
+                csvFail(row, keyIndices.first ?? 0, "repeats the row on line \(line) (\(keyColumns.joined(separator: ", "))): it would be counted twice", file: file)
+                continue
+            }
+            firstLine[rowKey] = row.first?.line ?? 0
             guard let yearCell = row.indices.contains(yearColumn) ? row[yearColumn] : nil else { csvFail(row, yearColumn, "the calendar-year is missing", file: file); continue }
-            // Rows for years outside the horizon are ignored.
-            guard let t = yearIndex[yearLabels[yearCell.text] ?? yearCell.text] else { continue }
+            // witan.send's calendar-year Y is the census of January Y: school year (Y − 1)/Y, as `project` names it,
+            // unless labels.years maps it or the scenario's years are calendar years. Rows outside the horizon are ignored.
+            let label = yearLabels[yearCell.text] ?? (yearIndex[yearCell.text] != nil ? yearCell.text
+                : Int(yearCell.text).map { DemandProjection.yearLabel(census: $0) } ?? yearCell.text)
+            guard let t = yearIndex[label] else { continue }
             yearsGiven[t] = true
             guard let needCell = row.indices.contains(needColumn) ? row[needColumn] : nil, !needCell.text.isEmpty else { csvFail(row, needColumn, "the need is missing", file: file); continue }
             guard let n = need(needCell.text) else {
@@ -222,6 +240,8 @@ extension ScenarioReader {
                 if let column = table.columnIndex("academic-year"), column < row.count, let year = Int(row[column].text) {
                     a = ages.firstIndex { $0.from <= year && year <= $0.to }
                     if a == nil { csvFail(row, column, "academic-year \(year) is in no age group (\(ages.first!.from) to \(ages.last!.to))", file: file) }
+                } else if let column = table.columnIndex("academic-year"), column < row.count {
+                    csvFail(row, column, "the academic-year must be a whole number (a national curriculum year), got \"\(row[column].text)\"", file: file)
                 } else {
                     csvFail(row, table.columnIndex("academic-year") ?? 0, "with ages, each row needs an academic-year (a national curriculum year)", file: file)
                 }
