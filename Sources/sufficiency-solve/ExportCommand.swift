@@ -37,8 +37,10 @@ struct Export: ParsableCommand {
             : try RobustPlanning(options: options).extensiveProgram(scenario)
         let solver = try SolverBackend.glpk.make(program.withConstantAsColumn())
         var files: [(data: Data, path: String, kind: OutputKind)] = []
-        if let lp { files.append((try solver.lpData(), lp, .lp)) }
-        if let mps { files.append((try solver.mpsData(), mps, .mps)) }
+        // Each file carries its seal in a comment, so a later export replaces it only while it is unchanged.
+        func sealed(_ comment: String, _ data: Data) -> Data { Data(Seal.seal(comment + String(decoding: data, as: UTF8.self)).utf8) }
+        if let lp { files.append((sealed("\\* Problem: written by sufficiency-solve export (\(Seal.placeholder)) *\\\n", try solver.lpData()), lp, .lp)) }
+        if let mps { files.append((sealed("* Problem: written by sufficiency-solve export (\(Seal.placeholder))\n", try solver.mpsData()), mps, .mps)) }
         try OutputFile.writeTogether(files)
     }
 }

@@ -109,6 +109,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
 extension ScenarioSolver.Strategy: ExpressibleByArgument {}
+extension RobustPlanning.Method: ExpressibleByArgument {}
 
 enum Method: String, ExpressibleByArgument, CaseIterable {
     case simplex, interior

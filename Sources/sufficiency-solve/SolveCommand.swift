@@ -25,6 +25,9 @@ struct Solve: ParsableCommand {
     @Option(help: "LP strategy: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), or auto (sifting above \(ScenarioSolver.autoSiftingColumns) columns).")
     var strategy: ScenarioSolver.Strategy = .auto
 
+    @Option(help: "With futures: extensive (one MIP over every future), decomposition (L-shaped, a cut per future), or auto (the decomposition above \(RobustPlanning.autoDecompositionColumns) columns with the expected objective).")
+    var futuresMethod: RobustPlanning.Method = .auto
+
     @Flag(help: "Show GLPK's log.")
     var verbose = false
 
@@ -40,6 +43,7 @@ struct Solve: ParsableCommand {
         try format.checkTargets(output: output)
         var engine = ScenarioSolver(options: solver.options(verbose: verbose), compareOptions: compareOptions)
         engine.strategy = strategy
+        engine.futuresMethod = futuresMethod
         var report = try engine.run(scenario).report
         if noTimings { report.removeTimings() }
         switch format {

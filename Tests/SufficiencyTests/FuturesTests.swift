@@ -114,6 +114,65 @@ struct FuturesTests {
         }
     }
 
+    @Test("the decomposition gives the extensive form's plan and cost (random futures over the ABC county and Leicestershire's)")
+    func decompositionEqualsExtensive() throws {
+        var rng = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["SUFFICIENCY_SEED"] ?? "") ?? 7)
+        let folder = try TemporaryFolder()
+        var scenarios: [Scenario] = [try ScenarioDecoder.load(path: CLI.scenario("leicestershire-futures.json"))]
+        for _ in 0..<5 {
+            let count = 2 + Int(rng.next() % 3)
+            var weights = (0..<count).map { _ in 0.2 + rng.uniform() }
+            let total = weights.reduce(0, +)
+            weights = weights.map { $0 / total }
+            weights[count - 1] = 1 - weights.dropLast().reduce(0, +)
+            let futures: [[String: Any]] = (0..<count).map { ["id": "f\($0)", "probability": weights[$0], "demandScale": 0.4 + 1.4 * rng.uniform()] }
+            scenarios.append(try ScenarioDecoder.load(path: try folder.write("d.json", json: Self.abc(futures: futures))))
+        }
+        for scenario in scenarios {
+            var extensive = RobustPlanning(options: SolverOptions())
+            extensive.method = .extensive
+            var decomposition = extensive
+            decomposition.method = .decomposition
+            let a = try extensive.run(scenario), b = try decomposition.run(scenario)
+            #expect(a.verification.passed && b.verification.passed, "\(b.verification.summary)")
+            #expect(b.robust?.method.hasPrefix("the L-shaped decomposition") == true)
+            let x = try #require(a.robust?.value), y = try #require(b.robust?.value)
+            #expect(abs(x - y) <= 1e-6 * max(1, abs(x)), "\(scenario.name): extensive \(x), decomposition \(y)")
+            #expect(a.options.filter(\.chosen).map(\.id) == b.options.filter(\.chosen).map(\.id) || abs(x - y) <= 1e-9 * abs(x))
+        }
+    }
+
+    @Test("what the attack found: a time-out is not infeasible, regrets are never below 0, every format leads with the optimised figure, exports replace their own files")
+    func attackFindings() throws {
+        let folder = try TemporaryFolder()
+        // Each future alone to a 5% gap: its own best is at most the plan's cost there, so no regret is below 0.
+        var options = SolverOptions()
+        options.mipGap = 0.05
+        let scenario = try ScenarioDecoder.load(path: CLI.scenario("leicestershire-futures.json"))
+        let gapped = try RobustPlanning(options: options).run(scenario)
+        #expect(gapped.robust?.futures.allSatisfy { $0.regret >= 0 && $0.ownBest <= $0.cost } == true)
+        #expect(gapped.robust?.sentences.contains { $0.contains("within the gap asked (5%)") } == true)
+        // The optimised figure is the report's objective (every format and compare read it); the own demand's cost beside it.
+        let report = try solve(Self.abc(futures: Self.lowHigh))
+        #expect(report.objective == report.robust?.value && report.robust?.ownDemandCost != nil && report.robust?.ownDemandCost != report.objective)
+        let path = try folder.write("abc.json", json: Self.abc(futures: Self.lowHigh))
+        let html = try CLI.run(["solve", path, "--format", "html", "--no-timings"]).stdout
+        #expect(html.contains("Expected cost over 2 futures (present value, capital included): <b>£5,800,000</b>"))
+        #expect(html.range(of: "id=\"table-futures\"")!.lowerBound < html.range(of: "id=\"placements-by-type\"")!.lowerBound)
+        let compare = try CLI.run(["compare", path, "--set", "futures[0].probability=0.6;futures[1].probability=0.4", "--format", "markdown"])
+        #expect(compare.status == 0 && compare.stdout.contains("expected cost over the futures, RP"), "\(compare.stderr)")
+        // A time limit that runs out is "no solution in time", not infeasible.
+        let timed = try CLI.run(["solve", path, "--time-limit", "0.000001", "--format", "json", "--no-timings"])
+        let timedReport = try JSONDecoder().decode(Report.self, from: Data(timed.stdout.utf8))
+        #expect(timedReport.status == ModelStatus.noSolutionInTime.rawValue, "\(timedReport.status)")
+        // export replaces its own LP and MPS (sealed), not a file it did not write.
+        let mps = folder.url.appendingPathComponent("m.mps").path
+        #expect(try CLI.run(["export", path, "--mps", mps]).status == 0 && (try CLI.run(["export", path, "--mps", mps]).status) == 0)
+        try ("* Problem: mine\n" + (try String(contentsOfFile: mps, encoding: .utf8))).write(toFile: mps, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["export", path, "--mps", mps]).status == 1)
+        #expect(try GlpsolReference.objective(mps: try { let p = folder.url.appendingPathComponent("n.mps").path; _ = try CLI.run(["export", path, "--mps", p]); return p }()).map { abs($0 - 5_800_000) < 1e-3 } == true)
+    }
+
     @Test("futures are checked with their places: probabilities, ids, sizes, robust without futures")
     func validation() throws {
         let folder = try TemporaryFolder()

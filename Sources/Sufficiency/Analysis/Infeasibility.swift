@@ -103,7 +103,7 @@ enum Infeasibility {
             }
         }
         if let cap = s.finance.maxCumulativeDeficit, let missed = deficitShortfall(model, deadline: options.deadline), missed > 1e-6 {
-            reasons.append("the cumulative deficit cannot be kept within \(ReportText.pounds(cap)): the best plan misses it by \(ReportText.pounds(missed))")
+            reasons.append("the cumulative deficit cannot be kept within \(ReportText.pounds(cap)): \(model.program.isMIP ? "even with the capital options taken in part (the LP relaxation), the best plan misses it by \(ReportText.pounds(missed)), and by at least that with whole options" : "the best plan misses it by \(ReportText.pounds(missed))")")
         }
         if reasons.isEmpty { reasons = elasticRows(model, deadline: options.deadline) }
         if reasons.isEmpty { reasons = ["no single rule explains it; the combination of capacity, persistence, policies and options has no solution"] }

@@ -12,9 +12,18 @@ import Foundation
 /// placement LP with the capital decisions fixed, verified as any LP and checked against the
 /// scenario — which must add up to the extensive form's objective. The mean future's best plan
 /// evaluated the same way gives the EEV; EVPI = RP − WS and VSS = EEV − RP are checked ≥ 0.
-public struct RobustPlanning {
+public struct RobustPlanning: Sendable {
     public var options: SolverOptions
     public var backend: SolverBackend = .glpk
+    /// How the plan is found: the extensive form in one MIP, or the L-shaped decomposition.
+    public enum Method: String, Sendable, CaseIterable {
+        case extensive, decomposition
+        /// The decomposition when the extensive form would pass ``RobustPlanning/autoDecompositionColumns`` columns
+        /// (with `expected` and whole options; the extensive form otherwise).
+        case auto
+    }
+    public var method: Method = .auto
+    public static let autoDecompositionColumns = 300_000
 
     public init(options: SolverOptions) { self.options = options }
 
@@ -37,9 +46,9 @@ public struct RobustPlanning {
     /// Builds the extensive form. `regret`: each future's own optimum W_f, for R ≥ C_f + K − W_f
     /// (the objective R, or with `regretBound` the expected cost among plans with R ≤ the bound).
     static func extensiveForm(_ models: [PlacementModel], probabilities: [Double], ids: [String],
-                              regret: [Double]? = nil, regretBound: Double? = nil) throws(LinearProgramError) -> ExtensiveForm {
+                              regret: [Double]? = nil, regretBound: Double? = nil, name: String? = nil) throws(LinearProgramError) -> ExtensiveForm {
         var p = LinearProgram()
-        p.name = models[0].program.name
+        p.name = name ?? models[0].program.name
         let F = models.count
         let options = models.map(optionRange)
         let optionCount = options[0].count
@@ -60,7 +69,9 @@ public struct RobustPlanning {
             let m = models[f].program
             rowMap[f] = [Int](repeating: -1, count: m.rowCount)
             for r in 0..<m.rowCount where f == 0 || touched[f][r] {
-                rowMap[f][r] = p.addRow(name: LinearProgram.fit("\(ids[f])/\(m.rowNames[r])", number: p.rowCount), lower: m.rowLower[r], upper: m.rowUpper[r])
+                // A row of the capital decisions alone is shared: no future's prefix.
+                let name = touched[f][r] ? "\(ids[f])/\(m.rowNames[r])" : m.rowNames[r]
+                rowMap[f][r] = p.addRow(name: LinearProgram.fit(name, number: p.rowCount), lower: m.rowLower[r], upper: m.rowUpper[r])
             }
         }
         var regretRows: [Int] = []
@@ -132,7 +143,11 @@ public struct RobustPlanning {
                 return solution.objective
             }
         }
-        return try Self.extensiveForm(models, probabilities: scenario.futures.map(\.probability), ids: scenario.futures.map { PlacementModel.sanitize($0.id) }, regret: best).program
+        var own = scenario
+        own.futures = []
+        let name = try PlacementModel(scenario: own, relax: options.relax).program.name
+        return try Self.extensiveForm(models, probabilities: scenario.futures.map(\.probability), ids: scenario.futures.map { PlacementModel.sanitize($0.id) },
+                                      regret: best, name: name).program
     }
 
     /// The placement LP of `model` with its option columns fixed at `plan` (one value per shared option column).
@@ -146,6 +161,22 @@ public struct RobustPlanning {
             program.isInteger[j] = false
         }
         return program
+    }
+
+    /// Runs `body` for 0 ..< count on up to as many threads as there are cores. GLPK keeps its
+    /// state per thread, and each solve here makes, uses and frees its own problem on one thread.
+    static func parallel<T>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let results = Locked([Result<T, any Error>?](repeating: nil, count: count))
+        let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var k = w
+            while k < count {
+                let outcome = Result { try body(k) }
+                results.withLock { $0[k] = outcome }
+                k += workers
+            }
+        }
+        return try results.withLock { $0 }.map { try $0!.get() }
     }
 
     /// Solves a program as the rest of the tool does: sifting for large LPs, GLPK otherwise.
@@ -184,45 +215,83 @@ public struct RobustPlanning {
                                            waitAndSee: nil, meanFuturePlanCost: nil, evpi: nil, vss: nil, eevNotDefined: nil,
                                            futures: [], sentences: [], checks: [], failures: [])
 
-        // Each future alone: its own best plan (W_f).
+        // Each future alone (its own best plan, W_f) and the mean future (whose plan gives the EEV), side by side.
+        Progress.phase("each of the \(F) futures alone, and the mean future")
+        let meanModel = try PlacementModel(scenario: scenario.meanFuture(), relax: options.relax)
+        // With `regret` each future's own best is a constant of the objective: solved to a proven optimum.
+        var exactPlanner = self
+        if scenario.robustObjective == .regret { exactPlanner.options.mipGap = 0 }
+        let exact = exactPlanner
+        let alone = try Self.parallel(F + 1) { k -> Solution? in
+            let model = k < F ? models[k] : meanModel
+            guard model.conflicts.isEmpty else { return nil }
+            return try (k < F ? exact : self).solve(model.program, model: model)
+        }
+        let meanSolution = alone[F]
         var own_best = [Double](repeating: .nan, count: F)
+        var ownPlans: [[Double]] = []
         var infeasibleAlone: [(Int, [String])] = []
         for f in 0..<F {
-            if !models[f].conflicts.isEmpty { infeasibleAlone.append((f, Infeasibility.explain(models[f]))); continue }
-            let solution = try solve(models[f].program, model: models[f])
+            guard let solution = alone[f] else { infeasibleAlone.append((f, Infeasibility.explain(models[f]))); continue }
             if solution.status.hasSolution {
                 let check = solution.verify(against: models[f].program)
                 if !check.passed { summary.failures.append("future \(futures[f].id) alone: \(check.summary)") }
                 own_best[f] = solution.objective
+                ownPlans.append(Self.optionRange(models[f]).map { solution.columnValues[$0] })
             } else if solution.status == .infeasible {
                 infeasibleAlone.append((f, Infeasibility.explain(models[f], options: options)))
             } else {
                 infeasibleAlone.append((f, ["no plan found for this future alone (\(solution.status.rawValue))"]))
             }
         }
+        let outOfTime = alone.prefix(F).contains { $0?.status == .noSolutionInTime } || options.outOfTime
         if !infeasibleAlone.isEmpty {
             var report = Report(model: ownModel, solution: nil, verification: nil,
                                 explanation: infeasibleAlone.flatMap { f, why in why.map { "future \(futures[f].id): \($0)" } },
                                 statistics: Report.SolverStatistics(program: ownModel.program, solution: nil))
             report.provenance = Report.Provenance(scenario: scenario, options: options, method: "none (a future has no plan on its own)")
             summary.method = "not solved: \(infeasibleAlone.map { futures[$0.0].id }.joined(separator: ", ")) cannot be planned for even on \(infeasibleAlone.count == 1 ? "its" : "their") own"
+            if outOfTime {
+                report.status = ModelStatus.noSolutionInTime.rawValue
+                report.explanation = ["the time limit ran out before each future could be planned for on its own (the first step of a plan over futures)"]
+                summary.method = "not solved: the time limit ran out"
+            }
             report.robust = summary
             return report
         }
 
-        // The extensive form.
         let probabilities = futures.map(\.probability), ids = futures.map { PlacementModel.sanitize($0.id) }
         let regret = scenario.robustObjective == .regret
-        var form = try Self.extensiveForm(models, probabilities: probabilities, ids: ids, regret: regret ? own_best : nil)
-        var solution = try SolveStrategy.solve(form.program, options: options, backend: backend)
+        let columns = models.reduce(0) { $0 + $1.program.columnCount }
+        let optionColumns = Self.optionRange(models[0])
+        let wholeOptions = !optionColumns.isEmpty && optionColumns.allSatisfy { models[0].program.isInteger[$0] }
+        if !regret && wholeOptions && (method == .decomposition || (method == .auto && columns > Self.autoDecompositionColumns)) {
+            Progress.phase("the L-shaped decomposition over every future")
+            let decomposition = RobustDecomposition(models: models, probabilities: probabilities, options: self.options, backend: backend)
+            if let result = try? decomposition.run(seeds: ownPlans) {
+                let gap = (result.upper - result.lower) / max(1, abs(result.upper))
+                summary.method = "the L-shaped decomposition: one cut per future per iteration, \(result.iterations) iteration\(result.iterations == 1 ? "" : "s"), \(result.cuts) cuts; lower bound \(ReportText.pounds(result.lower)), upper bound \(ReportText.pounds(result.upper)), gap \(String(format: "%.4f%%", 100 * gap))\(result.stoppedByTime ? " (stopped by the time limit)" : "")"
+                summary.lowerBound = result.lower
+                summary.upperBound = result.upper
+                return try finish(scenario, models: models, ownModel: ownModel, ownBest: own_best, plan: result.plan, summary: summary,
+                                  mean: (meanModel, meanSolution),
+                                  status: result.stoppedByTime && gap > self.options.mipGap ? .feasible : .optimal, start: start,
+                                  extensive: nil, regretValue: nil, gapAllowance: max(self.options.mipGap, gap))
+            }
+        }
+
+        // The extensive form.
+        Progress.phase("the extensive form over every future")
+        var form = try Self.extensiveForm(models, probabilities: probabilities, ids: ids, regret: regret ? own_best : nil, name: ownModel.program.name)
+        var solution = try SolveStrategy.solve(form.program, options: self.options, backend: backend)
         var verification = solution.status.hasSolution ? solution.verify(against: form.program) : nil
         var regretValue: Double?
         if regret, solution.status.hasSolution, let r = form.regretColumn {
             // Among plans reaching the least largest regret, the one of least expected cost.
             regretValue = solution.columnValues[r]
             let bound = regretValue! + 1e-7 * max(1, abs(regretValue!))
-            let second = try Self.extensiveForm(models, probabilities: probabilities, ids: ids, regret: own_best, regretBound: bound)
-            let again = try SolveStrategy.solve(second.program, options: options, backend: backend)
+            let second = try Self.extensiveForm(models, probabilities: probabilities, ids: ids, regret: own_best, regretBound: bound, name: ownModel.program.name)
+            let again = try SolveStrategy.solve(second.program, options: self.options, backend: backend)
             if again.status.hasSolution {
                 form = second
                 solution = again
@@ -236,23 +305,48 @@ public struct RobustPlanning {
                                     : ["no plan over the futures found (\(solution.status.rawValue))"],
                                 statistics: Report.SolverStatistics(program: form.program, solution: solution))
             report.provenance = Report.Provenance(scenario: scenario, options: options, method: solution.method.rawValue)
+            if solution.status == .noSolutionInTime {
+                report.status = ModelStatus.noSolutionInTime.rawValue
+                report.explanation = ["the time limit ran out before any plan over the futures was found"]
+            }
             report.robust = summary
             return report
         }
         let plan = form.optionColumns.map { solution.columnValues[$0] }
+        return try finish(scenario, models: models, ownModel: ownModel, ownBest: own_best, plan: plan, summary: summary,
+                          mean: (meanModel, meanSolution), status: solution.status, start: start, extensive: (form.program, solution, verification), regretValue: regretValue,
+                          gapAllowance: self.options.mipGap)
+    }
+
+    /// The plan in every future and in the scenario's own demand, the measures and their checks.
+    func finish(_ scenario: Scenario, models: [PlacementModel], ownModel: PlacementModel, ownBest found: [Double], plan: [Double],
+                summary start_summary: Report.RobustSummary, mean: (model: PlacementModel, solution: Solution?), status: ModelStatus, start: ContinuousClock.Instant,
+                extensive: (program: LinearProgram, solution: Solution, verification: Verification?)?, regretValue: Double?,
+                gapAllowance allowedGap: Double) throws -> Report {
+        let clock = ContinuousClock()
+        var summary = start_summary
+        var own_best = found
+        let futures = scenario.futures, F = futures.count
+        let probabilities = futures.map(\.probability)
+        let regret = scenario.robustObjective == .regret
 
         // The plan in every future, and in the scenario's own demand.
-        let futureReports = try models.map { try evaluate($0, plan: plan) }
-        var report = try evaluate(ownModel, plan: plan)
+        Progress.phase("the plan in each future")
+        let evaluated = try Self.parallel(F + 1) { k in try evaluate(k < F ? models[k] : ownModel, plan: plan) }
+        let futureReports = Array(evaluated.prefix(F))
+        var report = evaluated[F]
         var rp = 0.0
         for (f, future) in futures.enumerated() {
             let r = futureReports[f]
             let cost = r.objective ?? .nan
             rp += future.probability * cost
+            // The plan is a plan for this future too: its own best is never above the plan's cost there
+            // (it can be, as found, when each future alone was solved only to the gap asked).
+            if cost < own_best[f] { own_best[f] = cost }
             if !r.verification.passed { summary.failures.append("future \(future.id) with the plan: \(r.verification.summary)") }
             summary.futures.append(Report.FutureLine(
                 id: future.id, name: future.name, probability: future.probability, cost: cost, ownBest: own_best[f],
-                regret: cost - own_best[f], unmetChildren: r.unmet.reduce(into: [Double](repeating: 0, count: r.years.count)) { acc, line in
+                regret: cost - own_best[f] <= 1e-9 * max(1, abs(cost)) ? 0 : cost - own_best[f], unmetChildren: r.unmet.reduce(into: [Double](repeating: 0, count: r.years.count)) { acc, line in
                     for t in acc.indices { acc[t] += line.children[t] } },
                 cumulativeDeficit: r.finance.map(\.cumulative), newPlacesUsed: Self.newPlacesUsed(r, scenario: scenario)))
         }
@@ -261,27 +355,27 @@ public struct RobustPlanning {
         summary.expectedCost = rp
         summary.value = regret ? regretValue : rp
         // The plan's futures, re-evaluated one LP each, add up to the extensive form's objective.
-        let extensiveExpected = regret ? nil : solution.objective
+        let extensiveExpected = regret ? nil : (extensive?.solution.objective ?? summary.upperBound)
         let tolerance = 1e-6 * max(1, abs(rp))
         if let e = extensiveExpected {
-            if abs(e - rp) <= tolerance + abs(solution.mipGap ?? 0) * abs(e) { summary.checks.append("the plan re-evaluated in each future (\(F) LPs) adds up to the extensive form's objective") }
-            else { summary.failures.append("the futures' costs with the plan add up to \(rp), the extensive form says \(e)") }
+            let source = extensive == nil ? "the decomposition's upper bound" : "the extensive form's objective"
+            if abs(e - rp) <= tolerance + abs(extensive?.solution.mipGap ?? 0) * abs(e) { summary.checks.append("the plan re-evaluated in each future (\(F) LPs) adds up to \(source)") }
+            else { summary.failures.append("the futures' costs with the plan add up to \(rp), \(source) says \(e)") }
         }
         let maxRegret = summary.futures.map(\.regret).max() ?? 0
         if let r = regretValue {
             if abs(maxRegret - r) <= tolerance { summary.checks.append("the largest regret of the re-evaluated futures is the extensive form's") }
             else { summary.failures.append("the re-evaluated futures' largest regret \(maxRegret) differs from the extensive form's \(r)") }
         }
-        let gapAllowance = options.mipGap * max(abs(rp), abs(ws)) + tolerance
+        let gapAllowance = allowedGap * max(abs(rp), abs(ws)) + tolerance
         if rp - ws >= -gapAllowance { summary.checks.append("EVPI ≥ 0") } else { summary.failures.append("EVPI = RP − WS = \(rp - ws) < 0") }
         summary.evpi = rp - ws
 
         // The mean future's best plan, in every future (EEV), with `expected`.
-        let meanModel = try PlacementModel(scenario: scenario.meanFuture(), relax: options.relax)
-        let meanSolution = try solve(meanModel.program, model: meanModel)
-        if meanSolution.status.hasSolution {
-            let meanPlan = Self.optionRange(meanModel).map { meanSolution.columnValues[$0] }
-            let reports = try models.map { try evaluate($0, plan: meanPlan) }
+        if let meanSolution = mean.solution, meanSolution.status.hasSolution {
+            Progress.phase("the mean future's plan in each future")
+            let meanPlan = Self.optionRange(mean.model).map { meanSolution.columnValues[$0] }
+            let reports = try Self.parallel(F) { try evaluate(models[$0], plan: meanPlan) }
             if let bad = reports.indices.first(where: { reports[$0].objective == nil }) {
                 summary.eevNotDefined = "the mean future's plan has no placement plan in future \(futures[bad].id)"
             } else {
@@ -293,23 +387,29 @@ public struct RobustPlanning {
                 }
             }
         } else {
-            summary.eevNotDefined = "the mean future has no plan (\(meanSolution.status.rawValue))"
+            summary.eevNotDefined = "the mean future has no plan (\(mean.solution?.status.rawValue ?? "conflicting bounds"))"
         }
         summary.sentences = Self.sentences(summary, regret: regret)
 
         // The report: the plan in the scenario's own demand, the extensive form's solve and checks.
-        report.status = solution.status.rawValue
-        report.solver = Report.SolverStatistics(program: form.program, solution: solution)
+        report.status = status.rawValue
+        if let extensive { report.solver = Report.SolverStatistics(program: extensive.program, solution: extensive.solution) }
         report.solver.solveSeconds = (clock.now - start).seconds
         var parts = [report.verification.summary]
-        if let verification { parts.append("extensive form: \(verification.summary)") }
-        let allPassed = report.verification.passed && (verification?.passed ?? false) && summary.failures.isEmpty
+        if let verification = extensive?.verification { parts.append("extensive form: \(verification.summary)") }
+        let allPassed = report.verification.passed && (extensive == nil || extensive?.verification?.passed == true) && summary.failures.isEmpty
         parts.append(summary.failures.isEmpty ? "every future re-evaluated and checked; \(summary.checks.joined(separator: "; "))" : "FAILED: \(summary.failures.joined(separator: "; "))")
         report.verification.passed = allPassed
         report.verification.summary = parts.joined(separator: "; ")
         report.notes.insert("With \(F) futures the capital plan is shared and chosen over all of them (\(regret ? "least largest regret" : "least expected cost")); the costs, placements and finance below are the scenario's own demand with that plan, and each future's are in the futures table.", at: 0)
         for k in report.options.indices { report.options[k].comparison = "not worked out with futures: each comparison would be a plan over every future" }
-        report.provenance = Report.Provenance(scenario: scenario, options: options, method: "\(solution.method.rawValue), \(summary.method)")
+        report.provenance = Report.Provenance(scenario: scenario, options: options, method: "\(extensive?.solution.method.rawValue ?? "GLPK branch and cut (master) and dual simplex (futures)"), \(summary.method)")
+        summary.ownDemandCost = report.objective
+        report.objective = summary.value
+        if options.mipGap > 0 && !regret {
+            summary.sentences.append("Each future alone was solved to within the gap asked (\(String(format: "%g", options.mipGap * 100))%), so WS and EVPI are within that too; a future's own best is the better of what was found and the plan's cost there.")
+        }
+        summary.sentences.append("The mean future's plan is the solver's choice among plans equally good for the mean future; EEV is that plan's expected cost.")
         report.robust = summary
         return report
     }

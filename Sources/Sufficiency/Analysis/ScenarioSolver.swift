@@ -26,6 +26,8 @@ public struct ScenarioSolver {
         case auto
     }
     public var strategy: Strategy = .auto
+    /// How a plan over futures is found (see ``RobustPlanning/Method``).
+    public var futuresMethod: RobustPlanning.Method = .auto
     /// The solver backend every solve of the run uses.
     public var backend: SolverBackend = .glpk
     public static let autoSiftingColumns = 100_000
@@ -54,6 +56,7 @@ public struct ScenarioSolver {
             // A plan over demand futures: the capital decisions shared (see ``RobustPlanning``).
             var planner = RobustPlanning(options: options)
             planner.backend = backend
+            planner.method = futuresMethod
             let report = try planner.run(scenario)
             var own = scenario
             own.futures = []

@@ -54,7 +54,13 @@ public enum ComparisonFormats {
     /// The measures every variant is compared on, by year — matched by the year's label, so a
     /// scenario without that year shows none (not another year's figure).
     static func measures(years: [String], types: [String]) -> [Measure] {
-        var list = [Measure(name: "total cost, present value (£)", year: "all", format: .money) { $0.objective }]
+        var list = [Measure(name: "total cost, present value (£)", year: "all", format: .money) { $0.robust == nil ? $0.objective : nil }]
+        // Plans over futures: the optimised figure and the measures (nil for a variant without futures).
+        list.append(Measure(name: "expected cost over the futures, RP (£)", year: "all", format: .money) { $0.robust?.expectedCost })
+        list.append(Measure(name: "largest regret, R (£)", year: "all", format: .money) { $0.robust?.objective == "regret" ? $0.robust?.value : nil })
+        list.append(Measure(name: "wait and see, WS (£)", year: "all", format: .money) { $0.robust?.waitAndSee })
+        list.append(Measure(name: "EVPI = RP − WS (£)", year: "all", format: .money) { $0.robust?.evpi })
+        list.append(Measure(name: "VSS = EEV − RP (£)", year: "all", format: .money) { $0.robust?.vss })
         func each(_ name: String, _ format: Workbook.NumberFormat, _ value: @escaping (Report, Int) -> Double?) {
             for year in years {
                 list.append(Measure(name: name, year: year, format: format) { report in

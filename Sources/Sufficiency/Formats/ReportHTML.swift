@@ -90,7 +90,9 @@ public enum ReportHTML {
         let years = report.years
         var body = "<h1>\(escape(report.scenario))</h1>"
         body += "<p class=\"lead\">Status: <b>\(escape(report.status))</b>"
-        if let objective = report.objective { body += " · Total cost (present value of every year, capital included): <b>\(escape(ReportText.pounds(objective)))</b>" }
+        if let robust = report.robust, let value = robust.value {
+            body += " · \(robust.objective == "regret" ? "Largest regret" : "Expected cost") over \(robust.futures.count) futures (present value, capital included): <b>\(escape(ReportText.pounds(value)))</b>"
+        } else if let objective = report.objective { body += " · Total cost (present value of every year, capital included): <b>\(escape(ReportText.pounds(objective)))</b>" }
         body += " · Verification: <b>\(report.costs == nil ? "not run (no plan to check)" : report.verification.passed ? "passed" : "FAILED")</b></p>"
         body += "<p class=\"note\">Money is in pounds of each year (inflation included); the total cost discounts every year to today. Children are rounded to one decimal place.</p>"
         if !report.explanation.isEmpty {
@@ -98,6 +100,15 @@ public enum ReportHTML {
         }
         if !report.notes.isEmpty {
             body += "<h2>Notes</h2><ul>" + report.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        }
+        // A plan over futures: its futures and measures come first, they are the answer.
+        let first = ["futures", "robust-measures"]
+        if let robust = report.robust, !robust.futures.isEmpty {
+            let T = report.years
+            body += "<div class=\"charts\">" + SVGChart(id: "futures-deficit", title: "Cumulative High Needs deficit in each future", yTitle: "£, that year's money", xTitle: "year (end of)",
+                                                      categories: T, series: robust.futures.map { .init(name: $0.id, values: $0.cumulativeDeficit) }, unit: .money, kind: .lines,
+                                                      note: "The same capital plan in every future: each future places its own children.").svg() + "</div>"
+            for table in ReportTables.tables(report, names: true) where first.contains(table.name) && !table.rows.isEmpty { body += htmlTable(table) }
         }
         if let costs = report.costs {
             var charts: [SVGChart] = []
@@ -134,7 +145,7 @@ public enum ReportHTML {
             body += utilisationTable(report)
             body += marginalTable(report)
         }
-        for table in ReportTables.tables(report, names: true) where !table.rows.isEmpty && !["summary", "settings"].contains(table.name) {
+        for table in ReportTables.tables(report, names: true) where !table.rows.isEmpty && !(["summary", "settings"] + first).contains(table.name) {
             body += htmlTable(table)
         }
         body += "<p class=\"note\">\(escape(report.verification.summary))</p>"

@@ -74,8 +74,8 @@ public enum OutputKind: Sendable, Equatable {
         case .markdownReport: return starts(Self.markdownMarker)
         case .htmlPage:
             return starts("<!DOCTYPE html>") && String(decoding: content.prefix(4096), as: UTF8.self).contains(Self.htmlGenerator)
-        case .lp: return starts("\\* Problem:")
-        case .mps: return starts("* Problem:")
+        case .lp: return starts("\\* Problem:") && Seal.isSealed(content)
+        case .mps: return starts("* Problem:") && Seal.isSealed(content)
         case .jsonReport:
             guard let object = object() else { return false }
             return object["status"] != nil && object["solver"] != nil && object["verification"] != nil && (object["format"] as? String) != "sufficiency/1"

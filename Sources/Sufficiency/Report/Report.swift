@@ -275,6 +275,11 @@ public struct Report: Codable, Sendable, Equatable {
         public var vss: Double?
         /// Why EEV (and VSS) is not defined, when it is not.
         public var eevNotDefined: String?
+        /// The plan's cost with the scenario's own (top-level) demand; the report's costs, placements and finance are of it.
+        public var ownDemandCost: Double? = nil
+        /// The decomposition's bounds on the expected cost (nil for the extensive form).
+        public var lowerBound: Double? = nil
+        public var upperBound: Double? = nil
         public var futures: [FutureLine]
         /// The measures in a planner's words, one line each.
         public var sentences: [String]

@@ -1,0 +1,172 @@
+import Foundation
+
+/// The L-shaped method (Benders decomposition with one cut per future) for plans over futures
+/// too large for the extensive form in one MIP (SPEC §3 "Futures", issue 22).
+///
+/// Φ_f(b), future f's placement LP with the capital decisions fixed at b (capital charge
+/// included), is convex and piecewise linear in b; at a point b̂ its reduced costs d on the fixed
+/// option columns are a subgradient, so θ_f ≥ Φ_f(b̂) + d·(b − b̂) for every b. The master, a
+/// small GLPK MIP over the option columns and θ (the option-only rows: one opening, excludes,
+/// requires, budgets), minimises Σ_f p_f θ_f: a lower bound. Each master plan, evaluated in every
+/// future (each future's LP kept in GLPK and re-solved warm by the dual simplex from its last
+/// basis), is an upper bound. A plan some future cannot place is cut off by a no-good cut on the
+/// binary decisions. The method stops when the bounds meet within the gap asked (or 1e-7).
+struct RobustDecomposition {
+    let models: [PlacementModel]
+    let probabilities: [Double]
+    let options: SolverOptions
+    let backend: SolverBackend
+
+    struct Result {
+        var plan: [Double]
+        var lower: Double
+        var upper: Double
+        var iterations: Int
+        var cuts: Int
+        var stoppedByTime: Bool
+    }
+
+    struct Unsuitable: Error {}
+
+    /// The warm LP of each future with its option columns fixed.
+    final class FutureLP {
+        let solver: any LPSolver
+        let optionColumns: Range<Int>
+        var solved = false
+        init(_ solver: any LPSolver, optionColumns: Range<Int>) { self.solver = solver; self.optionColumns = optionColumns }
+    }
+
+    func run(seeds: [[Double]]) throws -> Result {
+        let F = models.count
+        let ranges = models.map(RobustPlanning.optionRange)
+        let n = ranges[0].count
+        let base = models[0].program
+        // Only whole decisions: a no-good cut needs 0/1 options.
+        guard n > 0, ranges[0].allSatisfy({ base.isInteger[$0] }) else { throw Unsuitable() }
+        let lps = try models.indices.map { f in
+            FutureLP(try backend.make(RobustPlanning.fixed(models[f], plan: [Double](repeating: 0, count: n))), optionColumns: ranges[f])
+        }
+        // The option-only rows of the first future (the others hold the same).
+        var touched = [Bool](repeating: false, count: base.rowCount)
+        for j in 0..<base.columnCount where !ranges[0].contains(j) { for k in base.columnStart[j]..<base.columnStart[j + 1] { touched[base.rowIndex[k]] = true } }
+        let masterRows = (0..<base.rowCount).filter { !touched[$0] }
+
+        /// Φ_f at a plan and its subgradient, or nil when the future cannot be placed.
+        func evaluate(_ f: Int, _ plan: [Double]) throws -> (value: Double, gradient: [Double])? {
+            let lp = lps[f]
+            for (k, j) in lp.optionColumns.enumerated() { try lp.solver.setColumnBounds(column: j, lower: plan[k], upper: plan[k]) }
+            var o = options
+            o.relax = false
+            o.timeLimit = options.secondsLeft
+            if lp.solved { o.presolve = false; o.lpMethod = .dualSimplex } else { o.lpMethod = .primalSimplex }
+            var solution = try lp.solver.solve(o)
+            if solution.status != .optimal && solution.status != .infeasible, !options.outOfTime {
+                o.presolve = true; o.lpMethod = .primalSimplex
+                solution = try lp.solver.solve(o)
+            }
+            lp.solved = lp.solved || solution.status == .optimal
+            guard solution.status == .optimal, solution.hasDuals else {
+                if solution.status == .infeasible { return nil }
+                throw Unsuitable()
+            }
+            return (solution.objective, lp.optionColumns.map { solution.reducedCosts[$0] })
+        }
+
+        var cuts: [(future: Int, constant: Double, gradient: [Double])] = []
+        var noGoods: [[Double]] = []
+        var best: (plan: [Double], value: Double)?
+        var seen = Set<[Double]>()
+        func consider(_ plan: [Double]) throws {
+            let key = plan.map { $0.rounded() }
+            guard seen.insert(key).inserted else { return }
+            var total = 0.0, feasible = true
+            for f in 0..<F {
+                guard let (value, gradient) = try evaluate(f, key) else { feasible = false; continue }
+                total += probabilities[f] * value
+                // θ_f ≥ value + g·(b − b̂): constant value − g·b̂.
+                cuts.append((f, value - zip(gradient, key).reduce(0) { $0 + $1.0 * $1.1 }, gradient))
+            }
+            if !feasible { noGoods.append(key); return }
+            if best == nil || total < best!.value { best = (key, total) }
+        }
+        // Start from each future's own best plan (and the plan without options): good first cuts and a first incumbent.
+        try consider([Double](repeating: 0, count: n))
+        for seed in seeds where !options.outOfTime { try consider(seed) }
+
+        // θ_f's lower bound: a cut bounds it on the box of 0/1 decisions; a future without one (no plan
+        // evaluated could place it) gets its LP relaxation (options continuous), below Φ_f everywhere.
+        var floors = [Double](repeating: -.infinity, count: F)
+        for f in 0..<F where !cuts.contains(where: { $0.future == f }) {
+            var relaxed = models[f].program
+            for j in ranges[f] { relaxed.isInteger[j] = false }
+            var o = options
+            o.timeLimit = options.secondsLeft
+            let solution = try SolveStrategy.solve(relaxed, options: o, backend: backend)
+            guard solution.status == .optimal else { throw Unsuitable() }
+            floors[f] = solution.objective - 1e-6 * max(1, abs(solution.objective))
+        }
+
+        let gap = max(options.mipGap, 1e-7)
+        var lower = -Double.infinity, iterations = 0, stopped = false
+        while true {
+            iterations += 1
+            if options.outOfTime { stopped = true; break }
+            // The master: option columns, θ_f, the option-only rows, the cuts and no-goods.
+            var master = LinearProgram()
+            master.name = "master"
+            var entries = [[(Int, Double)]](repeating: [], count: n + F)
+            for r in masterRows { _ = master.addRow(name: base.rowNames[r], lower: base.rowLower[r], upper: base.rowUpper[r]) }
+            for (k, j) in ranges[0].enumerated() {
+                for e in base.columnStart[j]..<base.columnStart[j + 1] {
+                    if let r = masterRows.firstIndex(of: base.rowIndex[e]) { entries[k].append((r, base.value[e])) }
+                }
+            }
+            for (c, cut) in cuts.enumerated() {
+                let row = master.addRow(name: "cut\(c)", lower: cut.constant)
+                entries[n + cut.future].append((row, 1))
+                for k in 0..<n where cut.gradient[k] != 0 { entries[k].append((row, -cut.gradient[k])) }
+            }
+            for (g, plan) in noGoods.enumerated() {
+                // Σ_{b̂=1} (1 − b) + Σ_{b̂=0} b ≥ 1.
+                let ones = plan.filter { $0 > 0.5 }.count
+                let row = master.addRow(name: "nogood\(g)", lower: 1 - Double(ones))
+                for k in 0..<n { entries[k].append((row, plan[k] > 0.5 ? -1 : 1)) }
+            }
+            for (k, j) in ranges[0].enumerated() {
+                _ = master.addColumn(name: base.columnNames[j], lower: base.columnLower[j], upper: base.columnUpper[j], cost: 0, integer: true)
+                _ = k
+            }
+            for f in 0..<F { _ = master.addColumn(name: "theta\(f)", lower: floors[f], upper: .infinity, cost: probabilities[f]) }
+            master.columnStart = [0]
+            master.rowIndex = []
+            master.value = []
+            for column in entries {
+                for (row, value) in column.sorted(by: { $0.0 < $1.0 }) { master.rowIndex.append(row); master.value.append(value) }
+                master.columnStart.append(master.value.count)
+            }
+            try master.validate()
+            var o = options
+            o.mipGap = 0
+            o.timeLimit = options.secondsLeft
+            let solved = try SolveStrategy.solve(master, options: o, backend: backend)
+            guard solved.status == .optimal else {
+                if solved.status == .infeasible, best == nil { throw Unsuitable() }
+                stopped = solved.status != .infeasible
+                if solved.status == .infeasible { lower = best?.value ?? lower }
+                break
+            }
+            lower = max(lower, solved.objective)
+            let plan = (0..<n).map { solved.columnValues[$0].rounded() }
+            if let best, best.value - lower <= gap * max(1, abs(best.value)) { break }
+            let before = cuts.count + noGoods.count
+            try consider(plan)
+            if cuts.count + noGoods.count == before {
+                // The master proposed a plan already evaluated: its cuts are in, so the bound is tight there.
+                break
+            }
+            if iterations >= 1000 { stopped = true; break }
+        }
+        guard let best else { throw Unsuitable() }
+        return Result(plan: best.plan, lower: min(lower, best.value), upper: best.value, iterations: iterations, cuts: cuts.count, stoppedByTime: stopped)
+    }
+}
