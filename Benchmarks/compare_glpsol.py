@@ -36,6 +36,8 @@ def main():
     parser.add_argument("--mip-gap", default="0.01")
     parser.add_argument("--no-glpsol", action="store_true")
     parser.add_argument("--no-highs", action="store_true")
+    parser.add_argument("--reference-time-limit", type=float, default=None,
+                        help="stop glpsol (--tmlim) and HiGHS (time_limit) after this many seconds; their time is then a lower bound")
     parser.add_argument("scenarios", nargs="+")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; {subprocess.run(['glpsol', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
@@ -55,13 +57,24 @@ def main():
                         columns = json.load(f)["solver"]["columns"]
                 if not args.no_glpsol:
                     # Not -o /dev/null: glpsol removes its output file first, and as root that deletes the device.
-                    t, m = timed(["glpsol", "--freemps", mps, "--mipgap", args.mip_gap, "-o", os.path.join(folder, "glpsol.txt")])
+                    limit = ["--tmlim", str(int(args.reference_time_limit))] if args.reference_time_limit else []
+                    t, m = timed(["glpsol", "--freemps", mps, "--mipgap", args.mip_gap, "-o", os.path.join(folder, "glpsol.txt")] + limit)
                     theirs.append(t); their_mem = max(their_mem, m)
                 if not args.no_highs:
-                    out = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "highs_reference.py"), mps, "1"],
-                                         capture_output=True, text=True)
+                    out = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "highs_reference.py"), mps, "1", "choose", args.mip_gap]
+                                         + ([str(args.reference_time_limit)] if args.reference_time_limit else []), capture_output=True, text=True)
                     if out.returncode == 0:
                         highs.append(float(out.stdout.split("min ")[1].split(" s")[0]))
+                        print("   ", out.stdout.strip(), flush=True)
+                if k == 0:
+                    with open(report) as f:
+                        r = json.load(f)
+                    value = (r.get("robust") or {}).get("value", r.get("objective"))
+                    print(f"    ours: objective {value!r}, status {r['status']}, gap {r['solver'].get('mipGap')}", flush=True)
+                    if not args.no_glpsol:
+                        for line in open(os.path.join(folder, "glpsol.txt")):
+                            if line.startswith(("Status:", "Objective:")):
+                                print("    glpsol", line.strip(), flush=True)
             def stat(values):
                 return (min(values), statistics.median(values)) if values else (float("nan"), float("nan"))
             o, g, h = stat(ours), stat(theirs), stat(highs)

@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import Sufficiency
 
@@ -171,6 +172,49 @@ struct FuturesTests {
         try ("* Problem: mine\n" + (try String(contentsOfFile: mps, encoding: .utf8))).write(toFile: mps, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["export", path, "--mps", mps]).status == 1)
         #expect(try GlpsolReference.objective(mps: try { let p = folder.url.appendingPathComponent("n.mps").path; _ = try CLI.run(["export", path, "--mps", p]); return p }()).map { abs($0 - 5_800_000) < 1e-3 } == true)
+    }
+
+    /// The genome's scenario with two or three futures of scaled demand (equal probabilities), and
+    /// `regret` for one genome in four; the futures come from the genome's genes, so they shrink with it.
+    static func withFutures(_ genome: ScenarioGenome) -> [String: Any] {
+        var object = genome.scenario().object
+        let genes = genome.genes + [0, 0, 0, 0, 0]
+        let count = 2 + genes[0] % 2
+        object["futures"] = (0..<count).map { k -> [String: Any] in
+            ["id": "f\(k)", "probability": 1.0 / Double(count), "demandScale": 0.5 + Double(genes[1 + k] % 100) / 100]
+        }
+        if genes[4] % 4 == 0 { object["robust"] = ["objective": "regret"] }
+        return object
+    }
+
+    @Test("property: on random scenarios with futures the plan verifies in every future, EVPI and VSS are ≥ 0, no regret is below 0, and the decomposition agrees with the extensive form")
+    func property() async {
+        await propertyCheck(count: PropertyTests.count, input: ScenarioGenome.generator) { genome in
+            let object = Self.withFutures(genome)
+            let scenario = try ScenarioDecoder.decode(encode(object))
+            var planner = RobustPlanning(options: SolverOptions())
+            planner.method = .extensive
+            let report = try planner.run(scenario)
+            switch report.status {
+            case "optimal":
+                let robust = try #require(report.robust)
+                #expect(report.verification.passed && robust.failures.isEmpty, "\(report.verification.summary)")
+                #expect(report.objective == robust.value)
+                #expect((robust.evpi ?? 0) >= -1e-6 * max(1, abs(robust.expectedCost ?? 0)))
+                if let vss = robust.vss { #expect(vss >= -1e-6 * max(1, abs(robust.expectedCost ?? 0))) }
+                #expect(robust.futures.allSatisfy { $0.regret >= 0 })
+                if scenario.robustObjective == .expected, !scenario.capitalOptions.isEmpty, !scenario.capitalOptions.contains(where: \.fractional) {
+                    planner.method = .decomposition
+                    let other = try planner.run(scenario)
+                    let a = try #require(robust.value), b = try #require(other.robust?.value)
+                    #expect(abs(a - b) <= 1e-6 * max(1, abs(a)), "extensive \(a), decomposition \(b): \(other.robust?.method ?? "")")
+                }
+            case "infeasible":
+                #expect(!report.explanation.isEmpty, "an infeasible plan over futures with no explanation")
+            default:
+                Issue.record("status \(report.status)")
+            }
+        }
     }
 
     @Test("futures are checked with their places: probabilities, ids, sizes, robust without futures")

@@ -28,70 +28,75 @@ struct RobustDecomposition {
 
     struct Unsuitable: Error {}
 
-    /// The warm LP of each future with its option columns fixed.
-    final class FutureLP {
-        let solver: any LPSolver
-        let optionColumns: Range<Int>
-        var solved = false
-        init(_ solver: any LPSolver, optionColumns: Range<Int>) { self.solver = solver; self.optionColumns = optionColumns }
+    /// A cut known before the method starts: future `future`'s LP value at `plan` and its reduced
+    /// costs on the option columns (each future's own best plan, from its MIP's fixed-LP duals).
+    struct Cut: Sendable {
+        var future: Int
+        var plan: [Double]
+        var value: Double
+        var gradient: [Double]
     }
 
-    func run(seeds: [[Double]]) throws -> Result {
+    func run(seeds: [[Double]], known: [Cut] = []) throws -> Result {
         let F = models.count
         let ranges = models.map(RobustPlanning.optionRange)
         let n = ranges[0].count
         let base = models[0].program
         // Only whole decisions: a no-good cut needs 0/1 options.
         guard n > 0, ranges[0].allSatisfy({ base.isInteger[$0] }) else { throw Unsuitable() }
-        let lps = try models.indices.map { f in
-            FutureLP(try backend.make(RobustPlanning.fixed(models[f], plan: [Double](repeating: 0, count: n))), optionColumns: ranges[f])
-        }
         // The option-only rows of the first future (the others hold the same).
         var touched = [Bool](repeating: false, count: base.rowCount)
         for j in 0..<base.columnCount where !ranges[0].contains(j) { for k in base.columnStart[j]..<base.columnStart[j + 1] { touched[base.rowIndex[k]] = true } }
         let masterRows = (0..<base.rowCount).filter { !touched[$0] }
+        let planner = RobustPlanning(options: options)
 
-        /// Φ_f at a plan and its subgradient, or nil when the future cannot be placed.
-        func evaluate(_ f: Int, _ plan: [Double]) throws -> (value: Double, gradient: [Double])? {
-            let lp = lps[f]
-            for (k, j) in lp.optionColumns.enumerated() { try lp.solver.setColumnBounds(column: j, lower: plan[k], upper: plan[k]) }
-            var o = options
-            o.relax = false
-            o.timeLimit = options.secondsLeft
-            if lp.solved { o.presolve = false; o.lpMethod = .dualSimplex } else { o.lpMethod = .primalSimplex }
-            var solution = try lp.solver.solve(o)
-            if solution.status != .optimal && solution.status != .infeasible, !options.outOfTime {
-                o.presolve = true; o.lpMethod = .primalSimplex
-                solution = try lp.solver.solve(o)
+        /// Φ_f at a plan and its subgradient in every future, or nil for a future it cannot place:
+        /// the futures' LPs solved side by side, each from scratch (sifting from the cheapest
+        /// placements on a large model), so each lives on one thread.
+        let models = self.models
+        func evaluateAll(_ plan: [Double]) throws -> [(value: Double, gradient: [Double])?] {
+            try RobustPlanning.parallel(F) { f -> (value: Double, gradient: [Double])? in
+                let program = RobustPlanning.fixed(models[f], plan: plan)
+                let solution = try planner.solve(program, model: models[f])
+                guard solution.status == .optimal, solution.hasDuals, solution.reducedCosts.count == program.columnCount else {
+                    if solution.status == .infeasible { return nil }
+                    throw Unsuitable()
+                }
+                return (solution.objective, ranges[f].map { solution.reducedCosts[$0] })
             }
-            lp.solved = lp.solved || solution.status == .optimal
-            guard solution.status == .optimal, solution.hasDuals else {
-                if solution.status == .infeasible { return nil }
-                throw Unsuitable()
-            }
-            return (solution.objective, lp.optionColumns.map { solution.reducedCosts[$0] })
         }
 
         var cuts: [(future: Int, constant: Double, gradient: [Double])] = []
         var noGoods: [[Double]] = []
         var best: (plan: [Double], value: Double)?
         var seen = Set<[Double]>()
+        func addCut(_ f: Int, _ plan: [Double], _ value: Double, _ gradient: [Double]) {
+            // θ_f ≥ value + g·(b − b̂): constant value − g·b̂.
+            cuts.append((f, value - zip(gradient, plan).reduce(0) { $0 + $1.0 * $1.1 }, gradient))
+        }
+        var knownValue: [[Double]: [Int: Double]] = [:]
+        for cut in known {
+            let key = cut.plan.map { $0.rounded() }
+            addCut(cut.future, key, cut.value, cut.gradient)
+            knownValue[key, default: [:]][cut.future] = cut.value
+        }
         func consider(_ plan: [Double]) throws {
             let key = plan.map { $0.rounded() }
             guard seen.insert(key).inserted else { return }
+            let values = try evaluateAll(key)
             var total = 0.0, feasible = true
             for f in 0..<F {
-                guard let (value, gradient) = try evaluate(f, key) else { feasible = false; continue }
+                guard let (value, gradient) = values[f] else { feasible = false; continue }
                 total += probabilities[f] * value
-                // θ_f ≥ value + g·(b − b̂): constant value − g·b̂.
-                cuts.append((f, value - zip(gradient, key).reduce(0) { $0 + $1.0 * $1.1 }, gradient))
+                if knownValue[key]?[f] == nil { addCut(f, key, value, gradient) }
             }
             if !feasible { noGoods.append(key); return }
             if best == nil || total < best!.value { best = (key, total) }
         }
-        // Start from each future's own best plan (and the plan without options): good first cuts and a first incumbent.
-        try consider([Double](repeating: 0, count: n))
+        // Start from each future's own best plan: good first cuts and a first incumbent (the plan without options
+        // only when no cut bounds some future).
         for seed in seeds where !options.outOfTime { try consider(seed) }
+        if (0..<F).contains(where: { f in !cuts.contains { $0.future == f } }) { try consider([Double](repeating: 0, count: n)) }
 
         // θ_f's lower bound: a cut bounds it on the box of 0/1 decisions; a future without one (no plan
         // evaluated could place it) gets its LP relaxation (options continuous), below Φ_f everywhere.

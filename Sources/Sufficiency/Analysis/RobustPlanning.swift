@@ -230,6 +230,7 @@ public struct RobustPlanning: Sendable {
         let meanSolution = alone[F]
         var own_best = [Double](repeating: .nan, count: F)
         var ownPlans: [[Double]] = []
+        var ownCuts: [RobustDecomposition.Cut] = []
         var infeasibleAlone: [(Int, [String])] = []
         for f in 0..<F {
             guard let solution = alone[f] else { infeasibleAlone.append((f, Infeasibility.explain(models[f]))); continue }
@@ -237,7 +238,12 @@ public struct RobustPlanning: Sendable {
                 let check = solution.verify(against: models[f].program)
                 if !check.passed { summary.failures.append("future \(futures[f].id) alone: \(check.summary)") }
                 own_best[f] = solution.objective
-                ownPlans.append(Self.optionRange(models[f]).map { solution.columnValues[$0] })
+                let range = Self.optionRange(models[f])
+                ownPlans.append(range.map { solution.columnValues[$0] })
+                if solution.hasDuals, solution.reducedCosts.count == models[f].program.columnCount, solution.status == .optimal || solution.mipGap != nil {
+                    // The MIP's duals come from its LP with the decisions fixed: a cut at its own plan, free.
+                    ownCuts.append(.init(future: f, plan: ownPlans.last!, value: solution.objective, gradient: range.map { solution.reducedCosts[$0] }))
+                }
             } else if solution.status == .infeasible {
                 infeasibleAlone.append((f, Infeasibility.explain(models[f], options: options)))
             } else {
@@ -268,7 +274,7 @@ public struct RobustPlanning: Sendable {
         if !regret && wholeOptions && (method == .decomposition || (method == .auto && columns > Self.autoDecompositionColumns)) {
             Progress.phase("the L-shaped decomposition over every future")
             let decomposition = RobustDecomposition(models: models, probabilities: probabilities, options: self.options, backend: backend)
-            if let result = try? decomposition.run(seeds: ownPlans) {
+            if let result = try? decomposition.run(seeds: ownPlans, known: ownCuts) {
                 let gap = (result.upper - result.lower) / max(1, abs(result.upper))
                 summary.method = "the L-shaped decomposition: one cut per future per iteration, \(result.iterations) iteration\(result.iterations == 1 ? "" : "s"), \(result.cuts) cuts; lower bound \(ReportText.pounds(result.lower)), upper bound \(ReportText.pounds(result.upper)), gap \(String(format: "%.4f%%", 100 * gap))\(result.stoppedByTime ? " (stopped by the time limit)" : "")"
                 summary.lowerBound = result.lower

@@ -44,6 +44,7 @@ public enum Progress {
     /// Names what runs now (nil when nothing long runs).
     public static func phase(_ text: String?) {
         state.withLock { $0.phase = text }
+        if let text { report(text, force: true) }
     }
 
     public static var enabled: Bool { state.withLock { $0.enabled } }
