@@ -110,6 +110,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 extension ScenarioSolver.Comparisons: ExpressibleByArgument {}
 extension ScenarioSolver.Strategy: ExpressibleByArgument {}
 extension RobustPlanning.Method: ExpressibleByArgument {}
+extension ScenarioSolver.MIPMethod: ExpressibleByArgument {}
 
 enum Method: String, ExpressibleByArgument, CaseIterable {
     case simplex, interior

@@ -25,6 +25,9 @@ struct Solve: ParsableCommand {
     @Option(help: "LP strategy: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), or auto (sifting above \(ScenarioSolver.autoSiftingColumns) columns).")
     var strategy: ScenarioSolver.Strategy = .auto
 
+    @Option(help: "A MIP with whole capital options: branch-and-cut (GLPK on the whole model), decomposition (L-shaped: a master MIP over the options, the placement LP as subproblem, its bounds the proof), or auto (the decomposition above \(ScenarioSolver.autoDecompositionColumns) columns).")
+    var mipMethod: ScenarioSolver.MIPMethod = .auto
+
     @Option(help: "With futures: extensive (one MIP over every future), decomposition (L-shaped, a cut per future), or auto (the decomposition above \(RobustPlanning.autoDecompositionColumns) columns with the expected objective).")
     var futuresMethod: RobustPlanning.Method = .auto
 
@@ -44,6 +47,7 @@ struct Solve: ParsableCommand {
         var engine = ScenarioSolver(options: solver.options(verbose: verbose), compareOptions: compareOptions)
         engine.strategy = strategy
         engine.futuresMethod = futuresMethod
+        engine.mipMethod = mipMethod
         var report = try engine.run(scenario).report
         if noTimings { report.removeTimings() }
         switch format {

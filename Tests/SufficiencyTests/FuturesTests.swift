@@ -29,6 +29,15 @@ struct FuturesTests {
     static var lowHigh: [[String: Any]] { [["id": "low", "probability": 0.5, "demand": ["y1": ["ASD": 80], "y2": ["ASD": 80]]],
                                            ["id": "high", "probability": 0.5, "demandScale": 150.0 / 115]] }
 
+    /// `count` futures with random probabilities (adding up to 1 exactly) and demand scales in `scales`.
+    static func randomFutures(count: Int, scales: ClosedRange<Double>, _ rng: inout SeededGenerator) -> [[String: Any]] {
+        var weights = (0..<count).map { _ in 0.2 + rng.uniform() }
+        let total = weights.reduce(0, +)
+        weights = weights.map { $0 / total }
+        weights[count - 1] = 1 - weights.dropLast().reduce(0, +)
+        return (0..<count).map { ["id": "f\($0)", "probability": weights[$0], "demandScale": scales.lowerBound + (scales.upperBound - scales.lowerBound) * rng.uniform()] }
+    }
+
     func solve(_ object: [String: Any]) throws -> Report {
         let folder = try TemporaryFolder()
         let scenario = try ScenarioDecoder.load(path: try folder.write("s.json", json: object))
@@ -83,13 +92,7 @@ struct FuturesTests {
         var rng = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["SUFFICIENCY_SEED"] ?? "") ?? 20261201)
         for round in 0..<6 {
             // Random futures over the ABC county (options may now open in y2 too).
-            let count = 2 + Int(rng.next() % 2)
-            var weights = (0..<count).map { _ in 0.2 + rng.uniform() }
-            let total = weights.reduce(0, +)
-            weights = weights.map { $0 / total }
-            weights[count - 1] = 1 - weights.dropLast().reduce(0, +)
-            let futures: [[String: Any]] = (0..<count).map { ["id": "f\($0)", "probability": weights[$0], "demandScale": 0.5 + 1.2 * rng.uniform()] }
-            let object = Self.abc(futures: futures)
+            let object = Self.abc(futures: Self.randomFutures(count: 2 + Int(rng.next() % 2), scales: 0.5...1.7, &rng))
             let report = try solve(object)
             let folder = try TemporaryFolder()
             let scenario = try ScenarioDecoder.load(path: try folder.write("s.json", json: object))
@@ -121,12 +124,7 @@ struct FuturesTests {
         let folder = try TemporaryFolder()
         var scenarios: [Scenario] = [try ScenarioDecoder.load(path: CLI.scenario("leicestershire-futures.json"))]
         for _ in 0..<5 {
-            let count = 2 + Int(rng.next() % 3)
-            var weights = (0..<count).map { _ in 0.2 + rng.uniform() }
-            let total = weights.reduce(0, +)
-            weights = weights.map { $0 / total }
-            weights[count - 1] = 1 - weights.dropLast().reduce(0, +)
-            let futures: [[String: Any]] = (0..<count).map { ["id": "f\($0)", "probability": weights[$0], "demandScale": 0.4 + 1.4 * rng.uniform()] }
+            let futures = Self.randomFutures(count: 2 + Int(rng.next() % 3), scales: 0.4...1.8, &rng)
             scenarios.append(try ScenarioDecoder.load(path: try folder.write("d.json", json: Self.abc(futures: futures))))
         }
         for scenario in scenarios {
@@ -215,6 +213,27 @@ struct FuturesTests {
                 Issue.record("status \(report.status)")
             }
         }
+    }
+
+    @Test("property: the decomposition's proven optimum is branch and cut's, on random MIPs with whole options")
+    func decompositionEqualsBranchAndCut() async {
+        let compared = Locked(0)
+        await propertyCheck(count: PropertyTests.count * 4, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            guard !scenario.capitalOptions.isEmpty, !scenario.capitalOptions.contains(where: \.fractional) else { return }
+            var a = ScenarioSolver(options: SolverOptions(), compareOptions: .off), b = a
+            a.mipMethod = .branchAndCut
+            b.mipMethod = .decomposition
+            let x = try a.run(scenario).report, y = try b.run(scenario).report
+            #expect(x.status == y.status)
+            guard x.status == "optimal" else { return }
+            #expect(y.verification.passed && y.verification.summary.contains("proved within the gap asked"), "\(y.verification.summary)")
+            let p = try #require(x.objective), q = try #require(y.objective)
+            #expect(abs(p - q) <= 1e-6 * max(1, abs(p)), "branch and cut \(p), decomposition \(q)")
+            compared.withLock { $0 += 1 }
+        }
+        #expect(compared.withLock { $0 } > 0, "no random MIP with whole options was compared")
+        print("decomposition = branch and cut on \(compared.withLock { $0 }) random MIPs")
     }
 
     @Test("futures are checked with their places: probabilities, ids, sizes, robust without futures")

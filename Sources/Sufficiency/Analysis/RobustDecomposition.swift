@@ -54,10 +54,19 @@ struct RobustDecomposition {
         /// the futures' LPs solved side by side, each from scratch (sifting from the cheapest
         /// placements on a large model), so each lives on one thread.
         let models = self.models
-        func evaluateAll(_ plan: [Double]) throws -> [(value: Double, gradient: [Double])?] {
+        // Each future's last placements, where its next sifting solve starts (with the cheapest columns).
+        let supports = Locked(models.map { ScenarioSolver.cheapestPlacements($0) })
+        func evaluateAll(_ plan: [Double], exact: Bool = false) throws -> [(value: Double, gradient: [Double])?] {
             try RobustPlanning.parallel(F) { f -> (value: Double, gradient: [Double])? in
-                let program = RobustPlanning.fixed(models[f], plan: plan)
-                let solution = try planner.solve(program, model: models[f])
+                let program = RobustPlanning.fixed(models[f], plan: plan, exact: exact)
+                var solution: Solution
+                if program.columnCount > ScenarioSolver.autoSiftingColumns, options.lpMethod != .interior,
+                   let sifted = Sifting.solve(program, active: supports.withLock { $0[f] }, timeLimit: options.secondsLeft, backend: planner.backend) {
+                    solution = sifted
+                    supports.withLock { s in for j in 0..<models[f].placementCount where sifted.columnValues[j] > 1e-9 { s[f][j] = true } }
+                } else {
+                    solution = try planner.solve(program, model: models[f])
+                }
                 guard solution.status == .optimal, solution.hasDuals, solution.reducedCosts.count == program.columnCount else {
                     if solution.status == .infeasible { return nil }
                     throw Unsuitable()
@@ -96,6 +105,19 @@ struct RobustDecomposition {
         // Start from each future's own best plan: good first cuts and a first incumbent (the plan without options
         // only when no cut bounds some future).
         for seed in seeds where !options.outOfTime { try consider(seed) }
+        // The relaxation of the whole problem (the options continuous) in one future's model: its
+        // fractional decisions give a cut at a point near the optimum (Φ is convex on the box, so a
+        // cut there is valid), and their rounding a plan to try.
+        if F == 1, !options.outOfTime {
+            var relaxed = models[0].program
+            for j in ranges[0] { relaxed.isInteger[j] = false }
+            let solution = try planner.solve(relaxed, model: models[0])
+            if solution.status == .optimal {
+                let fractional = ranges[0].map { solution.columnValues[$0] }
+                if let (value, gradient) = try evaluateAll(fractional, exact: true)[0] { addCut(0, fractional, value, gradient) }
+                try consider(fractional.map { $0 >= 0.5 ? 1 : 0 })
+            }
+        }
         if (0..<F).contains(where: { f in !cuts.contains { $0.future == f } }) { try consider([Double](repeating: 0, count: n)) }
 
         // θ_f's lower bound: a cut bounds it on the box of 0/1 decisions; a future without one (no plan
@@ -162,7 +184,8 @@ struct RobustDecomposition {
             }
             lower = max(lower, solved.objective)
             let plan = (0..<n).map { solved.columnValues[$0].rounded() }
-            if let best, best.value - lower <= gap * max(1, abs(best.value)) { break }
+            // The master's first plan is always tried: the bound may already be within the gap of a poor incumbent.
+            if iterations > 1, let best, best.value - lower <= gap * max(1, abs(best.value)) { break }
             let before = cuts.count + noGoods.count
             try consider(plan)
             if cuts.count + noGoods.count == before {

@@ -151,10 +151,11 @@ public struct RobustPlanning: Sendable {
     }
 
     /// The placement LP of `model` with its option columns fixed at `plan` (one value per shared option column).
-    static func fixed(_ model: PlacementModel, plan: [Double]) -> LinearProgram {
+    /// `exact`: the values as given, fractions too (a point of the relaxation); otherwise whole options are rounded.
+    static func fixed(_ model: PlacementModel, plan: [Double], exact: Bool = false) -> LinearProgram {
         var program = model.program
         for (k, j) in optionRange(model).enumerated() {
-            let value = program.isInteger[j] ? plan[k].rounded() : plan[k]
+            let value = program.isInteger[j] && !exact ? plan[k].rounded() : plan[k]
             let v = max(program.columnLower[j], min(program.columnUpper[j], value))
             program.columnLower[j] = v
             program.columnUpper[j] = v
@@ -186,6 +187,21 @@ public struct RobustPlanning: Sendable {
         if !program.isMIP, program.columnCount > ScenarioSolver.autoSiftingColumns, lp.lpMethod != .interior,
            let sifted = Sifting.solve(program, active: ScenarioSolver.cheapestPlacements(model), timeLimit: lp.secondsLeft, backend: backend) {
             return sifted
+        }
+        // A large MIP of whole options (a future alone, the mean future) by the decomposition, as `solve` does.
+        let options = Self.optionRange(model)
+        if program.isMIP, !lp.relax, program.columnCount > ScenarioSolver.autoDecompositionColumns, program.columnCount == model.program.columnCount,
+           !options.isEmpty, options.allSatisfy({ program.isInteger[$0] }), model.conflicts.isEmpty,
+           let result = try? RobustDecomposition(models: [model], probabilities: [1], options: lp, backend: backend).run(seeds: []) {
+            var solution = try solve(Self.fixed(model, plan: result.plan), model: model)
+            if solution.status == .optimal {
+                let gap = (result.upper - result.lower) / max(1, abs(result.upper))
+                solution.mipGap = gap
+                // Its duals are the plan's LP's, the decisions fixed: as a MIP's are (SPEC §3).
+                solution.dualsFromFixedLP = true
+                if result.stoppedByTime && gap > lp.mipGap { solution.status = .feasible }
+                return solution
+            }
         }
         return try SolveStrategy.solve(program, options: lp, backend: backend)
     }
