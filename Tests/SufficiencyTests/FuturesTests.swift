@@ -164,6 +164,14 @@ struct FuturesTests {
         let timed = try CLI.run(["solve", path, "--time-limit", "0.000001", "--format", "json", "--no-timings"])
         let timedReport = try JSONDecoder().decode(Report.self, from: Data(timed.stdout.utf8))
         #expect(timedReport.status == ModelStatus.noSolutionInTime.rawValue, "\(timedReport.status)")
+        // The MIP by decomposition stopped by the clock before any bound: a feasible plan, no gap, valid JSON.
+        var single = Self.abc(futures: [])
+        single.removeValue(forKey: "futures")
+        let singlePath = try folder.write("single.json", json: single)
+        let stopped = try CLI.run(["solve", singlePath, "--mip-method", "decomposition", "--time-limit", "0.000001", "--format", "json", "--no-timings"])
+        #expect([0, 2].contains(stopped.status), "\(stopped.stderr)")
+        let stoppedReport = try JSONDecoder().decode(Report.self, from: Data(stopped.stdout.utf8))
+        #expect(["feasible", "optimal", ModelStatus.noSolutionInTime.rawValue].contains(stoppedReport.status) && stoppedReport.solver.mipGap.map { $0.isFinite } ?? true)
         // export replaces its own LP and MPS (sealed), not a file it did not write.
         let mps = folder.url.appendingPathComponent("m.mps").path
         #expect(try CLI.run(["export", path, "--mps", mps]).status == 0 && (try CLI.run(["export", path, "--mps", mps]).status) == 0)

@@ -195,8 +195,8 @@ public struct RobustPlanning: Sendable {
            let result = try? RobustDecomposition(models: [model], probabilities: [1], options: lp, backend: backend).run(seeds: []) {
             var solution = try solve(Self.fixed(model, plan: result.plan), model: model)
             if solution.status == .optimal {
-                let gap = (result.upper - result.lower) / max(1, abs(result.upper))
-                solution.mipGap = gap
+                let gap = result.lower.isFinite ? (result.upper - result.lower) / max(1, abs(result.upper)) : .greatestFiniteMagnitude
+                solution.mipGap = result.lower.isFinite ? gap : nil
                 // Its duals are the plan's LP's, the decisions fixed: as a MIP's are (SPEC §3).
                 solution.dualsFromFixedLP = true
                 if result.stoppedByTime && gap > lp.mipGap { solution.status = .feasible }
@@ -291,9 +291,9 @@ public struct RobustPlanning: Sendable {
             Progress.phase("the L-shaped decomposition over every future")
             let decomposition = RobustDecomposition(models: models, probabilities: probabilities, options: self.options, backend: backend)
             if let result = try? decomposition.run(seeds: ownPlans, known: ownCuts) {
-                let gap = (result.upper - result.lower) / max(1, abs(result.upper))
-                summary.method = "the L-shaped decomposition: one cut per future per iteration, \(result.iterations) iteration\(result.iterations == 1 ? "" : "s"), \(result.cuts) cuts; lower bound \(ReportText.pounds(result.lower)), upper bound \(ReportText.pounds(result.upper)), gap \(String(format: "%.4f%%", 100 * gap))\(result.stoppedByTime ? " (stopped by the time limit)" : "")"
-                summary.lowerBound = result.lower
+                let gap = result.lower.isFinite ? (result.upper - result.lower) / max(1, abs(result.upper)) : .greatestFiniteMagnitude
+                summary.method = "the L-shaped decomposition: one cut per future per iteration, \(result.iterations) iteration\(result.iterations == 1 ? "" : "s"), \(result.cuts) cuts; \(result.lower.isFinite ? "lower bound \(ReportText.pounds(result.lower)), upper bound \(ReportText.pounds(result.upper)), gap \(String(format: "%.4f%%", 100 * gap))" : "no lower bound yet, upper bound \(ReportText.pounds(result.upper))")\(result.stoppedByTime ? " (stopped by the time limit)" : "")"
+                summary.lowerBound = result.lower.isFinite ? result.lower : nil
                 summary.upperBound = result.upper
                 return try finish(scenario, models: models, ownModel: ownModel, ownBest: own_best, plan: result.plan, summary: summary,
                                   mean: (meanModel, meanSolution),

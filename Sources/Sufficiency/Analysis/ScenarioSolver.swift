@@ -185,11 +185,12 @@ public struct ScenarioSolver {
         solution.dualsFromFixedLP = true
         var report = Report(model: model, solution: solution, verification: verification, explanation: [],
                             statistics: Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds))
-        let gap = (result.upper - result.lower) / max(1, abs(result.upper))
-        let proofHolds = result.lower <= solution.objective * (1 + 1e-9) + 1e-6 && gap <= max(options.mipGap, 1e-7) + 1e-12
-        report.verification.summary += String(format: "; decomposition: %d iterations, %d cuts, lower bound %@, plan %@, gap %.4f%%%@",
-                                              result.iterations, result.cuts, ReportText.pounds(result.lower), ReportText.pounds(solution.objective),
-                                              100 * gap, proofHolds ? " (proved within the gap asked)" : " (NOT within the gap asked)")
+        // Stopped by the clock before the master gave a bound: no gap to report (an infinite one is not a number in JSON).
+        let gap: Double? = result.lower.isFinite ? (result.upper - result.lower) / max(1, abs(result.upper)) : nil
+        let proofHolds = gap.map { g in result.lower <= solution.objective * (1 + 1e-9) + 1e-6 && g <= max(options.mipGap, 1e-7) + 1e-12 } ?? false
+        let bound = gap.map { String(format: "lower bound %@, plan %@, gap %.4f%%", ReportText.pounds(result.lower), ReportText.pounds(solution.objective), 100 * $0) }
+            ?? "no lower bound yet, plan \(ReportText.pounds(solution.objective))"
+        report.verification.summary += "; decomposition: \(result.iterations) iterations, \(result.cuts) cuts, \(bound)" + (proofHolds ? " (proved within the gap asked)" : " (NOT within the gap asked)")
         if !proofHolds && !result.stoppedByTime { report.verification.passed = false }
         report.status = (result.stoppedByTime && !proofHolds ? ModelStatus.feasible : ModelStatus.optimal).rawValue
         report.solver.mipGap = gap
