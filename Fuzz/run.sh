@@ -5,7 +5,8 @@
 # (.build-fuzz/corpus/TARGET). Targets: json (the parser), yaml (libyaml's events into the source
 # tree), csv (the demand, travel and projection readers), decode (decode, build, validate) and
 # solve (decode, then GLPK on small scenarios, verification and the reports) and dfe (init's
-# readers of DfE's need, caseload and costs files).
+# readers of DfE's need, caseload and costs files) and records (project's readers of the
+# transitions, population, valid-states and labels files, the fit and projection, Output_State).
 # A crashing input is written to Fuzz/crashes/TARGET/; commit it: the test "every input the
 # fuzzer kept" replays each one in every `swift test`.
 #
@@ -15,7 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-2500000}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(json yaml csv decode solve dfe)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(json yaml csv decode solve dfe records)
 swift build -c release --product sufficiency-fuzz --scratch-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library \
   -Xcc -fsanitize=fuzzer-no-link,address || exit 1
@@ -27,7 +28,7 @@ for target in "${targets[@]}"; do
   corpus=.build-fuzz/corpus/$target; crashes=Fuzz/crashes/$target
   mkdir -p "$corpus" "$crashes"
   n=$runs; [ "$target" = solve ] && n=$((runs / 5))
-  dict=(); [ "$target" = csv ] || [ "$target" = dfe ] || dict=(-dict=Fuzz/scenario.dict)
+  dict=(); [ "$target" = csv ] || [ "$target" = dfe ] || [ "$target" = records ] || dict=(-dict=Fuzz/scenario.dict)
   log=.build-fuzz/$target.log
   SUFFICIENCY_FUZZ_TARGET=$target "$binary" "$corpus" "Fuzz/seeds/$target" "${dict[@]}" -runs="$n" -max_len=65536 \
     -timeout=20 -rss_limit_mb=4096 -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1

@@ -18,6 +18,10 @@ package enum FuzzHarness {
         /// `init`'s readers: the bytes as DfE's need file (alone, and beside a real caseload
         /// excerpt), as its caseload file, and as a `--costs` file.
         case dfe
+        /// `project`'s readers: the bytes as a transitions file (then, when small, the fit, a
+        /// projection with simulations and its outputs), a population, a valid-states and a labels
+        /// file; and `"demand": {"projection": …}` in witan.send's Output_State shape.
+        case records
     }
 
     /// Runs one target on one input.
@@ -48,13 +52,55 @@ package enum FuzzHarness {
             _ = try? starter.run(needFile: ("n.csv", bytes), caseloadFile: nil)
             _ = try? starter.run(needFile: ("n.csv", Array(dfeNeedSeed.utf8)), caseloadFile: ("c.csv", bytes))
             _ = try? DfEInit.readCosts(bytes, file: "costs.csv")
+        case .records: records(bytes)
+        }
+    }
+
+    /// Transitions a fuzzed population, valid-states or labels file is read against.
+    static let recordsSeed = """
+    calendar-year,setting-1,need-1,academic-year-1,setting-2,need-2,academic-year-2
+    2020,ms,ASD,3,ms,ASD,4
+    2020,ms,ASD,4,sp,ASD,5
+    2020,NONSEND,NONSEND,2,ms,ASD,3
+    2021,ms,ASD,4,NONSEND,NONSEND,5
+
+    """
+
+    private static func records(_ bytes: [UInt8]) {
+        let labels = (try? RecordLabels.read(bytes, file: "labels.json")) ?? RecordLabels()
+        _ = try? TransitionRecords.read(Array(recordsSeed.utf8), file: "t.csv", labels: labels)
+        let population = try? PopulationTable.read(bytes, file: "population.csv")
+        guard let base = try? TransitionRecords.read(Array(recordsSeed.utf8), file: "t.csv") else { return }
+        _ = try? ValidStates.read(bytes, file: "valid.csv", records: base, labels: RecordLabels())
+        if let population { _ = try? CohortModel.fit(base, years: base.calendarYears, population: population) }
+        _ = try? ScenarioDecoder.decode(Array(#"{"format":"sufficiency/1","name":"f","years":["2026/27","2027/28"],"needs":["ASD","SP-LD"],"unmetPenalty":1000,"ages":[{"id":"p","from":0,"to":6},{"id":"s","from":7,"to":11}],"demand":{"projection":"data.csv","column":"median"},"settings":[{"id":"s","type":"special","serves":"all","capacity":5,"costPerPlace":10}]}"#.utf8),
+                                        files: ["data.csv": bytes])
+        // The bytes as transitions: read, and when small enough fit, project with simulations and write every output.
+        guard let records = try? TransitionRecords.read(bytes, file: "t.csv"), records.rows.count <= 2_000,
+              records.needs.count * records.settings.count <= 400,
+              var model = try? CohortModel.fit(records, years: records.calendarYears) else { return }
+        _ = model.fittedJoinerGrowth
+        try? model.apply(.fitted)
+        let base0 = records.calendarYears.upperBound + 1
+        var options = DemandProjection.Options(censusYears: [base0 + 1, base0 + 2], groups: DemandProjection.defaultGroups(for: model.academicYears))
+        options.simulations = 5
+        options.futures = [(10, 0.3), (50, 0.4), (90, 0.3)]
+        if let projection = try? DemandProjection.run(model, records: records, base: base0, population: nil, options: options) {
+            _ = projection.csv()
+            _ = projection.fragment()
+            _ = projection.methodNote(records: "t.csv", model: model)
+        }
+        if records.calendarYears.count >= 2,
+           let backtest = try? Backtest.run(records, year: records.calendarYears.upperBound, population: nil, valid: nil, priorWeight: 1, simulations: 3, seed: 1) {
+            _ = backtest.text(records: "t.csv")
+            _ = backtest.csv()
         }
     }
 
     /// Scenarios whose model stays small enough for thousands of runs a second.
     static func small(_ scenario: Scenario) -> Bool {
-        scenario.settings.count * scenario.years.count * max(1, scenario.zones.count) * scenario.needs.count <= 5_000
-            && scenario.capitalOptions.count <= 8
+        scenario.settings.count * scenario.years.count * max(1, scenario.zones.count) * scenario.needs.count * max(1, scenario.futures.count) <= 5_000
+            && scenario.capitalOptions.count <= 8 && scenario.futures.count <= 4
     }
 
     /// A need file for the caseload target: DfE's header, an "All EHC plans" row and a placement row.
