@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         // Reading workbooks back: our own before replacing one, and the tests.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+        // `serve`: the what-if web app (SPEC §9).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
     ],
     targets: [
         // GLPK through the C header; Debian ships no glpk.pc, so no pkgConfig here.
@@ -34,9 +36,15 @@ let package = Package(
             dependencies: ["CGLPK", "CXLSXWriter", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // The web app of `serve`: routes, the workspace, the solve queue, the page.
+        .target(
+            name: "SufficiencyServer",
+            dependencies: ["Sufficiency", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .executableTarget(
             name: "sufficiency-solve",
-            dependencies: ["Sufficiency", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Sufficiency", "SufficiencyServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The libFuzzer binary (Fuzz/run.sh builds it with -sanitize=fuzzer and -D FUZZING).
         .executableTarget(
@@ -47,7 +55,8 @@ let package = Package(
         .testTarget(
             name: "SufficiencyTests",
             // CGLPK only for the exit test that makes GLPK abort on purpose.
-            dependencies: ["Sufficiency", "CGLPK", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["Sufficiency", "SufficiencyServer", "CGLPK", .product(name: "PropertyBased", package: "swift-property-based"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),

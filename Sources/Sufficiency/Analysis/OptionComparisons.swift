@@ -130,13 +130,22 @@ struct OptionComparisons {
         func stamp(_ indices: [Int], _ text: String) { for k in indices where report.options[k].comparison == nil { report.options[k].comparison = text } }
         guard !options.outOfTime else { stamp(Array(report.options.indices), outOfTime); return }
 
-        // Without the programme: every option closed.
+        // Options the scenario decides (decision off or forced) are no choice of the plan's.
+        for o in s.capitalOptions.indices {
+            switch s.capitalOptions[o].decision {
+            case .forced: report.options[o].comparison = "forced in the scenario (decision: forced): built whatever it saves, the year chosen by the plan"
+            case .off: report.options[o].comparison = "switched off in the scenario (decision: off): not considered"
+            case .on: break
+            }
+        }
+        let decided = Set(s.capitalOptions.indices.filter { s.capitalOptions[$0].decision != .on })
+        // Without the programme: every option the plan chose closed (forced ones kept).
         var closed: [Int: Double] = [:]
-        for o in s.capitalOptions.indices { for j in columns(o) { closed[j] = 0 } }
+        for o in s.capitalOptions.indices where !decided.contains(o) { for j in columns(o) { closed[j] = 0 } }
         let without = reportOf(try solve(closed))
         report.withoutOptions = without.asAlternative
         let withSpend = report.spendWithUnmet
-        let chosen = report.options.indices.filter { report.options[$0].chosen }
+        let chosen = report.options.indices.filter { report.options[$0].chosen && !decided.contains($0) }
         for (k, o) in chosen.enumerated() {
             Progress.report("option comparisons: payback of chosen option \(k + 1) of \(chosen.count)")
             guard k < Self.maxOptions else { stamp([o], "not worked out: more than \(Self.maxOptions) options chosen"); continue }
@@ -171,7 +180,7 @@ struct OptionComparisons {
 
         // Options not chosen: the extra cost of building it (best opening year).
         guard let objective = report.objective else { return }
-        let rejected = report.options.indices.filter { !report.options[$0].chosen && !s.capitalOptions[$0].fractional }
+        let rejected = report.options.indices.filter { !report.options[$0].chosen && !s.capitalOptions[$0].fractional && !decided.contains($0) }
         let baseSolution = try solve([:])
         let reduced = baseSolution.solution.hasDuals ? baseSolution.solution.reducedCosts : []
         for (k, o) in rejected.enumerated() {
@@ -237,6 +246,7 @@ struct OptionComparisons {
         for p in requirements(of: o) {
             if let year = openingYear(p), year <= t, report.options[p].amount >= 1 - 1e-6 { continue }
             let option = s.capitalOptions[p]
+            if option.decision == .off { reasons.insert("it needs \(option.id), which the scenario switches off"); return nil }
             guard option.earliestYear <= t && t <= option.latestYear else {
                 reasons.insert("in \(s.years[t]) it needs \(option.id), which cannot open by then")
                 return nil
@@ -250,6 +260,9 @@ struct OptionComparisons {
             for q in excluded {
                 if opened.contains(q) {
                     reasons.insert("it needs \(s.capitalOptions[q].id), which it excludes"); return nil
+                }
+                if s.capitalOptions[q].decision == .forced {
+                    reasons.insert("it excludes \(s.capitalOptions[q].id), which the scenario forces"); return nil
                 }
                 for r in [q] + dependants(of: q) where report.options[r].chosen {
                     if opened.contains(r) { reasons.insert("it needs \(s.capitalOptions[r].id), which requires an option it excludes"); return nil }

@@ -164,7 +164,12 @@ extension PlacementModel {
                     for budget in [s.capital.budget, s.capital.budgetByYear[t]].compactMap({ $0 }) { upper = min(upper, budget / option.capitalCost) }
                 }
                 if integer { upper = upper >= 1 ? 1 : 0 }
-                a.builder.addColumn(name: "open[\(Self.sanitize(option.id)),\(a.yearNames[t])]", lower: 0, upper: upper, cost: charge,
+                // Off: never built. Forced in a one-year window: built that year (a longer window
+                // gets its lower bound on the open-once row). Bounds only, so switching an option
+                // keeps the model's structure (the what-if page re-solves warm).
+                if option.decision == .off { upper = 0 }
+                let lower = option.decision == .forced && option.latestYear == option.earliestYear ? upper : 0
+                a.builder.addColumn(name: "open[\(Self.sanitize(option.id)),\(a.yearNames[t])]", lower: lower, upper: upper, cost: charge,
                                     integer: integer)
             }
         }

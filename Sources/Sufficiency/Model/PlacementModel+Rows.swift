@@ -98,7 +98,8 @@ extension PlacementModel {
     func addOptionLogicRows(_ a: inout Assembly) {
         let options = scenario.capitalOptions, T = a.index.years
         for (o, option) in options.enumerated() where option.latestYear > option.earliestYear {
-            let row = a.builder.addRow(name: "open-once[\(Self.sanitize(option.id))]", upper: 1)
+            // A forced option opens once (fully, when fractional) within its window.
+            let row = a.builder.addRow(name: "open-once[\(Self.sanitize(option.id))]", lower: option.decision == .forced ? 1 : -.infinity, upper: 1)
             for column in optionColumns(o, through: T - 1) { a.builder.add(row: row, column: column, 1) }
         }
         var excludedPairs = Set<[Int]>()

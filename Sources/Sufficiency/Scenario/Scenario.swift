@@ -213,6 +213,11 @@ public struct CapitalOption: Sendable, Equatable {
     public var fractional: Bool
     /// Years between the decision and the opening ("decide by" = opening year − lead time).
     public var leadTimeYears: Int = 0
+    /// What the plan may do with the option: the optimiser decides (`on`, the default), never
+    /// build it (`off`), or build it in its window, the year optimised (`forced`: a project
+    /// already agreed). The what-if page's switches; a variant records them in its file.
+    public enum Decision: String, Sendable, Equatable, CaseIterable { case on, off, forced }
+    public var decision: Decision = .on
 }
 
 public struct CapitalRules: Sendable, Equatable {

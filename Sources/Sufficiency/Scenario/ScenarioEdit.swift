@@ -119,6 +119,12 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
                 try apply(rest, value, to: &members[position].value, walked: here)
             } else if rest.isEmpty {
                 members.append(SourceMember(key: key, keyLocation: node.location, value: SourceNode(value, at: node.location)))
+            } else if rest.allSatisfy({ if case .key = $0 { return true } else { return false } }) {
+                // A new optional object (`capital.budget` in a scenario without `capital`): made
+                // on the way; a misspelt key is then the decoder's "unknown key" with its place.
+                var fresh = SourceNode(.object([]), at: node.location)
+                try apply(rest, value, to: &fresh, walked: here)
+                members.append(SourceMember(key: key, keyLocation: node.location, value: fresh))
             } else {
                 var message = "\(here): no such key"
                 if let guess = DecodeContext.closest(to: key, in: members.map(\.key)) { message += "; did you mean \"\(guess)\"?" }

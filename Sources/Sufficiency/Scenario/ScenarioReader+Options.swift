@@ -9,7 +9,7 @@ extension ScenarioReader {
             CapitalOption(id: "", name: "", setting: setting ?? 0, createsSetting: creates, places: 0, capitalCost: 0,
                           earliestYear: 0, latestYear: max(0, years.count - 1), excludes: [], requires: [], fractional: false)
         }
-        let keys = ["id", "name", "expands", "newSetting", "places", "capitalCost", "earliestYear", "latestYear", "excludes", "requires", "fractional", "leadTimeYears"]
+        let keys = ["id", "name", "expands", "newSetting", "places", "capitalCost", "earliestYear", "latestYear", "excludes", "requires", "fractional", "leadTimeYears", "decision"]
         guard let object = context.object(node, path, allowed: keys, required: ["id", "places", "capitalCost"]) else {
             // Keep the new setting's place so the settings after it keep their indices.
             if let newNode = node["newSetting"], let stand = readSetting(newNode, "\(path).newSetting", leavingDefaults: leavingDefaults, newFor: index) {
@@ -40,6 +40,11 @@ extension ScenarioReader {
             }
         }
         let fractional = object["fractional"].flatMap { context.bool($0, "\(path).fractional") } ?? false
+        var decision = CapitalOption.Decision.on
+        if let node = object["decision"], let text = context.string(node, "\(path).decision") {
+            if let value = CapitalOption.Decision(rawValue: text) { decision = value }
+            else { context.fail("\(path).decision", "must be \"on\" (the plan decides), \"off\" (never built) or \"forced\" (built in its window), got \"\(text)\"", at: node) }
+        }
         var setting: Int?
         var creates = false
         switch (object["expands"], object["newSetting"]) {
@@ -60,7 +65,7 @@ extension ScenarioReader {
         guard context.issues.count == issuesBefore, let id, let places, let cost, let setting else { return placeholder(setting: setting, creates: creates && setting != nil) }
         return CapitalOption(id: id, name: object["name"].flatMap { context.string($0, "\(path).name") } ?? id,
                              setting: setting, createsSetting: creates, places: places, capitalCost: cost,
-                             earliestYear: earliest, latestYear: latest, excludes: [], requires: [], fractional: fractional, leadTimeYears: lead)
+                             earliestYear: earliest, latestYear: latest, excludes: [], requires: [], fractional: fractional, leadTimeYears: lead, decision: decision)
     }
 
     /// Resolves `excludes` and `requires`, adds the implicit requirement of an expansion of another
@@ -104,6 +109,27 @@ extension ScenarioReader {
         }
         for o in options.indices where colour[o] == 0 {
             if !visit(o) { break }
+        }
+    }
+
+    /// A forced option must be buildable: within the budget in some year of its window, not
+    /// excluded by another forced option, not needing an option that is off.
+    func checkDecisions(_ options: [CapitalOption], capital: CapitalRules, nodes: [SourceNode]) {
+        for (o, option) in options.enumerated() where option.decision == .forced {
+            let path = "capitalOptions[\(o)].decision", at = nodes[o]["decision"] ?? nodes[o]
+            if option.capitalCost > 0 {
+                let affordable = (option.earliestYear...option.latestYear).contains { t in
+                    let budgets = [capital.budget, capital.budgetByYear.indices.contains(t) ? capital.budgetByYear[t] : nil].compactMap { $0 }
+                    return budgets.allSatisfy { option.fractional ? $0 > 0 : $0 >= option.capitalCost }
+                }
+                if !affordable { context.fail(path, "\(option.id) is forced but its capital cost (\(ReportText.pounds(option.capitalCost))) is over the capital budget in every year it may open", at: at) }
+            }
+            for p in options.indices where p > o && options[p].decision == .forced && (option.excludes.contains(p) || options[p].excludes.contains(o)) {
+                context.fail(path, "\(option.id) and \(options[p].id) are both forced but exclude each other", at: at)
+            }
+            for p in option.requires where options[p].decision == .off {
+                context.fail(path, "\(option.id) is forced but requires \(options[p].id), which is off", at: at)
+            }
         }
     }
 }

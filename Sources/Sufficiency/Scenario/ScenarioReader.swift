@@ -29,7 +29,7 @@ struct ScenarioReader {
 
     static let topLevelKeys = ["format", "name", "description", "metadata", "years", "needs", "unmetPenalty",
                                "discountRate", "inflation", "demand", "settings", "incumbents", "policies", "defaults",
-                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes", "ages", "futures", "robust"]
+                               "capitalOptions", "capital", "finance", "zones", "travel", "maxTravelMinutes", "ages", "futures", "robust", "demandScale"]
     static let settingKeys = ["id", "name", "type", "serves", "capacity", "capacityByNeed", "costPerPlace", "costByNeed",
                               "transportPerPlace", "leavingRate", "opensYear", "closesYear", "outOfArea", "zone", "ages", "capacityByAge"]
 
@@ -107,8 +107,22 @@ struct ScenarioReader {
 
         let travel = top["travel"].map { readTravel($0, declared: top["zones"] != nil) } ?? []
         let maxMinutes = top["maxTravelMinutes"].map { readMaxTravel($0) } ?? Array(repeating: nil, count: needs.count)
-        let demand = top["demand"].map { readDemand($0) } ?? []
-        let futures = top["futures"].map { readFutures($0, demand: demand) } ?? []
+        var demand = top["demand"].map { readDemand($0) } ?? []
+        // demandScale: every child of the demand (and of each future's) times one number, the
+        // what-if "demand 10% higher".
+        var demandScale = 1.0
+        if let node = top["demandScale"], let scale = context.number(node, "demandScale", above: 0, max: 1_000) {
+            demandScale = scale
+            demand = demand.map { $0 * scale }
+            if let worst = demand.max(), worst > ScenarioDecoder.Limits.maxChildren {
+                context.fail("demandScale", "takes demand above 10 million children (\(ReportText.money(worst)) in one year, need and group)", at: node, kind: .limit)
+            }
+        }
+        var futures = top["futures"].map { readFutures($0, demand: demand) } ?? []
+        if demandScale != 1, let futuresNode = top["futures"]?.value, case .array(let elements) = futuresNode {
+            // A future with demand of its own is scaled too (one without took the scaled demand already).
+            for k in futures.indices where k < elements.count && elements[k]["demand"] != nil { futures[k].demand = futures[k].demand.map { $0 * demandScale } }
+        }
         var robust = Scenario.RobustObjective.expected
         if let node = top["robust"] {
             if top["futures"] == nil { context.fail("robust", "applies only with futures: declare futures, or remove robust", at: node) }
@@ -123,6 +137,7 @@ struct ScenarioReader {
         if !settingsComplete, let node = top["incumbents"] { checkIncumbentReferences(node) }
         let policies = settingsComplete ? (top["policies"].map { readPolicies($0, settings: settings) } ?? []) : []
         let capital = readCapital(top["capital"])
+        if settingsComplete && optionOK { checkDecisions(options, capital: capital, nodes: optionNodes) }
         let finance = readFinance(top["finance"])
 
         if context.issues.isEmpty { checkModelSize(settings: settings, travel: travel, node: top["settings"]) }

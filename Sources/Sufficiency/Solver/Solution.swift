@@ -108,10 +108,14 @@ public struct SolverOptions: Sendable, Equatable {
     /// After branch and cut, solve the LP with the integers fixed for the duals (the backend's
     /// own way). ``SolveStrategy`` turns it off to try sifting first.
     public var fixedLPDuals: Bool = true
+    /// Set from another thread to stop the run early (the web app's newer edit): it then counts
+    /// as out of time, so every solve that looks at the clock stops, branch and cut among them.
+    public var cancellation: Cancellation? = nil
 
     /// Seconds this solve may take: the smaller of ``timeLimit`` and what is left before
     /// ``deadline`` (0 once it has passed); nil for no limit.
     public var secondsLeft: Double? {
+        if cancellation?.isCancelled == true { return 0 }
         let toDeadline = deadline.map { max(0, ContinuousClock.now.duration(to: $0).seconds) }
         switch (timeLimit, toDeadline) {
         case (nil, nil): return nil
@@ -122,7 +126,7 @@ public struct SolverOptions: Sendable, Equatable {
     }
 
     /// Whether a deadline was set and has passed.
-    public var outOfTime: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
+    public var outOfTime: Bool { cancellation?.isCancelled == true || (deadline.map { ContinuousClock.now >= $0 } ?? false) }
 
     public init(lpMethod: LPMethod = .primalSimplex, presolve: Bool = true, mipGap: Double = 0,
                 timeLimit: Double? = nil, relax: Bool = false, verbose: Bool = false) {
@@ -133,4 +137,14 @@ public struct SolverOptions: Sendable, Equatable {
         self.relax = relax
         self.verbose = verbose
     }
+}
+
+/// A flag one thread sets and solves on others read: ``SolverOptions/cancellation``.
+/// Equal only to itself, so options that carry one compare by who can cancel them.
+public final class Cancellation: Sendable, Equatable {
+    private let flag = Locked(false)
+    public init() {}
+    public var isCancelled: Bool { flag.withLock { $0 } }
+    public func cancel() { flag.withLock { $0 = true } }
+    public static func == (a: Cancellation, b: Cancellation) -> Bool { a === b }
 }

@@ -168,6 +168,8 @@ struct ScenarioCheck {
                 openedBy[o * T + t] = cumulative
             }
             if cumulative > 1 + tolerance { optionsOK = false; fail("option \(option.id) opened more than once") }
+            if option.decision == .off && cumulative > tolerance { optionsOK = false; fail("option \(option.id) is off in the scenario but the plan builds it") }
+            if option.decision == .forced && !option.fractional && cumulative < 1 - tolerance { optionsOK = false; fail("option \(option.id) is forced in the scenario but the plan does not build it") }
         }
         for (o, option) in s.capitalOptions.enumerated() {
             for p in option.excludes where openedBy[o * T + T - 1] + openedBy[p * T + T - 1] > 1 + tolerance {
@@ -185,7 +187,7 @@ struct ScenarioCheck {
                 optionsOK = false; fail("capital spend in \(s.years[t]) is over that year's budget")
             }
         }
-        if !s.capitalOptions.isEmpty && optionsOK { check.checks.append("options opened at most once, in their window, with excludes, requires and budgets kept") }
+        if !s.capitalOptions.isEmpty && optionsOK { check.checks.append("options opened at most once, in their window, with excludes, requires, budgets and the scenario's off and forced decisions kept") }
 
         // 2. Capacity, options included, and capacity by need.
         var capacityOK = true

@@ -316,6 +316,7 @@ public final class GLPKSolver: LPSolver {
         /// When to stop branch and cut: GLPK checks its own limit only now and then.
         var deadline: ContinuousClock.Instant?
         var stoppedForTime = false
+        var cancellation: Cancellation?
     }
 
     /// `glp_intopt` with presolve, then the LP with integers fixed for duals.
@@ -331,7 +332,7 @@ public final class GLPKSolver: LPSolver {
         parm.cb_func = { tree, info in
             guard let tree, let info else { return }
             let progress = Unmanaged<MIPProgress>.fromOpaque(info).takeUnretainedValue()
-            if let deadline = progress.deadline, ContinuousClock.now >= deadline {
+            if progress.cancellation?.isCancelled == true || progress.deadline.map({ ContinuousClock.now >= $0 }) == true {
                 progress.stoppedForTime = true
                 glp_ios_terminate(tree)
                 return
@@ -357,6 +358,7 @@ public final class GLPKSolver: LPSolver {
         let clock = ContinuousClock()
         let start = clock.now
         if let left = options.secondsLeft { progress.deadline = start.advanced(by: .milliseconds(Int64(left * 1000))) }
+        progress.cancellation = options.cancellation
         Progress.phase("branch and cut: GLPK's presolve and the root LP relaxation")
         defer { Progress.phase(nil) }
         let code = withExtendedLifetime(progress) { () -> Int32 in
