@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         // `serve`: the what-if web app (SPEC §9).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.90.0"),
     ],
     targets: [
         // GLPK through the C header; Debian ships no glpk.pc, so no pkgConfig here.
@@ -39,7 +40,7 @@ let package = Package(
         // The web app of `serve`: routes, the workspace, the solve queue, the page.
         .target(
             name: "SufficiencyServer",
-            dependencies: ["Sufficiency", .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: ["Sufficiency", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .executableTarget(
@@ -56,7 +57,7 @@ let package = Package(
             name: "SufficiencyTests",
             // CGLPK only for the exit test that makes GLPK abort on purpose.
             dependencies: ["Sufficiency", "SufficiencyServer", "CGLPK", .product(name: "PropertyBased", package: "swift-property-based"),
-                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),

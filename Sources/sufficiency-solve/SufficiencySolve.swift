@@ -12,11 +12,11 @@ struct SufficiencySolve: ParsableCommand {
         4 regression found by bench --baseline, 70 internal error, 74 output could not be written, 130 interrupted.
         """,
         version: "sufficiency-solve \(SufficiencyVersion.current) (GLPK \(SolverBackend.glpk.version))",
-        subcommands: [Solve.self, Validate.self, Compare.self, SweepCommand.self, Export.self, Generate.self, InitCommand.self, ProjectCommand.self, BenchCommand.self, BenchRun.self]
+        subcommands: [Solve.self, Validate.self, Compare.self, SweepCommand.self, Export.self, Generate.self, InitCommand.self, ProjectCommand.self, Serve.self, BenchCommand.self, BenchRun.self]
     )
 
     /// The commands a user types (for "did you mean").
-    static let commandNames = ["solve", "validate", "compare", "sweep", "export", "generate", "init", "project", "bench"]
+    static let commandNames = ["solve", "validate", "compare", "sweep", "export", "generate", "init", "project", "serve", "bench"]
 
     /// The nearest command to a mistyped one (Levenshtein distance at most 2), if any.
     static func suggestion(for word: String) -> String? {

@@ -126,3 +126,75 @@ struct CapitalTests {
         #expect(run.report.explanation.contains { $0.contains("needs at least 8 children but its settings can take at most 5") }, "\(run.report.explanation)")
     }
 }
+
+@Suite("Capital options switched on, off or forced (the what-if page's switches), hand-solved")
+struct DecisionTests {
+    /// The problems a scenario object has, as (path, message).
+    func problems(_ object: [String: Any]) -> [(String, String)] {
+        do { _ = try ScenarioDecoder.decode(encode(object)); return [] }
+        catch let errors as ScenarioErrors { return errors.issues.map { ($0.path, $0.message) } }
+        catch { return [("", "\(error)")] }
+    }
+
+    @Test("off is never built, forced always is; the cost follows by hand")
+    func decisions() throws {
+        // 3 years × 10 children at 1,000 = 30,000 with no option; the DSP saves 800 a child a year.
+        func total(_ cost: Double, _ decision: String?, earliest: String = "y1", latest: String? = nil) throws -> ScenarioSolver.Run {
+            var extra: [String: Any] = [:]
+            if let decision { extra["decision"] = decision }
+            if let latest { extra["latestYear"] = latest }
+            let run = try solve(capitalScenario(options: [dspOption("A", cost: cost, earliest: earliest, extra: extra)]))
+            #expect(run.report.verification.passed, "\(run.report.verification.summary)")
+            return run
+        }
+        // 20,000 pays back: built in y1, 20,000 + 3 · 2,000 = 26,000; off: 30,000; forced: 26,000.
+        #expect(abs(try total(20000, nil).report.objective! - 26000) < 1e-6)
+        let off = try total(20000, "off")
+        #expect(abs(off.report.objective! - 30000) < 1e-6 && !off.report.options[0].chosen)
+        #expect(off.report.options[0].comparison?.contains("decision: off") == true)
+        #expect(abs(try total(20000, "forced").report.objective! - 26000) < 1e-6)
+        // 25,000 does not pay back: not built (30,000) unless forced: 25,000 + 6,000 = 31,000, in y1.
+        #expect(abs(try total(25000, "on").report.objective! - 30000) < 1e-6)
+        let forced = try total(25000, "forced")
+        #expect(abs(forced.report.objective! - 31000) < 1e-6 && forced.report.options[0].openingYear == "y1")
+        #expect(forced.report.options[0].comparison?.contains("decision: forced") == true)
+        // Forced within y2..y3 (the open-once row): y2 at the soonest, 20,000 + 10,000 + 2 · 2,000 = 34,000.
+        #expect(abs(try total(20000, "forced", earliest: "y2").report.objective! - 34000) < 1e-6)
+        // Forced with a one-year window (the column's bound): y3, 20,000 + 2 · 10,000 + 2,000 = 42,000.
+        let late = try total(20000, "forced", earliest: "y3", latest: "y3")
+        #expect(abs(late.report.objective! - 42000) < 1e-6 && late.report.options[0].openingYear == "y3")
+        // The relaxation and the decomposition keep the switches too.
+        let relaxed = try solve(capitalScenario(options: [dspOption("A", cost: 25000, extra: ["decision": "forced"])]), options: SolverOptions(relax: true))
+        #expect(abs(relaxed.report.objective! - 31000) < 1e-6)
+        var engine = ScenarioSolver()
+        engine.mipMethod = .decomposition
+        let decomposed = try engine.run(try ScenarioDecoder.decode(encode(capitalScenario(options: [dspOption("A", cost: 25000, extra: ["decision": "forced"]), dspOption("B", cost: 20000, extra: ["decision": "off"])]))))
+        #expect(abs(decomposed.report.objective! - 31000) < 1e-6, "\(decomposed.report.verification.summary)")
+        #expect(decomposed.report.verification.passed)
+    }
+
+    @Test("a switch that cannot hold is an error at its place")
+    func rules() {
+        let bad = problems(capitalScenario(options: [dspOption("A", cost: 20000, extra: ["decision": "maybe"])]))
+        #expect(bad.count == 1 && bad[0].0 == "capitalOptions[0].decision" && bad[0].1.contains("\"on\""))
+        let dear = problems(capitalScenario(options: [dspOption("A", cost: 20000, extra: ["decision": "forced"])], capital: ["budget": 10000]))
+        #expect(dear.count == 1 && dear[0].0 == "capitalOptions[0].decision" && dear[0].1.contains("over the capital budget"))
+        let both = problems(capitalScenario(options: [dspOption("A", cost: 1, extra: ["decision": "forced", "excludes": ["B"]]), dspOption("B", cost: 1, extra: ["decision": "forced"])]))
+        #expect(both.count == 1 && both[0].1.contains("both forced but exclude each other"))
+        let needsOff = problems(capitalScenario(options: [dspOption("A", cost: 1, extra: ["decision": "forced", "requires": ["B"]]), dspOption("B", cost: 1, extra: ["decision": "off"])]))
+        #expect(needsOff.count == 1 && needsOff[0].1.contains("which is off"))
+    }
+
+    @Test("demandScale multiplies every child, futures' own demand included")
+    func demandScale() throws {
+        // 15 children a year at 1,000 for 3 years, the option off: 45,000.
+        let scaled = try solve(capitalScenario(options: [dspOption("A", cost: 20000, extra: ["decision": "off"])], extra: ["demandScale": 1.5]))
+        #expect(abs(scaled.report.objective! - 45000) < 1e-6)
+        var futures = capitalScenario(options: [], extra: ["demandScale": 2, "futures": [
+            ["id": "same", "probability": 0.5], ["id": "own", "probability": 0.5, "demand": ["y1": ["ASD": 1], "y2": ["ASD": 1], "y3": ["ASD": 1]]]]])
+        futures["capitalOptions"] = nil
+        let scenario = try ScenarioDecoder.decode(encode(futures))
+        #expect(scenario.futures.map { $0.demand.reduce(0, +) } == [60, 6])
+        #expect(problems(capitalScenario(options: [], extra: ["demandScale": 0])).first?.0 == "demandScale")
+    }
+}

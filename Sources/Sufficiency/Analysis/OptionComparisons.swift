@@ -61,7 +61,7 @@ struct OptionComparisons {
         var lp = options
         lp.timeLimit = options.secondsLeft
         if large {
-            if let sifted = Sifting.solve(program, active: support, timeLimit: lp.secondsLeft, backend: backend) { return (sifted, program) }
+            if let sifted = Sifting.solve(program, active: support, timeLimit: lp.secondsLeft, backend: backend, cancellation: lp.cancellation) { return (sifted, program) }
             return (try SolveStrategy.solve(program, options: lp, backend: backend), program)
         }
         if warm == nil {

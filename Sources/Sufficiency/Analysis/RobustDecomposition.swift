@@ -61,7 +61,7 @@ struct RobustDecomposition {
                 let program = RobustPlanning.fixed(models[f], plan: plan, exact: exact)
                 var solution: Solution
                 if program.columnCount > ScenarioSolver.autoSiftingColumns, options.lpMethod != .interior,
-                   let sifted = Sifting.solve(program, active: supports.withLock { $0[f] }, timeLimit: options.secondsLeft, backend: planner.backend) {
+                   let sifted = Sifting.solve(program, active: supports.withLock { $0[f] }, timeLimit: options.secondsLeft, backend: planner.backend, cancellation: options.cancellation) {
                     solution = sifted
                     supports.withLock { s in for j in 0..<models[f].placementCount where sifted.columnValues[j] > 1e-9 { s[f][j] = true } }
                 } else {

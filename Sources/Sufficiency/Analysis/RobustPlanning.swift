@@ -67,7 +67,7 @@ public struct RobustPlanning: Sendable {
         var lp = options
         lp.timeLimit = options.secondsLeft
         if !program.isMIP, program.columnCount > ScenarioSolver.autoSiftingColumns, lp.lpMethod != .interior,
-           let sifted = Sifting.solve(program, active: ScenarioSolver.cheapestPlacements(model), timeLimit: lp.secondsLeft, backend: backend) {
+           let sifted = Sifting.solve(program, active: ScenarioSolver.cheapestPlacements(model), timeLimit: lp.secondsLeft, backend: backend, cancellation: lp.cancellation) {
             return sifted
         }
         // A large MIP of whole options (a future alone, the mean future) by the decomposition, as `solve` does.

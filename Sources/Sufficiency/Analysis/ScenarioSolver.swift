@@ -42,6 +42,10 @@ public struct ScenarioSolver {
     public static let autoDecompositionColumns = 50_000
     /// The solver backend every solve of the run uses.
     public var backend: SolverBackend = .glpk
+    /// Where the optimal basis of each model shape is kept between runs: a run whose model has
+    /// the shape of an earlier one (an edit of a cost, a capacity, a rate, an option's switch)
+    /// starts its simplex from that basis (the what-if page's warm re-solve). Nil: every run cold.
+    public var basisStore: BasisStore?
     public static let autoSiftingColumns = 100_000
     /// Placement columns per (zone, need, year) in the first restricted model of a sifting solve.
     /// Measured on the bench models (end to end, one run each): 1 column a slot against 8 gave
@@ -59,6 +63,8 @@ public struct ScenarioSolver {
         public var model: PlacementModel
         public var solution: Solution?
         public var report: Report
+        /// Whether the solve started from a kept basis (``basisStore``).
+        public var warm = false
     }
 
     /// Solves `scenario`. Infeasible or unbounded scenarios are results, not errors; only an
@@ -95,7 +101,14 @@ public struct ScenarioSolver {
             && (!model.program.isMIP || options.relax) && options.lpMethod != .interior
         var solution: Solution
         let siftStart = clock.now
-        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.secondsLeft, backend: backend) {
+        var options = self.options
+        let shape = basisStore.map { _ in BasisStore.Shape(model.program) }
+        let startingBasis = shape.flatMap { basisStore?.basis(for: $0) }
+        if shape != nil, !sift, options.lpMethod != .interior {
+            options.keepBasis = true
+            options.startingBasis = startingBasis
+        }
+        if sift, let sifted = Sifting.solve(model.program, active: Self.cheapestPlacements(model), timeLimit: options.secondsLeft, backend: backend, cancellation: options.cancellation) {
             solution = sifted
         } else if sift && options.outOfTime {
             // Sifting ran out of time: loading the whole model into GLPK only to stop at once
@@ -119,6 +132,10 @@ public struct ScenarioSolver {
             }
         }
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
+        let warm = options.startingBasis != nil
+        if let shape, let basis = solution.basis { basisStore?.keep(basis, for: shape) }
+        solution.basis = nil
+        options = self.options
 
         var verification: Verification?
         var explanation: [String] = []
@@ -154,7 +171,7 @@ public struct ScenarioSolver {
         statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
         var report = Report(model: model, solution: solution, verification: verification, explanation: explanation, statistics: statistics)
         report.provenance = Report.Provenance(scenario: scenario, options: options,
-                                              method: solution.method.rawValue + (options.relax && model.program.isMIP ? " (the LP relaxation)" : ""))
+                                              method: solution.method.rawValue + (options.relax && model.program.isMIP ? " (the LP relaxation)" : "") + (warm ? " (warm start)" : ""))
         report.notes += notes
         report.solver.verifySeconds = (clock.now - verifyStart).seconds
         if compareOptions != .off && !options.relax && !scenario.capitalOptions.isEmpty && solution.status.hasSolution {
@@ -166,7 +183,7 @@ public struct ScenarioSolver {
             let why = options.relax ? "not worked out: --relax solves the LP relaxation, whose options are fractional" : "not worked out: --compare-options off"
             for k in report.options.indices { report.options[k].comparison = why }
         }
-        return Run(model: model, solution: solution, report: report)
+        return Run(model: model, solution: solution, report: report, warm: warm)
     }
 
     /// The MIP by the L-shaped decomposition (one "future": the scenario itself), its plan's LP
@@ -225,5 +242,37 @@ public struct ScenarioSolver {
         var comparisons = OptionComparisons(model: model, solution: solution, options: options, backend: backend)
         let exact = model.program.columnCount <= exactComparisonColumns
         try comparisons.add(to: &report, mip: exact)
+    }
+}
+
+/// The optimal bases of recent model shapes, for warm re-solves (``ScenarioSolver/basisStore``).
+/// Shared between threads; a basis is plain data, loaded into each run's own GLPK problem.
+public final class BasisStore: @unchecked Sendable {
+    /// A model's shape: its sizes and where its matrix has entries (values, costs and bounds
+    /// may differ). Two shapes equal by hash are compared in full.
+    public struct Shape: Hashable, Sendable {
+        var rows: Int, columns: Int
+        var columnStart: [Int], rowIndex: [Int], isInteger: [Bool]
+        public init(_ program: LinearProgram) {
+            rows = program.rowCount; columns = program.columnCount
+            columnStart = program.columnStart; rowIndex = program.rowIndex; isInteger = program.isInteger
+        }
+    }
+    private let lock = NSLock()
+    private var bases: [Shape: LPBasis] = [:]
+    private var order: [Shape] = []
+    /// The most shapes kept (the oldest forgotten first).
+    public let capacity: Int
+    public init(capacity: Int = 16) { self.capacity = capacity }
+
+    public func basis(for shape: Shape) -> LPBasis? {
+        lock.lock(); defer { lock.unlock() }
+        return bases[shape]
+    }
+
+    public func keep(_ basis: LPBasis, for shape: Shape) {
+        lock.lock(); defer { lock.unlock() }
+        if bases.updateValue(basis, forKey: shape) == nil { order.append(shape) }
+        while order.count > capacity { bases[order.removeFirst()] = nil }
     }
 }

@@ -20,6 +20,7 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
     public struct EditError: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+        public init(message: String) { self.message = message }
     }
 
     /// Parses `PATH=VALUE`; the value is read as JSON (a number, text in quotes, null, a list…) or,
@@ -51,6 +52,13 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
         } else {
             value = .string(valueText)
         }
+    }
+
+    /// An edit whose value is already parsed (a JSON request's `{"path": …, "value": …}`).
+    public init(path: String, value: SourceValue) throws(EditError) {
+        self.path = path
+        self.segments = try Self.parse(path)
+        self.value = value
     }
 
     public init(path: String, number: Double) throws(EditError) {
@@ -150,6 +158,15 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension ScenarioDecoder {
+    /// The document of a scenario file with `edits` applied (not decoded): what a saved variant holds.
+    public static func editedDocument(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> SourceNode {
+        let bytes = try readFile(path, maxInputBytes: maxInputBytes)
+        var parsed = try parse(bytes, syntax: source(of: path, bytes).syntax)
+        if !parsed.issues.isEmpty { throw ScenarioErrors(parsed.issues) }
+        for edit in edits { try edit.apply(to: &parsed.root) }
+        return parsed.root
+    }
+
     /// Reads a scenario file, applies `edits` to the document, then decodes it.
     public static func load(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> Scenario {
         let bytes = try readFile(path, maxInputBytes: maxInputBytes)

@@ -49,6 +49,7 @@ public struct SourceMember: Sendable, Equatable {
     public var key: String
     public var keyLocation: SourceLocation
     public var value: SourceNode
+    public init(key: String, keyLocation: SourceLocation, value: SourceNode) { self.key = key; self.keyLocation = keyLocation; self.value = value }
 }
 
 /// A problem found while reading a file: a syntax error or a rule broken.

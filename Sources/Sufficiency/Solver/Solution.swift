@@ -57,6 +57,8 @@ public struct Solution: Sendable, Equatable {
     public var iterations: Int
     public var nodes: Int
     public var solveSeconds: Double
+    /// The optimal basis, when ``SolverOptions/keepBasis`` asked for it.
+    public var basis: LPBasis? = nil
 
     public init(status: ModelStatus, outcome: SolverOutcome, method: SolveMethod, objective: Double = 0,
                 columnValues: [Double] = [], rowActivities: [Double] = [], rowDuals: [Double] = [],
@@ -111,6 +113,12 @@ public struct SolverOptions: Sendable, Equatable {
     /// Set from another thread to stop the run early (the web app's newer edit): it then counts
     /// as out of time, so every solve that looks at the clock stops, branch and cut among them.
     public var cancellation: Cancellation? = nil
+    /// A basis to start the simplex from (a re-solve of a model of the same shape, warm); it is
+    /// used when its sizes fit, and the presolver is then off. For a MIP it starts the root LP.
+    public var startingBasis: LPBasis? = nil
+    /// Keep the optimal basis in ``Solution/basis`` (of the root LP for a MIP, which is then
+    /// solved by the simplex first and by branch and cut without GLPK's presolve).
+    public var keepBasis: Bool = false
 
     /// Seconds this solve may take: the smaller of ``timeLimit`` and what is left before
     /// ``deadline`` (0 once it has passed); nil for no limit.
@@ -147,4 +155,11 @@ public final class Cancellation: Sendable, Equatable {
     public var isCancelled: Bool { flag.withLock { $0 } }
     public func cancel() { flag.withLock { $0 = true } }
     public static func == (a: Cancellation, b: Cancellation) -> Bool { a === b }
+}
+
+/// A simplex basis: each row's and column's status (GLPK's GLP_BS, GLP_NL, GLP_NU, GLP_NF, GLP_NS).
+public struct LPBasis: Sendable, Equatable {
+    public var rowStatus: [Int32]
+    public var columnStatus: [Int32]
+    public init(rowStatus: [Int32], columnStatus: [Int32]) { self.rowStatus = rowStatus; self.columnStatus = columnStatus }
 }

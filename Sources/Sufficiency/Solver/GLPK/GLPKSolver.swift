@@ -224,6 +224,7 @@ public final class GLPKSolver: LPSolver {
         parm.out_frq = options.verbose ? 500 : 1000
         parm.meth = options.lpMethod == .primalSimplex ? GLP_PRIMAL : GLP_DUALP
         parm.presolve = options.presolve ? GLP_ON : GLP_OFF
+        if loadBasis(options.startingBasis) { parm.presolve = GLP_OFF }
         parm.tm_lim = deadline
         if options.textbookPricing { parm.pricing = GLP_PT_STD }
         let iterationsBefore = glp_get_it_cnt(problem)
@@ -257,8 +258,28 @@ public final class GLPKSolver: LPSolver {
         case GLP_UNBND: solution.status = .unbounded
         default: solution.status = code == GLP_ETMLIM ? .noSolutionInTime : .solverFailure
         }
-        if solution.status == .optimal { readBasic(into: &solution) }
+        if solution.status == .optimal {
+            readBasic(into: &solution)
+            if options.keepBasis { solution.basis = readBasis() }
+        }
         return solution
+    }
+
+    /// Sets the statuses of `basis` when its sizes fit the problem (GLPK adjusts a non-basic
+    /// status to each bound's type, and a basis that is not one is refused by glp_simplex, which
+    /// then starts again from the standard basis).
+    private func loadBasis(_ basis: LPBasis?) -> Bool {
+        guard let basis, basis.rowStatus.count == program.rowCount, basis.columnStatus.count == program.columnCount else { return false }
+        let valid: Set<Int32> = [GLP_BS, GLP_NL, GLP_NU, GLP_NF, GLP_NS]
+        guard basis.rowStatus.allSatisfy(valid.contains), basis.columnStatus.allSatisfy(valid.contains) else { return false }
+        for (i, status) in basis.rowStatus.enumerated() { glp_set_row_stat(problem, Int32(i + 1), status) }
+        for (j, status) in basis.columnStatus.enumerated() { glp_set_col_stat(problem, Int32(j + 1), status) }
+        return true
+    }
+
+    private func readBasis() -> LPBasis {
+        LPBasis(rowStatus: (0..<program.rowCount).map { glp_get_row_stat(problem, Int32($0 + 1)) },
+                columnStatus: (0..<program.columnCount).map { glp_get_col_stat(problem, Int32($0 + 1)) })
     }
 
     private func readBasic(into solution: inout Solution) {
@@ -361,11 +382,26 @@ public final class GLPKSolver: LPSolver {
         progress.cancellation = options.cancellation
         Progress.phase("branch and cut: GLPK's presolve and the root LP relaxation")
         defer { Progress.phase(nil) }
+        // Kept basis: the root LP by the simplex (from the starting basis when given), then
+        // branch and cut from it without the presolver, which would discard it.
+        var rootBasis: LPBasis?
+        if options.keepBasis {
+            var root = options
+            root.keepBasis = true
+            let relaxation = solveSimplex(root, deadline: Self.milliseconds(options.secondsLeft))
+            if relaxation.status == .optimal {
+                rootBasis = relaxation.basis
+                parm.presolve = GLP_OFF
+            } else {
+                glp_std_basis(problem)
+            }
+        }
         let code = withExtendedLifetime(progress) { () -> Int32 in
             parm.cb_info = Unmanaged.passUnretained(progress).toOpaque()
             return glp_intopt(problem, &parm)
         }
         var solution = Solution(status: .solverFailure, outcome: .completed, method: .branchAndCut, nodes: progress.nodes)
+        solution.basis = rootBasis
         switch code {
         case 0, GLP_EMIPGAP: break
         case GLP_ETMLIM: solution.outcome = .timeLimitReached

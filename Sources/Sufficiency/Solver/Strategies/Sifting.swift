@@ -4,7 +4,7 @@
 /// repeat until none does. Then the small LP's optimum is the full LP's, and the reduced costs
 /// computed over *all* columns prove it (``Solution/verify(against:)`` checks them again).
 enum FixedLPSifting {
-    static func solve(_ program: LinearProgram, mip: Solution, timeLimit: Double?, backend: SolverBackend = .glpk) -> Solution? {
+    static func solve(_ program: LinearProgram, mip: Solution, timeLimit: Double?, backend: SolverBackend = .glpk, cancellation: Cancellation? = nil) -> Solution? {
         guard program.sense == .minimize, mip.columnValues.count == program.columnCount else { return nil }
         var fixed = program
         for j in 0..<fixed.columnCount where fixed.isInteger[j] {
@@ -14,7 +14,7 @@ enum FixedLPSifting {
             fixed.isInteger[j] = false
         }
         let active = (0..<fixed.columnCount).map { mip.columnValues[$0] > 1e-9 }
-        guard var solution = Sifting.solve(fixed, active: active, timeLimit: timeLimit, backend: backend) else { return nil }
+        guard var solution = Sifting.solve(fixed, active: active, timeLimit: timeLimit, backend: backend, cancellation: cancellation) else { return nil }
         solution.status = mip.status
         solution.outcome = mip.outcome
         solution.method = mip.method
@@ -30,7 +30,7 @@ enum FixedLPSifting {
 /// with its duals in Swift, add those with a negative reduced cost, repeat. When none prices out,
 /// the restricted optimum is optimal for the whole LP; the returned reduced costs cover every column.
 public enum Sifting {
-    public static func solve(_ program: LinearProgram, active initial: [Bool], timeLimit: Double?, backend: SolverBackend = .glpk) -> Solution? {
+    public static func solve(_ program: LinearProgram, active initial: [Bool], timeLimit: Double?, backend: SolverBackend = .glpk, cancellation: Cancellation? = nil) -> Solution? {
         guard program.sense == .minimize, !program.isMIP, initial.count == program.columnCount else { return nil }
         let n = program.columnCount
         let clock = ContinuousClock()
@@ -54,6 +54,8 @@ public enum Sifting {
         guard let restricted = try? builder.build(), let solver = try? backend.make(restricted) else { return nil }
         var presolve = true
         for _ in 0..<200 {
+            // Cancelled (a newer edit on the what-if page): stop between rounds.
+            if cancellation?.isCancelled == true { return nil }
             let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
             var restrictedOptions = SolverOptions(lpMethod: .primalSimplex, presolve: presolve, timeLimit: remaining)
             restrictedOptions.textbookPricing = true

@@ -24,13 +24,15 @@ public enum SolveStrategy {
         left.timeLimit = options.timeLimit.map { $0 - (clock.now - start).seconds }
         let remaining = left.secondsLeft.map { max(0.05, $0) }
         let tolerance = 1e-7 * max(1, abs(solution.objective))
-        if let sifted = FixedLPSifting.solve(program, mip: solution, timeLimit: remaining, backend: backend),
+        let rootBasis = solution.basis
+        if let sifted = FixedLPSifting.solve(program, mip: solution, timeLimit: remaining, backend: backend, cancellation: options.cancellation),
            sifted.objective <= solution.objective + tolerance {
             solution = sifted
         } else {
             solution = try solver.withFixedLPDuals(solution, timeLimit: remaining)
         }
         solution.solveSeconds = (clock.now - start).seconds
+        solution.basis = rootBasis
         return solution
     }
 }

@@ -1,0 +1,420 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Sufficiency
+import ZIPFoundation
+
+/// What `serve` runs with (SPEC §9).
+public struct ServeSettings: Sendable {
+    public var workspace: Workspace
+    public var host: String
+    public var port: Int
+    /// Required on every request when set (`Authorization: Bearer …`, `?token=…` or the cookie the
+    /// first such page sets); `serve` makes one whenever it is bound beyond the loopback address.
+    public var token: String?
+    public var queue: SolveQueue.Settings
+    /// The largest request body (the scenario size limit).
+    public var maxBodyBytes: Int
+
+    public init(workspace: Workspace, host: String = "127.0.0.1", port: Int = 8080, token: String? = nil,
+                queue: SolveQueue.Settings = .init(), maxBodyBytes: Int = ScenarioDecoder.Limits.defaultMaxInputBytes) {
+        self.workspace = workspace; self.host = host; self.port = port; self.token = token
+        self.queue = queue; self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Whether `host` is a loopback address (no token needed there).
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+}
+
+/// An answer other than 200 that a handler gives: a status, a message, and problems with places.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var message: String
+    var problems: [Problem] = []
+}
+
+/// The web app: the routes of SPEC §9 over one workspace and one solve queue.
+public final class ServeApp: Sendable {
+    public let settings: ServeSettings
+    public let queue: SolveQueue
+
+    public init(settings: ServeSettings) {
+        self.settings = settings
+        self.queue = SolveQueue(settings: settings.queue)
+    }
+
+    /// The application, ready to run (`runService()`), or to test with HummingbirdTesting.
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sufficiency-solve"),
+                    onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) })
+    }
+
+    public static let formats: [(name: String, type: String, file: String)] = [
+        ("json", "application/json", "report.json"), ("html", "text/html; charset=utf-8", "report.html"),
+        ("markdown", "text/markdown; charset=utf-8", "report.md"), ("table", "text/plain; charset=utf-8", "report.txt"),
+        ("csv", "application/zip", "report-csv.zip"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "report.xlsx"),
+    ]
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: GuardMiddleware(token: settings.token, loopbackOnly: ServeSettings.isLoopback(settings.host)))
+        router.get("/") { [self] request, _ in html(Pages.index(scenarios: settings.workspace.scenarios(), token: tokenQuery(request))) }
+        router.get("/scenario") { [self] request, _ in
+            await answer {
+                let path = try require(request, "path")
+                _ = try file(path)
+                return html(Pages.scenario(path: path, token: settings.token))
+            }
+        }
+        router.get("/compare") { [self] request, _ in
+            await answer {
+                let paths = request.uri.queryParameters.getAll("path").map { String($0) }
+                guard paths.count >= 2 else { throw APIError(status: .badRequest, message: "choose two or more scenarios or saved variants to compare (?path=…&path=…)") }
+                let reports = try await compareReports(paths.map { (label: nil, path: $0, edits: []) })
+                return html(Pages.compare(ReportHTML.comparison(reports), token: tokenQuery(request)))
+            }
+        }
+        router.get("/api/formats") { _, _ in
+            json(["formats": Self.formats.map { ["name": $0.name, "contentType": $0.type, "file": $0.file] }])
+        }
+        router.get("/api/scenarios") { [self] _, _ in json(["scenarios": settings.workspace.scenarios()]) }
+        router.get("/api/scenario") { [self] request, _ in
+            await answer {
+                let path = try require(request, "path")
+                let real = try file(path)
+                let document = try ScenarioDecoder.editedDocument(path: real, edits: [], maxInputBytes: settings.queue.maxInputBytes)
+                do {
+                    let scenario = try ScenarioDecoder.load(path: real, maxInputBytes: settings.queue.maxInputBytes)
+                    let variants = settings.workspace.scenarios().filter { $0.variantOf == path }
+                    return json(ScenarioAnswer(path: path, name: scenario.name, panel: EditPanel(document: document, scenario: scenario), variants: variants, problems: []))
+                } catch {
+                    return json(ScenarioAnswer(path: path, name: path, panel: nil, variants: [], problems: Problem.of(error)), status: .unprocessableContent)
+                }
+            }
+        }
+        router.post("/api/validate") { [self] request, _ in
+            await answer {
+                let body = try await RequestBody(request, limit: settings.maxBodyBytes)
+                let path = try body.string("path")
+                let edits = try body.edits()
+                do {
+                    _ = try ScenarioDecoder.load(path: try file(path), edits: edits, maxInputBytes: settings.queue.maxInputBytes)
+                    return json(ValidateAnswer(valid: true, problems: []))
+                } catch let refusal as Workspace.Refusal { throw refusal }
+                catch { return json(ValidateAnswer(valid: false, problems: Problem.of(error))) }
+            }
+        }
+        router.post("/api/solve") { [self] request, _ in
+            await answer {
+                let body = try await RequestBody(request, limit: settings.maxBodyBytes)
+                let path = try body.string("path")
+                let job = try submit(path: path, edits: try body.edits(), label: body.optionalString("label"), replaces: body.optionalString("replaces"))
+                guard body.flag("wait") else { return json(job, status: .accepted) }
+                await queue.wait(id: job.id)
+                return try jobAnswer(job.id, withReport: true)
+            }
+        }
+        router.get("/api/jobs/{id}") { [self] _, context in
+            await answer { try jobAnswer(try context.parameters.require("id"), withReport: false) }
+        }
+        router.delete("/api/jobs/{id}") { [self] _, context in
+            await answer {
+                let id = try context.parameters.require("id")
+                guard queue.snapshot(id: id) != nil else { throw APIError(status: .notFound, message: "no job \(id) (finished jobs are kept for a while, then dropped)") }
+                return json(["cancelled": queue.cancel(id)])
+            }
+        }
+        router.get("/api/jobs/{id}/report") { [self] request, context in
+            await answer {
+                let id = try context.parameters.require("id")
+                let format = request.uri.queryParameters.get("format") ?? "json"
+                guard let found = queue.report(id: id) else { throw APIError(status: .notFound, message: "no job \(id)") }
+                guard let report = found.report else {
+                    throw APIError(status: .conflict, message: "job \(id) is \(found.snapshot.state.rawValue): no report", problems: found.snapshot.problems ?? [])
+                }
+                return try download(report, format: format, inline: request.uri.queryParameters.get("inline") != nil)
+            }
+        }
+        router.post("/api/compare") { [self] request, _ in
+            await answer {
+                let body = try await RequestBody(request, limit: settings.maxBodyBytes)
+                let variants = try body.variants()
+                let reports = try await compareReports(variants)
+                switch body.optionalString("format") ?? "json" {
+                case "json": return text(try ComparisonFormats.comparisonJSON(reports), type: "application/json")
+                case "html": return html(ReportHTML.comparison(reports))
+                case "markdown": return text(ComparisonFormats.markdown(title: "Comparison of \(reports.count) variants", ComparisonFormats.comparisonTables(reports)), type: "text/markdown; charset=utf-8")
+                case "table": return text(ReportText.comparison(reports), type: "text/plain; charset=utf-8")
+                case let other: throw APIError(status: .badRequest, message: "format \(other): compare answers json, html, markdown or table")
+                }
+            }
+        }
+        router.post("/api/variants") { [self] request, _ in
+            await answer {
+                let body = try await RequestBody(request, limit: settings.maxBodyBytes)
+                let path = try body.string("path")
+                let name = try body.string("name")
+                let edits = try body.edits()
+                guard !edits.isEmpty else { throw APIError(status: .badRequest, message: "a variant needs at least one edit") }
+                let saved = try settings.workspace.saveVariant(of: path, name: name, edits: edits, maxInputBytes: settings.queue.maxInputBytes)
+                return json(["path": saved], status: .created)
+            }
+        }
+        return router
+    }
+
+    // MARK: Handlers' helpers
+
+    struct ScenarioAnswer: Codable { var path: String; var name: String; var panel: EditPanel?; var variants: [Workspace.Entry]; var problems: [Problem] }
+    struct ValidateAnswer: Codable { var valid: Bool; var problems: [Problem] }
+
+    func file(_ path: String) throws -> String { try settings.workspace.file(path) }
+
+    func tokenQuery(_ request: Request) -> String? { settings.token }
+
+    func submit(path: String, edits: [ScenarioEdit], label: String?, replaces: String?) throws -> SolveQueue.Snapshot {
+        let real = try file(path)
+        do { return try queue.submit(SolveQueue.Request(path: path, file: real, edits: edits, label: label), replaces: replaces) }
+        catch { throw APIError(status: .serviceUnavailable, message: error.description) }
+    }
+
+    /// A job's state as JSON, with its report (JSON) when asked and done.
+    func jobAnswer(_ id: String, withReport: Bool) throws -> Response {
+        guard let found = queue.report(id: id) else { throw APIError(status: .notFound, message: "no job \(id) (finished jobs are kept for a while, then dropped)") }
+        var text = String(decoding: try Self.encoder.encode(found.snapshot), as: UTF8.self)
+        if withReport, let report = found.report {
+            text = String(text.dropLast()) + ",\"report\":" + (try ReportText.json(report)) + "}"
+        }
+        if let report = found.report {
+            // The headline the page shows, in the report's own words.
+            let headline = Pages.headline(report)
+            text = String(text.dropLast()) + ",\"headline\":" + SourceNode.quoted(headline) + "}"
+        }
+        let status: HTTPResponse.Status = found.snapshot.state == .failed ? .unprocessableContent : .ok
+        return Self.respond(text, type: "application/json", status: status)
+    }
+
+    /// Solves every variant (through the queue, so the limit on concurrent solves holds) and
+    /// labels them as `compare` does.
+    func compareReports(_ variants: [(label: String?, path: String, edits: [ScenarioEdit])]) async throws -> [(label: String, report: Report)] {
+        guard (1...12).contains(variants.count) else { throw APIError(status: .badRequest, message: "compare takes 1 to 12 variants, got \(variants.count)") }
+        var jobs: [SolveQueue.Snapshot] = []
+        for variant in variants { jobs.append(try submit(path: variant.path, edits: variant.edits, label: variant.label, replaces: nil)) }
+        var reports: [(label: String, report: Report)] = []
+        for (k, job) in jobs.enumerated() {
+            await queue.wait(id: job.id)
+            guard let found = queue.report(id: job.id), let report = found.report else {
+                let problems = queue.snapshot(id: job.id)?.problems ?? []
+                throw APIError(status: .unprocessableContent, message: "\(variants[k].path): \(problems.first?.message ?? "no report")", problems: problems)
+            }
+            reports.append((variants[k].label ?? report.scenario, report))
+        }
+        let names = reports.map(\.label)
+        for k in reports.indices where names.filter({ $0 == names[k] }).count > 1 { reports[k].label += " (\(variants[k].path))" }
+        return reports
+    }
+
+    /// A report in one of the download formats.
+    func download(_ report: Report, format: String, inline: Bool) throws -> Response {
+        guard let entry = Self.formats.first(where: { $0.name == format }) else {
+            throw APIError(status: .badRequest, message: "format \(format): choose one of \(Self.formats.map(\.name).joined(separator: ", "))")
+        }
+        let data: Data
+        switch format {
+        case "json": data = Data(try ReportText.json(report).utf8)
+        case "html": data = Data(ReportHTML.render(report).utf8)
+        case "markdown": data = Data(ReportTables.markdown(report).utf8)
+        case "table": data = Data(ReportText.render(report).utf8)
+        case "xlsx": data = try ReportWorkbook.workbook(report).data()
+        default: data = try Self.csvArchive(report)
+        }
+        var response = Self.respond(data, type: entry.type)
+        if !inline { response.headers[.contentDisposition] = "attachment; filename=\"\(Self.fileStem(report.scenario))-\(entry.file)\"" }
+        return response
+    }
+
+    /// The CSV tables of a report in one zip, a file per table (as `solve --format csv` writes them).
+    static func csvArchive(_ report: Report) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for table in ReportTables.tables(report) {
+            let bytes = Data(ReportTables.csv(table).utf8)
+            try archive.addEntry(with: "\(table.name).csv", type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        guard let data = archive.data else { throw APIError(status: .internalServerError, message: "the zip could not be made") }
+        return data
+    }
+
+    static func fileStem(_ name: String) -> String { (try? Workspace.slug(name)) ?? "scenario" }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func respond(_ text: String, type: String, status: HTTPResponse.Status = .ok) -> Response {
+        respond(Data(text.utf8), type: type, status: status)
+    }
+
+    static func respond(_ data: Data, type: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+func require(_ request: Request, _ name: String) throws -> String {
+    guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { throw APIError(status: .badRequest, message: "give ?\(name)=…") }
+    return value
+}
+
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+    let data = (try? ServeApp.encoder.encode(value)) ?? Data("{}".utf8)
+    return ServeApp.respond(data, type: "application/json", status: status)
+}
+
+func text(_ text: String, type: String) -> Response { ServeApp.respond(text, type: type) }
+
+func html(_ page: String) -> Response {
+    var response = ServeApp.respond(page, type: "text/html; charset=utf-8")
+    // The page needs nothing from elsewhere: say so to the browser.
+    response.headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
+    return response
+}
+
+/// Runs a handler; what it throws becomes a 4xx (or 5xx) JSON answer with a message, never a crash.
+func answer(_ body: () async throws -> Response) async -> Response {
+    do { return try await body() } catch {
+        let (status, message, problems) = describe(error)
+        struct Failure: Encodable { var error: String; var problems: [Problem] }
+        return json(Failure(error: message, problems: problems), status: status)
+    }
+}
+
+func describe(_ error: any Error) -> (HTTPResponse.Status, String, [Problem]) {
+    switch error {
+    case let api as APIError: return (api.status, api.message, api.problems)
+    case let refusal as Workspace.Refusal: return (HTTPResponse.Status(code: refusal.status), refusal.message, [])
+    case let errors as ScenarioErrors:
+        return (.unprocessableContent, "\(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") in the scenario", errors.issues.map(Problem.init))
+    case let edit as ScenarioEdit.EditError: return (.unprocessableContent, edit.message, Problem.of(edit))
+    case let output as OutputError:
+        if case .refused = output { return (.conflict, output.description, []) }
+        return (HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), output.description, [])
+    case let http as HTTPError: return (http.status, http.body ?? "\(http.status.reasonPhrase)", [])
+    default: return (.internalServerError, "internal error: \(error)", [])
+    }
+}
+
+/// A JSON request body, read with the scenario parser (limits on size and depth, places of errors).
+struct RequestBody {
+    let root: SourceNode
+
+    init(_ request: Request, limit: Int) async throws {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw APIError(status: .unsupportedMediaType, message: "send the body as application/json")
+        }
+        if request.headers[.contentType] == nil { throw APIError(status: .unsupportedMediaType, message: "send the body as application/json (Content-Type)") }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) }
+        catch { throw APIError(status: .contentTooLarge, message: "the request body is over \(limit) bytes (the scenario size limit)") }
+        let bytes = Array(buffer.readableBytesView)
+        let parsed: (root: SourceNode, issues: [ScenarioIssue])
+        do { parsed = try JSONSourceParser.parse(bytes) }
+        catch { throw APIError(status: .badRequest, message: "the body is not JSON: \(error.issues.first?.description ?? "")") }
+        if let issue = parsed.issues.first { throw APIError(status: .badRequest, message: "the body is not JSON: \(issue)") }
+        guard case .object = parsed.root.value else { throw APIError(status: .badRequest, message: "the body must be a JSON object") }
+        root = parsed.root
+    }
+
+    init(root: SourceNode) { self.root = root }
+
+    func string(_ key: String) throws -> String {
+        guard let value = optionalString(key), !value.isEmpty else { throw APIError(status: .badRequest, message: "\"\(key)\" is required (text)") }
+        return value
+    }
+
+    func optionalString(_ key: String) -> String? {
+        if case .string(let text)? = root[key]?.value { return text }
+        return nil
+    }
+
+    func flag(_ key: String) -> Bool {
+        if case .bool(let value)? = root[key]?.value { return value }
+        return false
+    }
+
+    /// `edits`: a list of `"PATH=VALUE"` (as `compare --set`) or `{"path": …, "value": …}`.
+    func edits(_ node: SourceNode? = nil, at where: String = "edits") throws -> [ScenarioEdit] {
+        guard let node = node ?? root["edits"] else { return [] }
+        guard case .array(let elements) = node.value else { throw APIError(status: .badRequest, message: "\"\(`where`)\" must be a list") }
+        guard elements.count <= 10_000 else { throw APIError(status: .badRequest, message: "at most 10,000 edits") }
+        var edits: [ScenarioEdit] = []
+        for (k, element) in elements.enumerated() {
+            do {
+                switch element.value {
+                case .string(let assignment): edits.append(try ScenarioEdit(assignment: assignment))
+                case .object:
+                    guard case .string(let path)? = element["path"]?.value, let value = element["value"] else {
+                        throw ScenarioEdit.EditError(message: "give {\"path\": \"…\", \"value\": …}")
+                    }
+                    edits.append(try ScenarioEdit(path: path, value: value.value))
+                default: throw ScenarioEdit.EditError(message: "an edit is \"PATH=VALUE\" or {\"path\": …, \"value\": …}")
+                }
+            } catch let edit as ScenarioEdit.EditError {
+                throw APIError(status: .badRequest, message: "\(`where`)[\(k)]: \(edit.message)")
+            }
+        }
+        return edits
+    }
+
+    /// `variants`: a list of `{label?, path, edits?}`.
+    func variants() throws -> [(label: String?, path: String, edits: [ScenarioEdit])] {
+        guard case .array(let elements)? = root["variants"]?.value else { throw APIError(status: .badRequest, message: "\"variants\" is required: a list of {label, path, edits}") }
+        return try elements.enumerated().map { k, element in
+            let entry = RequestBody(root: element)
+            guard case .object = element.value else { throw APIError(status: .badRequest, message: "variants[\(k)] must be an object") }
+            return (entry.optionalString("label"), try entry.string("path"), try entry.edits(element["edits"], at: "variants[\(k)].edits"))
+        }
+    }
+}
+
+/// The token (when set) on every request, and, on the loopback address, a Host that is the
+/// loopback's (a page elsewhere cannot reach us through a name of its own: DNS rebinding).
+struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+    let loopbackOnly: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if loopbackOnly, let authority = request.head.authority {
+            let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }.dropFirst()) : String(authority.prefix { $0 != ":" })
+            guard ["127.0.0.1", "localhost", "::1"].contains(host.lowercased()) else {
+                return json(["error": "this server answers only requests addressed to the loopback address (127.0.0.1 or localhost)"], status: .misdirectedRequest)
+            }
+        }
+        guard let token else { return try await next(request, context) }
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let query = request.uri.queryParameters.get("token")
+        let cookie = request.headers[.cookie].flatMap { header in
+            header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("sufficiency-token=") }.map { String($0.dropFirst(18)) }
+        }
+        guard let given = bearer ?? query ?? cookie, Self.same(given, token) else {
+            return json(["error": "a token is needed: the one serve printed when it started (Authorization: Bearer TOKEN, or ?token=TOKEN)"], status: .unauthorized)
+        }
+        var response = try await next(request, context)
+        if query != nil { response.headers[.setCookie] = "sufficiency-token=\(token); Path=/; HttpOnly; SameSite=Strict" }
+        return response
+    }
+
+    /// Compares in time independent of where the first difference is.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
