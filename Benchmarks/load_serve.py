@@ -311,6 +311,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.requests < 1 or args.requests > 2000:
         die("--requests must be between 1 and 2000")
+    args.binary = os.path.abspath(args.binary)
     if not os.access(args.binary, os.X_OK):
         die(f"no executable binary at {args.binary}")
     probe = subprocess.run([args.binary, "serve", "--help"], capture_output=True, timeout=20)
@@ -429,6 +430,7 @@ def main() -> int:
                   f"but no \"error\" key (the job failed: state 'failed')")
 
         rc = server.stop()
+        server_log = server.stderr_path
         server = None
         print(f"server stopped on SIGTERM (exit {rc})")
         if rc not in (0, -signal.SIGTERM, 130, 143):
@@ -442,8 +444,10 @@ def main() -> int:
             if codes.get(503):
                 print("  (a 503 'solves are waiting' means serve's queue, --max-queued 256 by default, was full)",
                       file=sys.stderr)
+            print(f"server stderr kept in {server_log}", file=sys.stderr)
             print(f"FAIL: {len(failures)} problem(s)", file=sys.stderr)
             return 1
+        os.unlink(server_log)
         print("PASS: every answer right, no 5xx, the server stayed up")
         return 0
     finally:

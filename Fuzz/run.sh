@@ -6,7 +6,8 @@
 # tree), csv (the demand, travel and projection readers), decode (decode, build, validate) and
 # solve (decode, then GLPK on small scenarios, verification and the reports) and dfe (init's
 # readers of DfE's need, caseload and costs files) and records (project's readers of the
-# transitions, population, valid-states and labels files, the fit and projection, Output_State).
+# transitions, population, valid-states and labels files, the fit and projection, Output_State)
+# and edits (compare --set / serve edits applied, the document written as JSON and read back).
 # A crashing input is written to Fuzz/crashes/TARGET/; commit it: the test "every input the
 # fuzzer kept" replays each one in every `swift test`.
 #
@@ -16,7 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-2500000}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(json yaml csv decode solve dfe records)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(json yaml csv decode solve dfe records edits)
 swift build -c release --product sufficiency-fuzz --scratch-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library \
   -Xcc -fsanitize=fuzzer-no-link,address || exit 1

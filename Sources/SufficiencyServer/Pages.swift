@@ -34,7 +34,9 @@ enum Pages {
     input.changed,select.changed{border-color:var(--accent);background:#eef5ff}input.invalid{border-color:var(--bad);background:#fff1f0}
     .problem{color:var(--bad);font-size:.85rem;margin-top:2px}.note{color:var(--muted);font-size:.85rem;margin:2px 0 4px}
     button{background:var(--accent);color:#fff;border:0;border-radius:6px;padding:6px 12px;cursor:pointer}button.quiet{background:#fff;color:var(--accent);border:1px solid var(--accent)}
-    .status{display:flex;gap:12px;align-items:baseline;flex-wrap:wrap}#total{font-size:1.3rem;font-weight:700}
+    .status{display:flex;gap:12px;align-items:baseline;flex-wrap:wrap;position:sticky;top:0;z-index:2;margin:10px 16px 0;box-shadow:0 2px 6px rgba(0,0,0,.06)}
+    #total{font-size:1.3rem;font-weight:700}#total.stale{color:var(--muted);text-decoration:line-through}iframe.stale{opacity:.35}
+    td{overflow-wrap:anywhere}table.list{width:100%}@media (max-width:600px){#total{font-size:1.05rem}.list td{font-size:.9rem}}
     iframe{width:100%;height:calc(100vh - 190px);min-height:480px;border:1px solid var(--line);border-radius:8px;background:#fff}
     .downloads a{margin-right:10px}table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left}
     .row{display:flex;gap:6px}.row>*{flex:1}
@@ -57,7 +59,7 @@ enum Pages {
         }
         let body = scenarios.isEmpty
             ? "<main><div class=\"card\"><p>No scenario files (<code>.json</code>, <code>.yaml</code> naming <code>sufficiency/1</code>) in this workspace.</p></div></main>"
-            : "<main><div class=\"card\"><h2>Scenarios in the workspace</h2><table><tr><th>scenario</th><th>file</th><th></th></tr>\(rows)</table></div></main>"
+            : "<main><div class=\"card\"><h2>Scenarios in the workspace</h2><table class=\"list\"><tr><th>scenario</th><th>file</th><th></th></tr>\(rows)</table></div></main>"
         return page(title: "Sufficiency — scenarios", body: body)
     }
 
@@ -74,6 +76,8 @@ enum Pages {
 
     static func scenario(path: String, token: String?) -> String {
         let body = """
+        <div class="card status" role="status"><span id="total" data-objective="">…</span><span id="state" class="muted">loading</span>
+          <span id="warm" class="muted"></span><button id="cancel" class="quiet" type="button" hidden>Cancel</button></div>
         <main class="layout">
         <section class="panel" aria-label="Assumptions">
           <h2 id="name">Loading…</h2><p class="note">Change an assumption: the plan re-solves at once. Changed fields are blue.</p>
@@ -88,8 +92,6 @@ enum Pages {
           </details>
         </section>
         <section>
-          <div class="card status"><span id="total" data-objective="">…</span><span id="state" class="muted">loading</span>
-            <span id="warm" class="muted"></span><button id="cancel" class="quiet" type="button" hidden>Cancel</button></div>
           <div id="problems" class="problem"></div>
           <p class="downloads muted" id="downloads"></p>
           <iframe id="report" title="The report" src="about:blank"></iframe>
@@ -179,7 +181,7 @@ enum Pages {
       let r, job;
       try { r = await api("/api/solve", {method: "POST", body: JSON.stringify(body)}); job = await r.json(); }
       catch (e) { $("state").textContent = "the server did not answer"; return; }
-      if (!r.ok) { $("state").textContent = "not solved"; showProblems(job.problems && job.problems.length ? job.problems : [{path: "", message: job.error}]); $("cancel").hidden = true; return; }
+      if (!r.ok) { $("state").textContent = "not solved"; $("total").classList.add("stale"); $("report").classList.add("stale"); showProblems(job.problems && job.problems.length ? job.problems : [{path: "", message: job.error}]); $("cancel").hidden = true; return; }
       current = job.id; poll(job.id);
     }
     const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -193,13 +195,16 @@ enum Pages {
         else {
           $("cancel").hidden = true;
           if (j.state === "done") {
-            showProblems([]);
+            showProblems([]); $("total").classList.remove("stale"); $("report").classList.remove("stale");
             $("total").textContent = j.headline; $("total").dataset.objective = j.objective === null || j.objective === undefined ? "" : String(j.objective);
             $("state").textContent = "solved in " + j.seconds.toFixed(2) + " s" + (j.exitCode ? " (exit " + j.exitCode + ")" : "");
             $("warm").textContent = j.warm ? "warm re-solve" : "";
             $("report").src = "/api/jobs/" + id + "/report?format=html&inline=1" + tq;
             $("downloads").innerHTML = "Download: " + ["json", "csv", "markdown", "html", "xlsx", "table"].map(f => '<a href="/api/jobs/' + id + '/report?format=' + f + tq + '">' + f + "</a>").join("");
-          } else if (j.state === "failed") { $("state").textContent = "not solved: fix the fields in red"; showProblems(j.problems); }
+          } else if (j.state === "failed") {
+            $("state").textContent = "not solved: fix the fields in red (the plan shown is for the last values that solved)"; showProblems(j.problems);
+            $("total").classList.add("stale"); $("report").classList.add("stale"); $("warm").textContent = "";
+          }
           else $("state").textContent = "cancelled";
           return;
         }

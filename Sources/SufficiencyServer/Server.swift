@@ -188,6 +188,10 @@ public final class ServeApp: Sendable {
         if withReport, let report = found.report {
             text = String(text.dropLast()) + ",\"report\":" + (try ReportText.json(report)) + "}"
         }
+        if found.snapshot.state == .failed {
+            let count = found.snapshot.problems?.count ?? 0
+            text = String(text.dropLast()) + ",\"error\":" + SourceNode.quoted("not solved: \(count) problem\(count == 1 ? "" : "s") in the scenario or its edits") + "}"
+        }
         if let report = found.report {
             // The headline the page shows, in the report's own words.
             let headline = Pages.headline(report)
@@ -210,7 +214,8 @@ public final class ServeApp: Sendable {
                 let problems = queue.snapshot(id: job.id)?.problems ?? []
                 throw APIError(status: .unprocessableContent, message: "\(variants[k].path): \(problems.first?.message ?? "no report")", problems: problems)
             }
-            reports.append((variants[k].label ?? report.scenario, report))
+            // A saved variant is labelled by its own name, the rest by their scenario's.
+            reports.append((variants[k].label ?? (variants[k].edits.isEmpty ? settings.workspace.variantName(variants[k].path) : nil) ?? report.scenario, report))
         }
         let names = reports.map(\.label)
         for k in reports.indices where names.filter({ $0 == names[k] }).count > 1 { reports[k].label += " (\(variants[k].path))" }

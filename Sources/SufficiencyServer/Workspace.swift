@@ -99,6 +99,14 @@ public struct Workspace: Sendable {
         return (try? JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed)) as? String
     }
 
+    /// `metadata.variant.name` of a saved variant (relative path), for labels.
+    public func variantName(_ relative: String) -> String? {
+        guard let real = try? file(relative), let data = FileManager.default.contents(atPath: real),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let variant = (object["metadata"] as? [String: Any])?["variant"] as? [String: Any] else { return nil }
+        return variant["name"] as? String
+    }
+
     /// `metadata.variant.of` of a saved variant.
     static func variantOf(_ path: String) -> String? {
         guard path.hasSuffix(".json"), path.contains("--"), let data = FileManager.default.contents(atPath: path),
@@ -132,6 +140,11 @@ public struct Workspace: Sendable {
         let folder = (source as NSString).deletingLastPathComponent
         _ = try ScenarioDecoder.decode(root: document, issues: [], baseDirectory: folder, maxInputBytes: maxInputBytes)
         Self.record(variantOf: relative, name: name, edits: edits, in: &document)
+        // Its own name, so lists and comparisons tell it from the original.
+        if case .object(var members) = document.value, let k = members.lastIndex(where: { $0.key == "name" }), case .string(let original) = members[k].value.value {
+            members[k].value.value = .string("\(original) — \(name)")
+            document.value = .object(members)
+        }
         let real = root + "/" + target
         do {
             try OutputFile.write(Data(document.jsonText().utf8), to: real, kind: .variantScenario)

@@ -51,7 +51,8 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
         static let ages = Features(rawValue: 1 << 24), settingAges = Features(rawValue: 1 << 25), capacityByAge = Features(rawValue: 1 << 26)
         static let policyAges = Features(rawValue: 1 << 27), leadTime = Features(rawValue: 1 << 28)
         static let incomeAndMitigations = Features(rawValue: 1 << 29), transportInBlock = Features(rawValue: 1 << 30)
-        static let all = Features(rawValue: (1 << 31) - 1)
+        static let decisions = Features(rawValue: 1 << 31), demandScale = Features(rawValue: 1 << 32)
+        static let all = Features(rawValue: (1 << 33) - 1)
     }
 
     /// The scenario as a JSON object, and the features it uses.
@@ -87,6 +88,7 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
             object["unmetPenalty"] = 80_000 + 10_000 * Double(g.next(10))
         }
         if g.chance(30) { object["discountRate"] = 0.035; object["inflation"] = 0.02; features.insert(.discounting) }
+        if g.chance(10) { object["demandScale"] = [0.5, 1.25, 2][g.next(3)]; features.insert(.demandScale) }
         if g.chance(30) { object["defaults"] = ["leavingRate": Double(g.next(11)) / 10] }
 
         // Demand: a table by year (and zone), or base and growth.
@@ -251,6 +253,9 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
                 }
             }
             if g.chance(15) { option["fractional"] = true; features.insert(.fractional) }
+            // The what-if switches: off anywhere; forced where nothing can forbid it (no links).
+            if g.chance(10) { option["decision"] = "off"; features.insert(.decisions) }
+            else if option["excludes"] == nil && option["requires"] == nil && g.chance(10) { option["decision"] = "forced"; features.insert(.decisions) }
             options.append(option)
         }
         if !options.isEmpty {
@@ -260,6 +265,13 @@ struct ScenarioGenome: Sendable, CustomStringConvertible {
             if g.chance(20) { capital["budgetByYear"] = [years[g.next(yearCount)]: 10_000 * Double(g.next(50))]; features.insert(.budgetByYear) }
             if g.chance(40) { capital["accounting"] = "annualised"; capital["assetLifeYears"] = 1 + g.next(40); features.insert(.annualised) }
             if !capital.isEmpty { object["capital"] = capital }
+            // A forced option must fit a budget: with one, it goes back to "on".
+            if !capital.isEmpty, capital["budget"] != nil || capital["budgetByYear"] != nil {
+                for k in options.indices where options[k]["decision"] as? String == "forced" { options[k]["decision"] = "on" }
+                object["capitalOptions"] = options
+            }
+            // Others requiring an option that is off would be unbuildable, which is allowed; an
+            // option forced and required by none is always buildable without a budget.
         }
 
         // Finance, sometimes with a cap on the cumulative deficit.

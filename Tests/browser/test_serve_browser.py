@@ -188,6 +188,12 @@ class Server:
         except Exception:
             pass
 
+    def discard_log(self) -> None:
+        try:
+            os.unlink(self.stderr_path)
+        except OSError:
+            pass
+
 
 # ---------------------------------------------------------------- the CLI
 
@@ -358,6 +364,7 @@ def pounds(x: float) -> str:
 # ---------------------------------------------------------------- the test
 
 def run(binary: str, keep: bool) -> list[str]:
+    binary = os.path.abspath(binary)
     chromium, chromedriver = require_browser()
     if not os.access(binary, os.X_OK):
         fail(f"no executable binary at {binary}")
@@ -380,6 +387,7 @@ def run(binary: str, keep: bool) -> list[str]:
     server = Server(binary, workspace)
     driver = None
     shots: list[str] = []
+    ok = False
     try:
         server.start()
 
@@ -552,6 +560,7 @@ def run(binary: str, keep: bool) -> list[str]:
 
         if not server.alive():
             fail(f"the server died; stderr: {server.stderr_tail()}")
+        ok = True
         return shots
     finally:
         if driver is not None:
@@ -560,6 +569,10 @@ def run(binary: str, keep: bool) -> list[str]:
             except Exception:
                 pass
         server.stop()
+        if ok:
+            server.discard_log()
+        else:
+            log(f"server stderr kept in {server.stderr_path}")
         if keep:
             log(f"kept workspace {workspace}")
         else:

@@ -100,7 +100,9 @@ public enum ComparisonFormats {
     /// variant), then the variants themselves (status, options, why no plan).
     public static func comparisonTables(_ reports: [(label: String, report: Report)]) -> [ReportTables.Table] {
         guard !reports.isEmpty else { return [] }
+        // A measure no variant has (the futures' RP, R, WS, EVPI, VSS without futures) is left out.
         let list = measures(years: years(reports.map(\.report)), types: types(reports.map(\.report)))
+            .filter { measure in reports.contains { measure.value($0.report) != nil } }
         // Each variant, then each one's difference to the first.
         let rows = list.map { measure -> [String] in
             let values = reports.map { measure.value($0.report) }

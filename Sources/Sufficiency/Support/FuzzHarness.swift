@@ -22,6 +22,10 @@ package enum FuzzHarness {
         /// projection with simulations and its outputs), a population, a valid-states and a labels
         /// file; and `"demand": {"projection": …}` in witan.send's Output_State shape.
         case records
+        /// The edits of `compare --set` and of `serve`: each line of the bytes as `PATH=VALUE`,
+        /// applied to a small scenario document, which must then write as JSON and read back to
+        /// the same values (what a saved variant holds), and decode when it can.
+        case edits
     }
 
     /// Runs one target on one input.
@@ -53,6 +57,42 @@ package enum FuzzHarness {
             _ = try? starter.run(needFile: ("n.csv", Array(dfeNeedSeed.utf8)), caseloadFile: ("c.csv", bytes))
             _ = try? DfEInit.readCosts(bytes, file: "costs.csv")
         case .records: records(bytes)
+        case .edits: edits(bytes)
+        }
+    }
+
+    static let editSeed = """
+    {"format": "sufficiency/1", "name": "seed", "years": ["y1", "y2"], "needs": ["ASD"], "unmetPenalty": 5000,
+     "demand": {"base": {"ASD": 10}, "growth": 0.1},
+     "settings": [{"id": "indep", "type": "independent", "serves": "all", "capacity": null, "costPerPlace": 1000}],
+     "capitalOptions": [{"id": "A", "newSetting": {"id": "a", "type": "dsp", "serves": "all", "costPerPlace": 200}, "places": 10, "capitalCost": 20000}]}
+    """
+
+    private static func edits(_ bytes: [UInt8]) {
+        guard let text = String(validating: bytes, as: UTF8.self), var document = try? JSONSourceParser.parse(Array(editSeed.utf8)).root else { return }
+        for line in text.split(separator: "\n").prefix(50) {
+            guard let edit = try? ScenarioEdit(assignment: String(line)) else { continue }
+            try? edit.apply(to: &document)
+        }
+        let written = document.jsonText()
+        guard let again = try? JSONSourceParser.parse(Array(written.utf8)), again.issues.isEmpty, sameValues(again.root, document) else {
+            fatalError("the edited document does not read back from its JSON:\n\(written)")
+        }
+        if let scenario = try? ScenarioDecoder.decode(root: document, issues: [], baseDirectory: nil), small(scenario) { _ = try? PlacementModel(scenario: scenario) }
+    }
+
+    /// Two documents with the same values, wherever they were written.
+    static func sameValues(_ a: SourceNode, _ b: SourceNode) -> Bool {
+        switch (a.value, b.value) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.number(x, _), .number(y, _)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { sameValues($0, $1) }
+        case let (.object(x), .object(y)):
+            // The parser keeps the last of a repeated key; so does the comparison.
+            return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && sameValues($0.value, $1.value) }
+        default: return false
         }
     }
 
