@@ -162,10 +162,17 @@ enum Pages {
         const v = f.el.value; if (v === original(f.field)) continue;
         if (f.field.kind === "choice") out.push({path: f.field.path, value: v});
         else if (v !== "") out.push({path: f.field.path, value: Number(v)});
+        // A blank budget is no limit.
+        else if (f.field.path === "capital.budget") out.push({path: f.field.path, value: null});
       }
       return out;
     }
-    function changed() { clearTimeout(timer); timer = setTimeout(solve, 350); }
+    function changed() {
+      // Text the browser cannot read as a number ("1e") is said so, not solved as the file's value.
+      const bad = fields.filter(f => f.el.validity && f.el.validity.badInput);
+      if (bad.length) { showProblems(bad.map(f => ({path: f.field.path, message: "not a number"}))); return; }
+      clearTimeout(timer); timer = setTimeout(solve, 350);
+    }
     function showProblems(problems) {
       for (const f of fields) { f.problem.textContent = ""; f.el.classList.remove("invalid"); }
       const rest = [];

@@ -13,11 +13,13 @@ public struct ServeSettings: Sendable {
     /// first such page sets); `serve` makes one whenever it is bound beyond the loopback address.
     public var token: String?
     public var queue: SolveQueue.Settings
-    /// The largest request body (the scenario size limit).
+    /// The largest request body. Bodies carry paths and edits, never a scenario, so the default
+    /// is 1 MiB (below the scenario size limit, which caps it): a parsed JSON value takes many
+    /// times its text, and a 64 MiB list of numbers would take gigabytes.
     public var maxBodyBytes: Int
 
     public init(workspace: Workspace, host: String = "127.0.0.1", port: Int = 8080, token: String? = nil,
-                queue: SolveQueue.Settings = .init(), maxBodyBytes: Int = ScenarioDecoder.Limits.defaultMaxInputBytes) {
+                queue: SolveQueue.Settings = .init(), maxBodyBytes: Int = 1 << 20) {
         self.workspace = workspace; self.host = host; self.port = port; self.token = token
         self.queue = queue; self.maxBodyBytes = maxBodyBytes
     }
@@ -47,7 +49,11 @@ public final class ServeApp: Sendable {
 
     /// The application, ready to run (`runService()`), or to test with HummingbirdTesting.
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sufficiency-solve"),
+        // A connection idle (nothing read or written) this long is closed: a client that sends half
+        // a request and stops does not hold it for ever. Longer than a solve may wait and run.
+        let idle = max(120, 2 * (settings.queue.timeLimit ?? 60) + 30)
+        return Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(Int64(idle)))),
+                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sufficiency-solve"),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) })
     }
 
@@ -63,14 +69,14 @@ public final class ServeApp: Sendable {
         router.add(middleware: GuardMiddleware(token: settings.token, loopbackOnly: ServeSettings.isLoopback(settings.host)))
         router.get("/") { [self] request, _ in html(Pages.index(scenarios: settings.workspace.scenarios(), token: tokenQuery(request))) }
         router.get("/scenario") { [self] request, _ in
-            await answer {
+            await page {
                 let path = try require(request, "path")
                 _ = try file(path)
                 return html(Pages.scenario(path: path, token: settings.token))
             }
         }
         router.get("/compare") { [self] request, _ in
-            await answer {
+            await page {
                 let paths = request.uri.queryParameters.getAll("path").map { String($0) }
                 guard paths.count >= 2 else { throw APIError(status: .badRequest, message: "choose two or more scenarios or saved variants to compare (?path=…&path=…)") }
                 let reports = try await compareReports(paths.map { (label: nil, path: $0, edits: []) })
@@ -84,10 +90,10 @@ public final class ServeApp: Sendable {
         router.get("/api/scenario") { [self] request, _ in
             await answer {
                 let path = try require(request, "path")
-                let real = try file(path)
-                let document = try ScenarioDecoder.editedDocument(path: real, edits: [], maxInputBytes: settings.queue.maxInputBytes)
+                let (real, bytes) = try settings.workspace.read(path, maxBytes: settings.queue.maxInputBytes)
                 do {
-                    let scenario = try ScenarioDecoder.load(path: real, maxInputBytes: settings.queue.maxInputBytes)
+                    let document = try ScenarioDecoder.editedDocument(bytes: bytes, path: real, edits: [])
+                    let scenario = try ScenarioDecoder.load(bytes: bytes, path: real, edits: [], maxInputBytes: settings.queue.maxInputBytes, confinedTo: settings.workspace.root)
                     let variants = settings.workspace.scenarios().filter { $0.variantOf == path }
                     return json(ScenarioAnswer(path: path, name: scenario.name, panel: EditPanel(document: document, scenario: scenario), variants: variants, problems: []))
                 } catch {
@@ -100,8 +106,9 @@ public final class ServeApp: Sendable {
                 let body = try await RequestBody(request, limit: settings.maxBodyBytes)
                 let path = try body.string("path")
                 let edits = try body.edits()
+                let (real, bytes) = try settings.workspace.read(path, maxBytes: settings.queue.maxInputBytes)
                 do {
-                    _ = try ScenarioDecoder.load(path: try file(path), edits: edits, maxInputBytes: settings.queue.maxInputBytes)
+                    _ = try ScenarioDecoder.load(bytes: bytes, path: real, edits: edits, maxInputBytes: settings.queue.maxInputBytes, confinedTo: settings.workspace.root)
                     return json(ValidateAnswer(valid: true, problems: []))
                 } catch let refusal as Workspace.Refusal { throw refusal }
                 catch { return json(ValidateAnswer(valid: false, problems: Problem.of(error))) }
@@ -135,7 +142,10 @@ public final class ServeApp: Sendable {
                 guard let report = found.report else {
                     throw APIError(status: .conflict, message: "job \(id) is \(found.snapshot.state.rawValue): no report", problems: found.snapshot.problems ?? [])
                 }
-                return try download(report, format: format, inline: request.uri.queryParameters.get("inline") != nil)
+                var response = try download(report, format: format, inline: request.uri.queryParameters.get("inline") != nil)
+                // The report page in the frame gets the same policy as the app's pages.
+                if format == "html" { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
+                return response
             }
         }
         router.post("/api/compare") { [self] request, _ in
@@ -143,12 +153,18 @@ public final class ServeApp: Sendable {
                 let body = try await RequestBody(request, limit: settings.maxBodyBytes)
                 let variants = try body.variants()
                 let reports = try await compareReports(variants)
+                let title = "Comparison of \(reports.count) variants"
                 switch body.optionalString("format") ?? "json" {
                 case "json": return text(try ComparisonFormats.comparisonJSON(reports), type: "application/json")
                 case "html": return html(ReportHTML.comparison(reports))
-                case "markdown": return text(ComparisonFormats.markdown(title: "Comparison of \(reports.count) variants", ComparisonFormats.comparisonTables(reports)), type: "text/markdown; charset=utf-8")
+                case "markdown": return text(ComparisonFormats.markdown(title: title, ComparisonFormats.comparisonTables(reports)), type: "text/markdown; charset=utf-8")
                 case "table": return text(ReportText.comparison(reports), type: "text/plain; charset=utf-8")
-                case let other: throw APIError(status: .badRequest, message: "format \(other): compare answers json, html, markdown or table")
+                case "csv": return Self.attachment(try Self.csvArchive(ComparisonFormats.comparisonTables(reports)), type: "application/zip", file: "comparison-csv.zip")
+                case "xlsx":
+                    let about = reports.map { "\($0.label): \($0.report.scenario) — \($0.report.status)" }
+                    let workbook = try ComparisonFormats.workbook(title: title, about: about, ComparisonFormats.comparisonTables(reports), created: nil).data()
+                    return Self.attachment(workbook, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file: "comparison.xlsx")
+                case let other: throw APIError(status: .badRequest, message: "format \(other): compare answers json, html, markdown, table, csv (a zip) or xlsx")
                 }
             }
         }
@@ -176,8 +192,9 @@ public final class ServeApp: Sendable {
     func tokenQuery(_ request: Request) -> String? { settings.token }
 
     func submit(path: String, edits: [ScenarioEdit], label: String?, replaces: String?) throws -> SolveQueue.Snapshot {
-        let real = try file(path)
-        do { return try queue.submit(SolveQueue.Request(path: path, file: real, edits: edits, label: label), replaces: replaces) }
+        let (real, bytes) = try settings.workspace.read(path, maxBytes: settings.queue.maxInputBytes)
+        let request = SolveQueue.Request(path: path, file: real, bytes: bytes, root: settings.workspace.root, edits: edits, label: label)
+        do { return try queue.submit(request, replaces: replaces) }
         catch { throw APIError(status: .serviceUnavailable, message: error.description) }
     }
 
@@ -206,16 +223,24 @@ public final class ServeApp: Sendable {
     func compareReports(_ variants: [(label: String?, path: String, edits: [ScenarioEdit])]) async throws -> [(label: String, report: Report)] {
         guard (1...12).contains(variants.count) else { throw APIError(status: .badRequest, message: "compare takes 1 to 12 variants, got \(variants.count)") }
         var jobs: [SolveQueue.Snapshot] = []
-        for variant in variants { jobs.append(try submit(path: variant.path, edits: variant.edits, label: variant.label, replaces: nil)) }
+        // A variant that fails, or a client that goes away, leaves no solve behind that nobody collects.
+        func cancelAll() { for job in jobs { queue.cancel(job.id) } }
+        do {
+            for variant in variants { jobs.append(try submit(path: variant.path, edits: variant.edits, label: variant.label, replaces: nil)) }
+        } catch { cancelAll(); throw error }
         var reports: [(label: String, report: Report)] = []
         for (k, job) in jobs.enumerated() {
             await queue.wait(id: job.id)
             guard let found = queue.report(id: job.id), let report = found.report else {
+                cancelAll()
                 let problems = queue.snapshot(id: job.id)?.problems ?? []
                 throw APIError(status: .unprocessableContent, message: "\(variants[k].path): \(problems.first?.message ?? "no report")", problems: problems)
             }
-            // A saved variant is labelled by its own name, the rest by their scenario's.
-            reports.append((variants[k].label ?? (variants[k].edits.isEmpty ? settings.workspace.variantName(variants[k].path) : nil) ?? report.scenario, report))
+            // As `compare` labels them: a saved variant by its own name, edits by what they change, a file by its scenario's name.
+            let label = variants[k].label
+                ?? (variants[k].edits.isEmpty ? settings.workspace.variantName(variants[k].path) : variants[k].edits.map(\.description).joined(separator: "; "))
+                ?? report.scenario
+            reports.append((label, report))
         }
         let names = reports.map(\.label)
         for k in reports.indices where names.filter({ $0 == names[k] }).count > 1 { reports[k].label += " (\(variants[k].path))" }
@@ -242,9 +267,19 @@ public final class ServeApp: Sendable {
     }
 
     /// The CSV tables of a report in one zip, a file per table (as `solve --format csv` writes them).
-    static func csvArchive(_ report: Report) throws -> Data {
+    static func csvArchive(_ report: Report) throws -> Data { try csvArchive(ReportTables.tables(report)) }
+
+    static func attachment(_ data: Data, type: String, file: String) -> Response {
+        var response = respond(data, type: type)
+        response.headers[.contentDisposition] = "attachment; filename=\"\(file)\""
+        return response
+    }
+
+    static let contentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
+
+    static func csvArchive(_ tables: [ReportTables.Table]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
-        for table in ReportTables.tables(report) {
+        for table in tables {
             let bytes = Data(ReportTables.csv(table).utf8)
             try archive.addEntry(with: "\(table.name).csv", type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
@@ -288,8 +323,18 @@ func text(_ text: String, type: String) -> Response { ServeApp.respond(text, typ
 func html(_ page: String) -> Response {
     var response = ServeApp.respond(page, type: "text/html; charset=utf-8")
     // The page needs nothing from elsewhere: say so to the browser.
-    response.headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
+    response.headers[.contentSecurityPolicy] = ServeApp.contentSecurityPolicy
     return response
+}
+
+/// A page handler: what it throws becomes a short HTML page with the message (a person reads it).
+func page(_ body: () async throws -> Response) async -> Response {
+    do { return try await body() } catch {
+        let (status, message, _) = describe(error)
+        var response = html(Pages.page(title: "Sufficiency — not found", body: "<main><div class=\"card\"><h2>\(Pages.escape(message))</h2><p><a href=\"/\">Back to the scenarios of the workspace</a></p></div></main>"))
+        response.status = status
+        return response
+    }
 }
 
 /// Runs a handler; what it throws becomes a 4xx (or 5xx) JSON answer with a message, never a crash.
@@ -321,7 +366,8 @@ struct RequestBody {
     let root: SourceNode
 
     init(_ request: Request, limit: Int) async throws {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+        if let type = request.headers[.contentType],
+           type.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) != "application/json" {
             throw APIError(status: .unsupportedMediaType, message: "send the body as application/json")
         }
         if request.headers[.contentType] == nil { throw APIError(status: .unsupportedMediaType, message: "send the body as application/json (Content-Type)") }
@@ -402,7 +448,11 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
                 return json(["error": "this server answers only requests addressed to the loopback address (127.0.0.1 or localhost)"], status: .misdirectedRequest)
             }
         }
-        guard let token else { return try await next(request, context) }
+        // A page of another site may not make the browser start solves here (a GET /compare).
+        if request.headers[.init("Sec-Fetch-Site")!] == "cross-site" {
+            return json(["error": "requests from other sites' pages are not answered"], status: .forbidden)
+        }
+        guard let token else { return try await Self.routed(request, context, next) }
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let query = request.uri.queryParameters.get("token")
         let cookie = request.headers[.cookie].flatMap { header in
@@ -411,9 +461,17 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let given = bearer ?? query ?? cookie, Self.same(given, token) else {
             return json(["error": "a token is needed: the one serve printed when it started (Authorization: Bearer TOKEN, or ?token=TOKEN)"], status: .unauthorized)
         }
-        var response = try await next(request, context)
+        var response = try await Self.routed(request, context, next)
         if query != nil { response.headers[.setCookie] = "sufficiency-token=\(token); Path=/; HttpOnly; SameSite=Strict" }
         return response
+    }
+
+    /// The route's answer; no route (or no such method on it) is a JSON 404 or 405, as every error.
+    static func routed(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws -> Response {
+        do { return try await next(request, context) } catch let error as HTTPError {
+            let message = error.status == .notFound ? "no such page or API route: \(request.method) \(request.uri.path) (the API is under /api/, see the README)" : (error.body ?? error.status.reasonPhrase)
+            return json(["error": message], status: error.status)
+        }
     }
 
     /// Compares in time independent of where the first difference is.

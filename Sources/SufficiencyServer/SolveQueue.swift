@@ -58,10 +58,14 @@ public final class SolveQueue: @unchecked Sendable {
         /// The scenario's path relative to the workspace, and its real path.
         public var path: String
         public var file: String
+        /// The file's bytes, read when the request was checked (not when the job runs).
+        public var bytes: [UInt8]
+        /// The workspace's real path: the scenario's file names must stay inside it.
+        public var root: String?
         public var edits: [ScenarioEdit]
         public var label: String?
-        public init(path: String, file: String, edits: [ScenarioEdit], label: String? = nil) {
-            self.path = path; self.file = file; self.edits = edits; self.label = label
+        public init(path: String, file: String, bytes: [UInt8], root: String?, edits: [ScenarioEdit], label: String? = nil) {
+            self.path = path; self.file = file; self.bytes = bytes; self.root = root; self.edits = edits; self.label = label
         }
     }
 
@@ -165,8 +169,17 @@ public final class SolveQueue: @unchecked Sendable {
         return (snapshot(job), lock.locked { job.report })
     }
 
-    /// Waits until the job has finished (done, failed or cancelled).
+    /// Waits until the job has finished (done, failed or cancelled); a waiter that goes away (its
+    /// client hung up) cancels the job, which nobody could then collect.
     public func wait(id: String) async {
+        await withTaskCancellationHandler {
+            await waitFinished(id: id)
+        } onCancel: {
+            _ = self.cancel(id)
+        }
+    }
+
+    private func waitFinished(id: String) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready: Bool = lock.locked {
                 guard let job = jobs[id], job.state == .queued || job.state == .running else { return true }
@@ -215,7 +228,8 @@ public final class SolveQueue: @unchecked Sendable {
         }) else { return true }
         var report: Report?, problems: [Problem] = [], warm = false
         do {
-            let scenario = try ScenarioDecoder.load(path: job.request.file, edits: job.request.edits, maxInputBytes: settings.maxInputBytes)
+            let scenario = try ScenarioDecoder.load(bytes: job.request.bytes, path: job.request.file, edits: job.request.edits,
+                                                    maxInputBytes: settings.maxInputBytes, confinedTo: job.request.root)
             var options = SolverOptions(mipGap: settings.mipGap)
             if let limit = settings.timeLimit {
                 options.deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(limit * 1000)))

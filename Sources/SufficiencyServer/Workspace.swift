@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Sufficiency
 
 /// The folder `serve` works over. Every path a request names is relative to it and is checked to
@@ -34,6 +37,27 @@ public struct Workspace: Sendable {
         var info = stat()
         guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw Refusal(status: 400, message: "\(relative): not a regular file") }
         return real
+    }
+
+    /// The bytes of the file at `relative`, read at once through the checked path (a final link
+    /// swapped in after the check is refused), so what is solved later is what was checked.
+    public func read(_ relative: String, maxBytes: Int) throws(Refusal) -> (real: String, bytes: [UInt8]) {
+        let real = try file(relative)
+        let descriptor = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Refusal(status: 400, message: "\(relative): cannot be read (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw Refusal(status: 400, message: "\(relative): not a regular file") }
+        guard Int(info.st_size) <= maxBytes else { throw Refusal(status: 413, message: "\(relative) is larger than the limit of \(maxBytes) bytes") }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            done += count
+        }
+        return (real, Array(bytes.prefix(done)))
     }
 
     /// A relative path's parts, or why it cannot name a file of the workspace.
@@ -118,27 +142,30 @@ public struct Workspace: Sendable {
     /// A variant's name as it goes into a file name: letters, digits and single hyphens, at most 60.
     public static func slug(_ name: String) throws(Refusal) -> String {
         var out = "", hyphen = false
-        for character in name.lowercased() {
+        // "Frais augmentés été" → frais-augmentes-ete.
+        for character in name.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_GB")).lowercased() {
             if character.isASCII && (character.isLetter || character.isNumber) { out.append(character); hyphen = false }
             else if !out.isEmpty && !hyphen { out.append("-"); hyphen = true }
         }
         while out.hasSuffix("-") { out.removeLast() }
-        guard !out.isEmpty else { throw Refusal(status: 400, message: "a variant needs a name with at least one letter or digit") }
-        return String(out.prefix(60))
+        guard !out.isEmpty else { throw Refusal(status: 400, message: "a variant's name goes into its file name: give one with at least one letter (a to z, accents allowed) or digit") }
+        var cut = String(out.prefix(60))
+        while cut.hasSuffix("-") { cut.removeLast() }
+        return cut
     }
 
     /// Saves `edits` to the scenario at `relative` as the new file `NAME--VARIANT.json` beside it,
     /// the edits in its `metadata.variant`; refuses a name that is taken (the original and every
     /// other file stay as they are). Returns the new file's relative path.
     public func saveVariant(of relative: String, name: String, edits: [ScenarioEdit], maxInputBytes: Int) throws -> String {
-        let source = try file(relative)
+        let (source, bytes) = try read(relative, maxBytes: maxInputBytes)
         let slug = try Self.slug(name)
         let stem = (relative as NSString).deletingPathExtension
         let target = "\(stem)--\(slug).json"
-        var document = try ScenarioDecoder.editedDocument(path: source, edits: edits, maxInputBytes: maxInputBytes)
+        var document = try ScenarioDecoder.editedDocument(bytes: bytes, path: source, edits: edits)
         // The variant must read as a scenario (every problem reported), before anything is written.
         let folder = (source as NSString).deletingLastPathComponent
-        _ = try ScenarioDecoder.decode(root: document, issues: [], baseDirectory: folder, maxInputBytes: maxInputBytes)
+        _ = try ScenarioDecoder.decode(root: document, issues: [], baseDirectory: folder, maxInputBytes: maxInputBytes, confinedTo: root)
         Self.record(variantOf: relative, name: name, edits: edits, in: &document)
         // Its own name, so lists and comparisons tell it from the original.
         if case .object(var members) = document.value, let k = members.lastIndex(where: { $0.key == "name" }), case .string(let original) = members[k].value.value {
@@ -147,7 +174,8 @@ public struct Workspace: Sendable {
         }
         let real = root + "/" + target
         do {
-            try OutputFile.write(Data(document.jsonText().utf8), to: real, kind: .variantScenario)
+            // A new file or nothing: never over a file, an empty one, a link or a pipe.
+            try OutputFile.create(Data(document.jsonText().utf8), at: real)
         } catch {
             if case .refused = error { throw Refusal(status: 409, message: "\(target) exists: a variant is never saved over a file; choose another name") }
             throw error

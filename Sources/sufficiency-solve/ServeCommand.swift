@@ -16,7 +16,7 @@ struct Serve: ParsableCommand {
     @Option(help: "The folder whose scenarios are served (default: the current folder).") var workspace: String = "."
     @Option(help: "Address to listen on: 127.0.0.1 (the default) answers only this machine; any other needs the token.") var host: String = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed at start).") var port: Int = 8080
-    @Option(help: "The token requests must carry (default: a random one when --host is not loopback, none on loopback).") var token: String?
+    @Option(help: "The token requests must carry: at least 16 letters, digits, - or _ (default: a random one when --host is not loopback, none on loopback).") var token: String?
     @Option(help: "Solves at the same time (default: the number of cores); the rest wait in order.") var workers: Int?
     @Option(help: "Solves that may wait before new ones are refused (503).") var maxQueued: Int = 256
     @Option(help: "Seconds each solve may take; a MIP keeps its best plan.") var timeLimit: Double = 60
@@ -42,7 +42,7 @@ struct Serve: ParsableCommand {
         var queue = SolveQueue.Settings(timeLimit: timeLimit, mipGap: mipGap, maxInputBytes: input.maxBytes)
         queue.maxQueued = maxQueued
         if let workers { queue.workers = workers }
-        let settings = ServeSettings(workspace: folder, host: host, port: port, token: token, queue: queue, maxBodyBytes: input.maxBytes)
+        let settings = ServeSettings(workspace: folder, host: host, port: port, token: token, queue: queue, maxBodyBytes: min(1 << 20, input.maxBytes))
         let app = ServeApp(settings: settings)
         let host = self.host
         let done = DispatchSemaphore(value: 0)
@@ -50,10 +50,14 @@ struct Serve: ParsableCommand {
         Task {
             do {
                 try await app.application { port in
-                    let shown = host.contains(":") ? "[\(host)]" : host
+                    // 0.0.0.0 (or ::) listens on every address: say so, and give this machine's name.
+                    let every = host == "0.0.0.0" || host == "::"
+                    let name = every ? (ProcessInfo.processInfo.hostName.isEmpty ? "THIS-MACHINE" : ProcessInfo.processInfo.hostName) : host
+                    let shown = name.contains(":") ? "[\(name)]" : name
                     let address = "http://\(shown):\(port)/" + (token.map { "?token=\($0)" } ?? "")
                     try? StandardStreams.writeOutput("Serving \(folder.root) at \(address)\n")
-                    StandardStreams.writeError("sufficiency-solve serve: \(app.queue.settings.workers) solves at a time, each up to \(Int(app.queue.settings.timeLimit ?? 0)) s; Ctrl-C stops\n")
+                    let workers = app.queue.settings.workers
+                    StandardStreams.writeError("sufficiency-solve serve: \(every ? "listening on every address of this machine; " : "")\(workers) solve\(workers == 1 ? "" : "s") at a time, each up to \(Int(app.queue.settings.timeLimit ?? 0)) s; Ctrl-C stops\n")
                 }.runService()
             } catch {
                 failure.set(error)

@@ -115,7 +115,7 @@ struct PropertyTests {
         }
     }
 
-    @Test("no demand, no incumbents and no minimum policies: nothing placed, nothing spent")
+    @Test("no demand, no incumbents and no minimum policies: nothing placed, nothing spent but the forced options, each in its cheapest year")
     func zeroDemandCostsNothing() async {
         await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
             var scenario = try genome.decoded()
@@ -125,8 +125,21 @@ struct PropertyTests {
             scenario.finance.maxCumulativeDeficit = nil
             let report = try Self.report(scenario)
             #expect(report.status == "optimal")
-            #expect(abs(report.objective ?? 1) < 1e-9, "\(report.objective ?? .nan)")
-            #expect(report.costs?.byYear.allSatisfy { $0.placements == 0 && $0.transport == 0 && $0.capitalCharge == 0 } == true)
+            // A forced option is built whatever: in the year its charge is least, (1 + r)^−t × cost
+            // upfront, or the annuity over the years of its life left in the horizon.
+            let T = scenario.years.count, r = scenario.discountRate
+            func discount(_ t: Int) -> Double { pow(1 + r, -Double(t)) }
+            let forced = scenario.capitalOptions.filter { $0.decision == .forced }.map { option in
+                (option.earliestYear...option.latestYear).map { t -> Double in
+                    switch scenario.capital.accounting {
+                    case .upfront: return discount(t) * option.capitalCost
+                    case .annualised: return scenario.annuity(of: option.capitalCost) * (t...min(T - 1, t + scenario.capital.assetLifeYears - 1)).reduce(0) { $0 + discount($1) }
+                    }
+                }.min()!
+            }.reduce(0, +)
+            #expect(abs((report.objective ?? .nan) - forced) < 1e-6 * max(1, forced), "\(report.objective ?? .nan) against \(forced)")
+            #expect(report.costs?.byYear.allSatisfy { $0.placements == 0 && $0.transport == 0 } == true)
+            if forced == 0 { #expect(report.costs?.byYear.allSatisfy { $0.capitalCharge == 0 } == true) }
         }
     }
 
@@ -182,11 +195,17 @@ struct PropertyTests {
             let model = run.model
             let integerOptions = scenario.capitalOptions.indices.filter { !scenario.capitalOptions[$0].fractional }
             guard !integerOptions.isEmpty, model.conflicts.isEmpty else { return }
-            // Every plan: each option never opened, or opened in one year of its window.
+            // Every plan: each option never opened, or opened in one year of its window (an option
+            // the scenario switches off: never; one it forces: in some year).
             var plans: [[Int?]] = [[]]
             for o in integerOptions {
-                let years = Array(model.optionColumnStart[o]..<model.optionColumnStart[o + 1])
-                plans = plans.flatMap { plan in ([nil] + years.map { Optional($0) }).map { plan + [$0] } }
+                let years = Array(model.optionColumnStart[o]..<model.optionColumnStart[o + 1]).map { Optional($0) }
+                let choices: [Int?] = switch scenario.capitalOptions[o].decision {
+                case .on: [nil] + years
+                case .off: [nil]
+                case .forced: years
+                }
+                plans = plans.flatMap { plan in choices.map { plan + [$0] } }
             }
             var best: Double?
             for plan in plans {

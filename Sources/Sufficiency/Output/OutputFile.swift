@@ -36,6 +36,22 @@ public enum OutputFile {
         try writeTogether([(data, path, kind)])
     }
 
+    /// Writes `data` as a new file at `path`, which must not exist in any form (not a file, an
+    /// empty one included, a link, a pipe or a folder): the name is taken with link(), which
+    /// refuses a name that appeared meanwhile, so nothing is ever written over or through.
+    public static func create(_ data: Data, at path: String) throws(OutputError) {
+        var info = stat()
+        guard lstat(path, &info) != 0 && errno == ENOENT else { throw .refused(path: path, reason: "a file of that name exists") }
+        let temporary = try stage(data, beside: path, mode: nil, path: path)
+        Cleanup.pauseBeforeCommit()
+        defer { unlink(temporary.path); Cleanup.release(temporary.slot) }
+        guard link(temporary.path, path) == 0 else {
+            if errno == EEXIST { throw .refused(path: path, reason: "a file of that name appeared while it was being written") }
+            throw .failed(path: path, reason: errorText())
+        }
+        syncFolder(of: path)
+    }
+
     /// Writes `text` to `path` as a file of `kind`.
     public static func write(_ text: String, to path: String, kind: OutputKind) throws(OutputError) {
         try write(Data(text.utf8), to: path, kind: kind)

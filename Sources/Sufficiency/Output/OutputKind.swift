@@ -36,8 +36,6 @@ public enum OutputKind: Sendable, Equatable {
     case projectionTable
     /// The table `project --backtest` writes: first line `Backtest: `.
     case backtestReport
-    /// A variant saved by `serve` (`NAME--VARIANT.json`): always a new file, never written over anything.
-    case variantScenario
 
     /// The marker comment that opens a Markdown report.
     public static let markdownMarker = "<!-- sufficiency-solve report -->"
@@ -64,7 +62,6 @@ public enum OutputKind: Sendable, Equatable {
         case .comparisonDocument: return "a comparison or sweep JSON file"
         case .projectionTable: return "an unedited projected demand table"
         case .backtestReport: return "an unedited backtest table"
-        case .variantScenario: return "a new file (a saved variant never replaces one)"
         }
     }
 
@@ -92,7 +89,7 @@ public enum OutputKind: Sendable, Equatable {
             let own = self == .generatedScenario ? Self.scenarioGenerator : self == .initScenario ? "sufficiency-solve init" : "sufficiency-solve project"
             return generator == own && Seal.isSealed(content)
         case .generatedTravel: return starts("zone,setting,minutes,cost\n")
-        case .csvTable, .variantScenario: return false
+        case .csvTable: return false
         case .projectionTable:
             let first = content.prefix { $0 != 0x0A }
             return [true, false].contains { first == Data(DemandProjection.csvHeader(ages: $0).utf8) } && Seal.isSealed(content)

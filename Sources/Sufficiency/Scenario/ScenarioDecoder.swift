@@ -147,9 +147,10 @@ public enum ScenarioDecoder {
 
     /// Decodes a parsed document; `issues` are problems its parser already found.
     public static func decode(root: SourceNode, issues parserIssues: [ScenarioIssue], baseDirectory: String?, files: [String: [UInt8]]? = nil,
-                              maxInputBytes: Int = Limits.defaultMaxInputBytes) throws(ScenarioErrors) -> Scenario {
+                              maxInputBytes: Int = Limits.defaultMaxInputBytes, confinedTo: String? = nil) throws(ScenarioErrors) -> Scenario {
         var reader = ScenarioReader(context: DecodeContext(issues: parserIssues))
         reader.baseDirectory = baseDirectory
+        reader.confinedTo = confinedTo
         reader.files = files
         reader.maxInputBytes = maxInputBytes
         let scenario = reader.read(root)

@@ -160,7 +160,11 @@ public struct ScenarioEdit: Sendable, Equatable, CustomStringConvertible {
 extension ScenarioDecoder {
     /// The document of a scenario file with `edits` applied (not decoded): what a saved variant holds.
     public static func editedDocument(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> SourceNode {
-        let bytes = try readFile(path, maxInputBytes: maxInputBytes)
+        try editedDocument(bytes: try readFile(path, maxInputBytes: maxInputBytes), path: path, edits: edits)
+    }
+
+    /// The document of scenario `bytes` (read from `path`) with `edits` applied.
+    public static func editedDocument(bytes: [UInt8], path: String, edits: [ScenarioEdit]) throws -> SourceNode {
         var parsed = try parse(bytes, syntax: source(of: path, bytes).syntax)
         if !parsed.issues.isEmpty { throw ScenarioErrors(parsed.issues) }
         for edit in edits { try edit.apply(to: &parsed.root) }
@@ -169,11 +173,17 @@ extension ScenarioDecoder {
 
     /// Reads a scenario file, applies `edits` to the document, then decodes it.
     public static func load(path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes) throws -> Scenario {
-        let bytes = try readFile(path, maxInputBytes: maxInputBytes)
+        try load(bytes: try readFile(path, maxInputBytes: maxInputBytes), path: path, edits: edits, maxInputBytes: maxInputBytes)
+    }
+
+    /// A scenario already read (`bytes`, from `path`, whose folder its file names are relative
+    /// to), with `edits` applied; with `confinedTo`, the files it names must lie inside that folder.
+    public static func load(bytes: [UInt8], path: String, edits: [ScenarioEdit], maxInputBytes: Int = Limits.defaultMaxInputBytes,
+                            confinedTo: String? = nil) throws -> Scenario {
         let source = source(of: path, bytes)
         var parsed = try parse(bytes, syntax: source.syntax)
         for edit in edits { try edit.apply(to: &parsed.root) }
-        var scenario = try decode(root: parsed.root, issues: parsed.issues, baseDirectory: source.folder, maxInputBytes: maxInputBytes)
+        var scenario = try decode(root: parsed.root, issues: parsed.issues, baseDirectory: source.folder, maxInputBytes: maxInputBytes, confinedTo: confinedTo)
         scenario.inputs.insert(Scenario.InputFile(name: source.name, content: bytes), at: 0)
         scenario.edits = edits.map(\.description)
         return scenario

@@ -16,7 +16,22 @@ extension ScenarioReader {
             context.fail(path, "names a CSV file, but the scenario was not read from a file", at: node)
             return nil
         }
-        let full = name.hasPrefix("/") ? name : URL(fileURLWithPath: baseDirectory).appendingPathComponent(name).path
+        var full = name.hasPrefix("/") ? name : URL(fileURLWithPath: baseDirectory).appendingPathComponent(name).path
+        if let root = confinedTo {
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard !name.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." || $0.hasPrefix(".") }) else {
+                context.fail(path, "\(name): here files are read only inside the workspace: give a path relative to the scenario, without '..'", at: node, kind: .file)
+                return nil
+            }
+            guard let resolved = realpath(full, nil) else { context.fail(path, "file not found: \(name)", at: node, kind: .file); return nil }
+            let real = String(cString: resolved)
+            free(resolved)
+            guard real.hasPrefix(root + "/") else {
+                context.fail(path, "\(name): leads outside the workspace (a link); here files are read only inside it", at: node, kind: .file)
+                return nil
+            }
+            full = real
+        }
         let bytes: [UInt8]
         do { bytes = try ScenarioDecoder.readFile(full, maxInputBytes: maxInputBytes) } catch {
             context.fail(path, error.issues.first?.message ?? "cannot read \(name)", at: node)

@@ -60,7 +60,11 @@ extension ScenarioReader {
     func readCapital(_ node: SourceNode?) -> CapitalRules {
         var rules = CapitalRules(budget: nil, budgetByYear: Array(repeating: nil, count: years.count), accounting: .upfront, assetLifeYears: 40)
         guard let node, let object = context.object(node, "capital", allowed: ["budget", "budgetByYear", "accounting", "assetLifeYears"]) else { return rules }
-        rules.budget = object["budget"].flatMap { context.number($0, "capital.budget", min: 0, max: ScenarioDecoder.Limits.maxMoney, what: "£1 trillion") }
+        // null: no limit (as when the key is left out), so the what-if page can lift a budget.
+        rules.budget = object["budget"].flatMap { node in
+            if case .null = node.value { return nil }
+            return context.number(node, "capital.budget", min: 0, max: ScenarioDecoder.Limits.maxMoney, what: "£1 trillion")
+        }
         if let byYear = object["budgetByYear"] {
             guard case .object = byYear.value else { context.fail("capital.budgetByYear", "must be a map year → budget", at: byYear); return rules }
             rules.budgetByYear = yearValues(byYear, "capital.budgetByYear", requiredYears: nil, missing: nil, allowNull: false, read: money) ?? rules.budgetByYear

@@ -15,6 +15,9 @@ struct ScenarioReader {
     var settingIndex: [String: Int] = [:]
     var optionIndex: [String: Int] = [:]
     var baseDirectory: String?
+    /// When set (a real folder path), every file the scenario names must lie inside it: `serve`
+    /// reads nothing outside its workspace through a scenario's or an edit's file names.
+    var confinedTo: String?
     /// CSV files given in memory, by name; when set, nothing is read from disk.
     var files: [String: [UInt8]]?
     /// The CSV files read, in order, for the provenance.

@@ -56,6 +56,8 @@ public enum Sifting {
         for _ in 0..<200 {
             // Cancelled (a newer edit on the what-if page): stop between rounds.
             if cancellation?.isCancelled == true { return nil }
+            // The limit holds for the whole solve, not only each round.
+            if let timeLimit, (clock.now - start).seconds >= timeLimit { return nil }
             let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
             var restrictedOptions = SolverOptions(lpMethod: .primalSimplex, presolve: presolve, timeLimit: remaining)
             restrictedOptions.textbookPricing = true
@@ -93,6 +95,105 @@ public enum Sifting {
             entering.sort { $0.1 < $1.1 }
             let adding = entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()
             for j in adding { active[j] = true }
+            columns += adding
+            let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
+            guard (try? solver.addColumns(lower: adding.map { program.columnLower[$0] }, upper: adding.map { program.columnUpper[$0] },
+                                          cost: adding.map { program.objective[$0] }, entries: entries)) != nil else { return nil }
+        }
+        return nil
+    }
+}
+
+/// Sifting kept between solves of one LP whose bounds change: the decomposition's subproblem,
+/// the placement LP at one plan after another. The restricted LP stays in one GLPK problem with
+/// its basis and its columns; a new plan changes the fixed columns' bounds, the dual simplex
+/// re-optimises from the last basis (still dual feasible: only bounds moved), every column is
+/// priced in Swift, and those that price out join as in ``Sifting``.
+///
+/// It holds a GLPK problem: make, use and drop it on one thread.
+final class WarmSifting {
+    let program: LinearProgram
+    private let solver: any LPSolver
+    private var columns: [Int]
+    private var position: [Int]
+    private var active: [Bool]
+    private let priced: [Bool]
+    private let scale: Double
+    private var solvedOnce = false
+
+    /// Nil when the LP is not one sifting takes (a MIP, a maximisation) or GLPK refuses it.
+    init?(_ program: LinearProgram, active initial: [Bool], backend: SolverBackend) {
+        guard program.sense == .minimize, !program.isMIP, initial.count == program.columnCount else { return nil }
+        let n = program.columnCount
+        self.program = program
+        priced = (0..<n).map { program.columnLower[$0] == 0 && program.columnUpper[$0] == .infinity }
+        active = (0..<n).map { [priced] in !priced[$0] || initial[$0] }
+        scale = max(1, program.objective.reduce(0) { max($0, abs($1)) })
+        columns = (0..<n).filter { [active] in active[$0] }
+        position = [Int](repeating: -1, count: n)
+        for (k, j) in columns.enumerated() { position[j] = k }
+        var builder = LinearProgram.Builder(name: "warm-sifting")
+        for j in columns { builder.addColumn(name: "", lower: program.columnLower[j], upper: program.columnUpper[j], cost: program.objective[j]) }
+        for i in 0..<program.rowCount { builder.addRow(name: "", lower: program.rowLower[i], upper: program.rowUpper[i]) }
+        for (k, j) in columns.enumerated() {
+            for e in program.columnStart[j]..<program.columnStart[j + 1] { builder.add(row: program.rowIndex[e], column: k, program.value[e]) }
+        }
+        builder.setObjectiveConstant(program.objectiveConstant)
+        guard let restricted = try? builder.build(), let solver = try? backend.make(restricted) else { return nil }
+        self.solver = solver
+    }
+
+    /// The LP with each of `fixed`'s columns (columns that are not priced: not `[0, ∞)` in
+    /// ``program``) fixed at its value; nil when it does not solve to an optimum in time.
+    func solve(fixing fixed: [(column: Int, value: Double)], timeLimit: Double?, cancellation: Cancellation?) -> Solution? {
+        let n = program.columnCount
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (j, value) in fixed {
+            guard position[j] >= 0, (try? solver.setColumnBounds(column: position[j], lower: value, upper: value)) != nil else { return nil }
+        }
+        var method: SolverOptions.LPMethod = solvedOnce ? .dualSimplex : .primalSimplex
+        var iterations = 0
+        for _ in 0..<200 {
+            if cancellation?.isCancelled == true { return nil }
+            // The limit holds for the whole solve, not only each round.
+            if let timeLimit, (clock.now - start).seconds >= timeLimit { return nil }
+            let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
+            var restrictedOptions = SolverOptions(lpMethod: method, presolve: !solvedOnce, timeLimit: remaining)
+            restrictedOptions.textbookPricing = true
+            guard let small = try? solver.solve(restrictedOptions) else { return nil }
+            // Infeasible with some columns left out says nothing of the whole LP: the caller solves that.
+            guard small.status == .optimal, small.hasDuals else { return nil }
+            solvedOnce = true
+            // After new columns the primal simplex continues (the basis stays primal feasible).
+            method = .primalSimplex
+            iterations += small.iterations
+            let y = small.rowDuals
+            var reduced = [Double](repeating: 0, count: n)
+            var entering: [(Int, Double)] = []
+            for j in 0..<n {
+                var d = program.objective[j]
+                for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
+                reduced[j] = d
+                if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
+            }
+            if entering.isEmpty {
+                var solution = Solution(status: .optimal, outcome: .completed, method: .sifting)
+                solution.columnValues = [Double](repeating: 0, count: n)
+                for (k, j) in columns.enumerated() { solution.columnValues[j] = small.columnValues[k] }
+                for (j, value) in fixed { solution.columnValues[j] = value }
+                solution.rowActivities = program.rowActivities(solution.columnValues)
+                solution.rowDuals = y
+                solution.reducedCosts = reduced
+                solution.objective = small.objective
+                solution.hasDuals = true
+                solution.iterations = iterations
+                solution.solveSeconds = (clock.now - start).seconds
+                return solution
+            }
+            entering.sort { $0.1 < $1.1 }
+            let adding = entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()
+            for (k, j) in adding.enumerated() { active[j] = true; position[j] = columns.count + k }
             columns += adding
             let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
             guard (try? solver.addColumns(lower: adding.map { program.columnLower[$0] }, upper: adding.map { program.columnUpper[$0] },
