@@ -187,6 +187,51 @@ struct PropertyTests {
         }
     }
 
+    @Test("warm sifting (the decomposition's subproblem kept in one GLPK problem) gives GLPK's LP at plan after plan, and its duals are valid cuts")
+    func warmSiftingMatchesFullLP() async {
+        await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
+            let scenario = try genome.decoded()
+            let model = try PlacementModel(scenario: scenario)
+            let options = model.optionColumnStart.first.map { $0..<model.optionColumnStart.last! } ?? 0..<0
+            guard !options.isEmpty, model.conflicts.isEmpty else { return }
+            var lp = model.program
+            lp.isInteger = [Bool](repeating: false, count: lp.columnCount)
+            // From the cheapest placements only, so columns must price in.
+            guard let warm = WarmSifting(lp, active: ScenarioSolver.cheapestPlacements(model), backend: .glpk) else { Issue.record("no warm sifting"); return }
+            // Plans from the genome: each option shut or opened in one year of its window.
+            var random = SeededGenerator(seed: UInt64(genome.genes.reduce(17) { ($0 &* 31 &+ $1) & 0xffff_ffff }))
+            var evaluated: [(plan: [Double], value: Double, gradient: [Double])] = []
+            for _ in 0..<4 {
+                var plan = [Double](repeating: 0, count: options.count)
+                for o in scenario.capitalOptions.indices {
+                    let columns = (model.optionColumnStart[o] - options.lowerBound)..<(model.optionColumnStart[o + 1] - options.lowerBound)
+                    let pick = Int(random.next() % UInt64(columns.count + 1))
+                    if pick < columns.count { plan[columns.lowerBound + pick] = min(1, lp.columnUpper[options.lowerBound + columns.lowerBound + pick]) }
+                }
+                let fixing = options.enumerated().map { (column: $0.element, value: max(lp.columnLower[$0.element], min(lp.columnUpper[$0.element], plan[$0.offset]))) }
+                var full = lp
+                for (j, v) in fixing { full.columnLower[j] = v; full.columnUpper[j] = v }
+                let reference = try GLPKSolver(program: full).solve(SolverOptions())
+                let sifted = warm.solve(fixing: fixing, timeLimit: nil, cancellation: nil)
+                guard reference.status == .optimal else {
+                    if reference.status == .infeasible { #expect(sifted?.status == .infeasible, "GLPK: infeasible, warm sifting: \(sifted?.status.rawValue ?? "no answer")") }
+                    continue
+                }
+                let solution = try #require(sifted, "warm sifting gave no answer where GLPK has an optimum \(reference.objective)")
+                #expect(Self.close(solution.objective, reference.objective, 1e-7), "warm \(solution.objective), GLPK \(reference.objective)")
+                #expect(solution.verify(against: full).passed, "\(solution.verify(against: full).summary)")
+                evaluated.append((fixing.map(\.value), solution.objective, options.map { solution.reducedCosts[$0] }))
+            }
+            // Φ is convex in the fixed values: each evaluation's reduced costs bound every other from below.
+            for a in evaluated {
+                for b in evaluated {
+                    let bound = a.value + zip(a.gradient, zip(b.plan, a.plan)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
+                    #expect(b.value >= bound - 1e-6 * max(1, abs(b.value)), "cut from \(a.value) above \(b.value): \(bound)")
+                }
+            }
+        }
+    }
+
     @Test("a MIP's optimum is the best of its opening plans, each solved as an LP (brute force)")
     func mipEqualsBruteForce() async {
         await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in

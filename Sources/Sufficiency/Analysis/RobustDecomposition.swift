@@ -73,6 +73,7 @@ struct RobustDecomposition {
                     return (j, max(base.columnLower[j], min(base.columnUpper[j], value)))
                 }
                 if let solution = warm.solve(fixing: fixing, timeLimit: options.secondsLeft, cancellation: options.cancellation) {
+                    if solution.status == .infeasible { return [nil] }
                     return [(solution.objective, ranges[0].map { solution.reducedCosts[$0] })]
                 }
                 // Not solved warm (out of time, or infeasible with columns left out): the whole LP decides.

@@ -162,7 +162,15 @@ final class WarmSifting {
             var restrictedOptions = SolverOptions(lpMethod: method, presolve: !solvedOnce, timeLimit: remaining)
             restrictedOptions.textbookPricing = true
             guard let small = try? solver.solve(restrictedOptions) else { return nil }
-            // Infeasible with some columns left out says nothing of the whole LP: the caller solves that.
+            if small.status == .infeasible {
+                // Infeasible with columns left out says nothing of the whole LP: take them all in
+                // (from then on it is the whole LP, still warm), and infeasible then is infeasible.
+                let missing = (0..<n).filter { !active[$0] }
+                if missing.isEmpty { return Solution(status: .infeasible, outcome: .completed, method: .sifting) }
+                guard add(missing) else { return nil }
+                method = .dualSimplex
+                continue
+            }
             guard small.status == .optimal, small.hasDuals else { return nil }
             solvedOnce = true
             // After new columns the primal simplex continues (the basis stays primal feasible).
@@ -192,13 +200,17 @@ final class WarmSifting {
                 return solution
             }
             entering.sort { $0.1 < $1.1 }
-            let adding = entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()
-            for (k, j) in adding.enumerated() { active[j] = true; position[j] = columns.count + k }
-            columns += adding
-            let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
-            guard (try? solver.addColumns(lower: adding.map { program.columnLower[$0] }, upper: adding.map { program.columnUpper[$0] },
-                                          cost: adding.map { program.objective[$0] }, entries: entries)) != nil else { return nil }
+            guard add(entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()) else { return nil }
         }
         return nil
+    }
+
+    /// Puts columns of ``program`` into the restricted LP.
+    private func add(_ adding: [Int]) -> Bool {
+        for (k, j) in adding.enumerated() { active[j] = true; position[j] = columns.count + k }
+        columns += adding
+        let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
+        return (try? solver.addColumns(lower: adding.map { program.columnLower[$0] }, upper: adding.map { program.columnUpper[$0] },
+                                       cost: adding.map { program.objective[$0] }, entries: entries)) != nil
     }
 }
