@@ -75,7 +75,7 @@ public struct RobustPlanning: Sendable {
         if program.isMIP, !lp.relax, program.columnCount > ScenarioSolver.autoDecompositionColumns, program.columnCount == model.program.columnCount,
            !options.isEmpty, options.allSatisfy({ program.isInteger[$0] }), model.conflicts.isEmpty,
            let result = try? RobustDecomposition(models: [model], probabilities: [1], options: lp, backend: backend).run(seeds: []) {
-            var solution = try solve(Self.fixed(model, plan: result.plan), model: model)
+            var solution = try result.planSolution ?? solve(Self.fixed(model, plan: result.plan), model: model)
             if solution.status == .optimal {
                 let gap = result.lower.isFinite ? (result.upper - result.lower) / max(1, abs(result.upper)) : .greatestFiniteMagnitude
                 solution.mipGap = result.lower.isFinite ? gap : nil

@@ -196,7 +196,8 @@ public struct ScenarioSolver {
         let program = RobustPlanning.fixed(model, plan: result.plan)
         var lp = options
         lp.timeLimit = options.secondsLeft
-        var solution = try RobustPlanning(options: options).solve(program, model: model)
+        // The decomposition's own solve of the plan's LP when it kept one (verified below as any).
+        var solution = try result.planSolution ?? RobustPlanning(options: options).solve(program, model: model)
         guard solution.status == .optimal else { return nil }
         let verification = solution.verify(against: program)
         solution.dualsFromFixedLP = true

@@ -120,6 +120,7 @@ final class WarmSifting {
     private let priced: [Bool]
     private let scale: Double
     private var solvedOnce = false
+    private let backend: SolverBackend
 
     /// Nil when the LP is not one sifting takes (a MIP, a maximisation) or GLPK refuses it.
     init?(_ program: LinearProgram, active initial: [Bool], backend: SolverBackend) {
@@ -141,6 +142,7 @@ final class WarmSifting {
         builder.setObjectiveConstant(program.objectiveConstant)
         guard let restricted = try? builder.build(), let solver = try? backend.make(restricted) else { return nil }
         self.solver = solver
+        self.backend = backend
     }
 
     /// The LP with each of `fixed`'s columns (columns that are not priced: not `[0, ∞)` in
@@ -159,16 +161,24 @@ final class WarmSifting {
             // The limit holds for the whole solve, not only each round.
             if let timeLimit, (clock.now - start).seconds >= timeLimit { return nil }
             let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
-            var restrictedOptions = SolverOptions(lpMethod: method, presolve: !solvedOnce, timeLimit: remaining)
+            // No presolve, ever: a presolved solve here once gave duals whose cuts were wrong (see RobustDecomposition).
+            var restrictedOptions = SolverOptions(lpMethod: method, presolve: false, timeLimit: remaining)
             restrictedOptions.textbookPricing = true
             guard let small = try? solver.solve(restrictedOptions) else { return nil }
             if small.status == .infeasible {
-                // Infeasible with columns left out says nothing of the whole LP: take them all in
-                // (from then on it is the whole LP, still warm), and infeasible then is infeasible.
-                let missing = (0..<n).filter { !active[$0] }
-                if missing.isEmpty { return Solution(status: .infeasible, outcome: .completed, method: .sifting) }
-                guard add(missing) else { return nil }
-                method = .dualSimplex
+                // Infeasible with columns left out says nothing of the whole LP: GLPK solves the
+                // whole LP once, apart; infeasible there is the answer, and otherwise the columns
+                // its plan uses join (the restricted LP stays small and is then feasible).
+                if !active.contains(false) { return Solution(status: .infeasible, outcome: .completed, method: .sifting) }
+                var whole = program
+                for (j, value) in fixed { whole.columnLower[j] = value; whole.columnUpper[j] = value }
+                let remaining = timeLimit.map { max(0.1, $0 - (clock.now - start).seconds) }
+                guard let apart = try? backend.make(whole).solve(SolverOptions(lpMethod: .dualSimplex, presolve: true, timeLimit: remaining)) else { return nil }
+                if apart.status == .infeasible { return Solution(status: .infeasible, outcome: .completed, method: .sifting) }
+                guard apart.status == .optimal else { return nil }
+                let used = (0..<n).filter { !active[$0] && apart.columnValues[$0] > 1e-9 }
+                guard !used.isEmpty, add(used) else { return nil }
+                method = .primalSimplex
                 continue
             }
             guard small.status == .optimal, small.hasDuals else { return nil }
@@ -203,6 +213,12 @@ final class WarmSifting {
             guard add(entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()) else { return nil }
         }
         return nil
+    }
+
+    /// Puts these columns into the restricted LP (those not in it yet): where the next solve starts.
+    func include(_ wanted: [Int]) {
+        let adding = wanted.filter { !active[$0] }
+        if !adding.isEmpty { _ = add(adding) }
     }
 
     /// Puts columns of ``program`` into the restricted LP.
