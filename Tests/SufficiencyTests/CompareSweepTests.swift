@@ -54,6 +54,21 @@ struct CompareSweepTests {
         #expect(Sweep.values("5..1:1") == nil && Sweep.values("1..5:0") == nil && Sweep.values("x") == nil)
     }
 
+    @Test("a MIP sweep starts each point's root LP from the last one's basis, and gives the separate solves' optima")
+    func mipSweepWarm() throws {
+        let path = CLI.scenario("leicester-city-capital.json")
+        let values = try #require(Sweep.values("40000..80000:20000"))
+        let warm = try Sweep().run(path: path, vary: "settings[id=independent].costPerPlace", values: values)
+        #expect(warm.dropFirst().allSatisfy { $0.warm } && !warm[0].warm)
+        #expect(try Sweep(cold: true).run(path: path, vary: "settings[id=independent].costPerPlace", values: values).allSatisfy { !$0.warm })
+        for (index, value) in values.enumerated() {
+            let scenario = try ScenarioDecoder.load(path: path, edits: [ScenarioEdit(path: "settings[id=independent].costPerPlace", number: value)])
+            let separate = try ScenarioSolver(compareOptions: .off).run(scenario).report.objective!
+            #expect(abs(warm[index].report.objective! - separate) <= 1e-9 * separate, "\(value)")
+            #expect(warm[index].report.verification.passed)
+        }
+    }
+
     @Test("compare on the command line: side by side with differences; a bad --set exits 1")
     func compareCLI() throws {
         let result = try CLI.run(["compare", CLI.scenario("tutorial.json"), "--set", "settings[id=indep].costPerPlace=70000", "--set", "demand.growth=0.08"])

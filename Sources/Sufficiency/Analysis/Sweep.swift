@@ -69,6 +69,8 @@ public struct Sweep {
                     progress: (Point) -> Void = { _ in }) throws -> [Point] {
         var points: [Point] = []
         var solver: (any LPSolver)?
+        // A MIP point starts its root LP from the last point's root basis when the shape is the same.
+        var mipBasis: (shape: BasisStore.Shape, basis: LPBasis)?
         for value in values {
             let edit = try ScenarioEdit(path: vary, number: value)
             let scenario = try ScenarioDecoder.load(path: path, edits: [edit], maxInputBytes: maxInputBytes)
@@ -85,7 +87,18 @@ public struct Sweep {
             } else {
                 solver = try backend.make(model.program)
             }
-            let solution = try SolveStrategy.solve(with: solver!, options: solveOptions, backend: backend)
+            var shape: BasisStore.Shape?
+            if !cold, model.program.isMIP, !options.relax, options.lpMethod != .interior {
+                shape = BasisStore.Shape(model.program)
+                solveOptions.keepBasis = true
+                if let last = mipBasis, last.shape == shape {
+                    solveOptions.startingBasis = last.basis
+                    warm = true
+                }
+            }
+            var solution = try SolveStrategy.solve(with: solver!, options: solveOptions, backend: backend)
+            if let shape, let basis = solution.basis { mipBasis = (shape, basis) }
+            solution.basis = nil
             let verification = solution.status.hasSolution ? solution.verify(against: model.program) : nil
             let statistics = Report.SolverStatistics(program: model.program, solution: solution, buildSeconds: buildSeconds)
             let explanation = solution.status == .infeasible ? Infeasibility.explain(model, options: options) : []

@@ -66,33 +66,13 @@ public enum Sifting {
             presolve = false
             iterations += small.iterations
             Progress.report("sifting: \(columns.count) of \(n) columns in the restricted LP, \(iterations) simplex iterations")
-            // Price every column: d = c − Aᵀy.
-            let y = small.rowDuals
-            var reduced = [Double](repeating: 0, count: n)
-            var entering: [(Int, Double)] = []
-            for j in 0..<n {
-                var d = program.objective[j]
-                for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
-                reduced[j] = d
-                if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
-            }
+            let (reduced, entering) = price(program, duals: small.rowDuals, priced: priced, active: active, scale: scale)
             if entering.isEmpty {
-                var solution = Solution(status: .optimal, outcome: .completed, method: .sifting)
-                solution.columnValues = [Double](repeating: 0, count: n)
-                for (k, j) in columns.enumerated() { solution.columnValues[j] = small.columnValues[k] }
-                solution.rowActivities = program.rowActivities(solution.columnValues)
-                solution.rowDuals = y
-                solution.reducedCosts = reduced
-                solution.objective = small.objective
-                solution.hasDuals = true
-                solution.iterations = iterations
-                solution.solveSeconds = (clock.now - start).seconds
-                return solution
+                return whole(program, columns: columns, restricted: small, reduced: reduced, iterations: iterations, seconds: (clock.now - start).seconds)
             }
             // Add the most negative columns: a twentieth of the restricted LP's size, at least a
             // thousand. Measured on the 5-age bench model: a fifth a round grew the restricted LP
             // to 164k columns and took 13.1 s, a twentieth to 96k and 9.7 s; the others alike.
-            entering.sort { $0.1 < $1.1 }
             let adding = entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()
             for j in adding { active[j] = true }
             columns += adding
@@ -101,6 +81,41 @@ public enum Sifting {
                                           cost: adding.map { program.objective[$0] }, entries: entries)) != nil else { return nil }
         }
         return nil
+    }
+}
+
+extension Sifting {
+    /// Every column priced with the restricted LP's duals, d = c − Aᵀy, and the priced columns
+    /// not yet in it whose d is negative (they would lower the cost), most negative first.
+    static func price(_ program: LinearProgram, duals y: [Double], priced: [Bool], active: [Bool], scale: Double) -> (reduced: [Double], entering: [(Int, Double)]) {
+        var reduced = [Double](repeating: 0, count: program.columnCount)
+        var entering: [(Int, Double)] = []
+        for j in 0..<program.columnCount {
+            var d = program.objective[j]
+            for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
+            reduced[j] = d
+            if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
+        }
+        entering.sort { $0.1 < $1.1 }
+        return (reduced, entering)
+    }
+
+    /// The restricted optimum as the whole LP's solution: every column (0 for those left out,
+    /// `fixed` at their values), the duals, and the reduced costs of every column.
+    static func whole(_ program: LinearProgram, columns: [Int], restricted small: Solution, reduced: [Double], iterations: Int,
+                      seconds: Double, fixed: [(column: Int, value: Double)] = []) -> Solution {
+        var solution = Solution(status: .optimal, outcome: .completed, method: .sifting)
+        solution.columnValues = [Double](repeating: 0, count: program.columnCount)
+        for (k, j) in columns.enumerated() { solution.columnValues[j] = small.columnValues[k] }
+        for (j, value) in fixed { solution.columnValues[j] = value }
+        solution.rowActivities = program.rowActivities(solution.columnValues)
+        solution.rowDuals = small.rowDuals
+        solution.reducedCosts = reduced
+        solution.objective = small.objective
+        solution.hasDuals = true
+        solution.iterations = iterations
+        solution.solveSeconds = seconds
+        return solution
     }
 }
 
@@ -186,30 +201,11 @@ final class WarmSifting {
             // After new columns the primal simplex continues (the basis stays primal feasible).
             method = .primalSimplex
             iterations += small.iterations
-            let y = small.rowDuals
-            var reduced = [Double](repeating: 0, count: n)
-            var entering: [(Int, Double)] = []
-            for j in 0..<n {
-                var d = program.objective[j]
-                for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
-                reduced[j] = d
-                if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
-            }
+            let (reduced, entering) = Sifting.price(program, duals: small.rowDuals, priced: priced, active: active, scale: scale)
             if entering.isEmpty {
-                var solution = Solution(status: .optimal, outcome: .completed, method: .sifting)
-                solution.columnValues = [Double](repeating: 0, count: n)
-                for (k, j) in columns.enumerated() { solution.columnValues[j] = small.columnValues[k] }
-                for (j, value) in fixed { solution.columnValues[j] = value }
-                solution.rowActivities = program.rowActivities(solution.columnValues)
-                solution.rowDuals = y
-                solution.reducedCosts = reduced
-                solution.objective = small.objective
-                solution.hasDuals = true
-                solution.iterations = iterations
-                solution.solveSeconds = (clock.now - start).seconds
-                return solution
+                return Sifting.whole(program, columns: columns, restricted: small, reduced: reduced, iterations: iterations,
+                                     seconds: (clock.now - start).seconds, fixed: fixed)
             }
-            entering.sort { $0.1 < $1.1 }
             guard add(entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()) else { return nil }
         }
         return nil
