@@ -51,7 +51,7 @@ enum Pages {
         """
     }
 
-    static func index(scenarios: [Workspace.Entry], token: String?) -> String {
+    static func index(scenarios: [Workspace.Entry]) -> String {
         var rows = ""
         for entry in scenarios {
             let link = "/scenario?path=\(query(entry.path))"
@@ -67,7 +67,7 @@ enum Pages {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
-    static func compare(_ comparison: String, token: String?) -> String {
+    static func compare(_ comparison: String) -> String {
         // The comparison page of `compare --format html`, under the app's header.
         let marker = "<body>"
         guard let range = comparison.range(of: marker) else { return comparison }

@@ -67,7 +67,7 @@ public final class ServeApp: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: GuardMiddleware(token: settings.token, loopbackOnly: ServeSettings.isLoopback(settings.host)))
-        router.get("/") { [self] request, _ in html(Pages.index(scenarios: settings.workspace.scenarios(), token: tokenQuery(request))) }
+        router.get("/") { [self] _, _ in html(Pages.index(scenarios: settings.workspace.scenarios())) }
         router.get("/scenario") { [self] request, _ in
             await page {
                 let path = try require(request, "path")
@@ -80,7 +80,7 @@ public final class ServeApp: Sendable {
                 let paths = request.uri.queryParameters.getAll("path").map { String($0) }
                 guard paths.count >= 2 else { throw APIError(status: .badRequest, message: "choose two or more scenarios or saved variants to compare (?path=…&path=…)") }
                 let reports = try await compareReports(paths.map { (label: nil, path: $0, edits: []) })
-                return html(Pages.compare(ReportHTML.comparison(reports), token: tokenQuery(request)))
+                return html(Pages.compare(ReportHTML.comparison(reports)))
             }
         }
         router.get("/api/formats") { _, _ in
@@ -189,7 +189,6 @@ public final class ServeApp: Sendable {
 
     func file(_ path: String) throws -> String { try settings.workspace.file(path) }
 
-    func tokenQuery(_ request: Request) -> String? { settings.token }
 
     func submit(path: String, edits: [ScenarioEdit], label: String?, replaces: String?) throws -> SolveQueue.Snapshot {
         let (real, bytes) = try settings.workspace.read(path, maxBytes: settings.queue.maxInputBytes)
@@ -305,179 +304,5 @@ public final class ServeApp: Sendable {
         var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
         headers[.init("X-Content-Type-Options")!] = "nosniff"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-func require(_ request: Request, _ name: String) throws -> String {
-    guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { throw APIError(status: .badRequest, message: "give ?\(name)=…") }
-    return value
-}
-
-func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-    let data = (try? ServeApp.encoder.encode(value)) ?? Data("{}".utf8)
-    return ServeApp.respond(data, type: "application/json", status: status)
-}
-
-func text(_ text: String, type: String) -> Response { ServeApp.respond(text, type: type) }
-
-func html(_ page: String) -> Response {
-    var response = ServeApp.respond(page, type: "text/html; charset=utf-8")
-    // The page needs nothing from elsewhere: say so to the browser.
-    response.headers[.contentSecurityPolicy] = ServeApp.contentSecurityPolicy
-    return response
-}
-
-/// A page handler: what it throws becomes a short HTML page with the message (a person reads it).
-func page(_ body: () async throws -> Response) async -> Response {
-    do { return try await body() } catch {
-        let (status, message, _) = describe(error)
-        var response = html(Pages.page(title: "Sufficiency — not found", body: "<main><div class=\"card\"><h2>\(Pages.escape(message))</h2><p><a href=\"/\">Back to the scenarios of the workspace</a></p></div></main>"))
-        response.status = status
-        return response
-    }
-}
-
-/// Runs a handler; what it throws becomes a 4xx (or 5xx) JSON answer with a message, never a crash.
-func answer(_ body: () async throws -> Response) async -> Response {
-    do { return try await body() } catch {
-        let (status, message, problems) = describe(error)
-        struct Failure: Encodable { var error: String; var problems: [Problem] }
-        return json(Failure(error: message, problems: problems), status: status)
-    }
-}
-
-func describe(_ error: any Error) -> (HTTPResponse.Status, String, [Problem]) {
-    switch error {
-    case let api as APIError: return (api.status, api.message, api.problems)
-    case let refusal as Workspace.Refusal: return (HTTPResponse.Status(code: refusal.status), refusal.message, [])
-    case let errors as ScenarioErrors:
-        return (.unprocessableContent, "\(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") in the scenario", errors.issues.map(Problem.init))
-    case let edit as ScenarioEdit.EditError: return (.unprocessableContent, edit.message, Problem.of(edit))
-    case let output as OutputError:
-        if case .refused = output { return (.conflict, output.description, []) }
-        return (HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), output.description, [])
-    case let http as HTTPError: return (http.status, http.body ?? "\(http.status.reasonPhrase)", [])
-    default: return (.internalServerError, "internal error: \(error)", [])
-    }
-}
-
-/// A JSON request body, read with the scenario parser (limits on size and depth, places of errors).
-struct RequestBody {
-    let root: SourceNode
-
-    init(_ request: Request, limit: Int) async throws {
-        if let type = request.headers[.contentType],
-           type.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) != "application/json" {
-            throw APIError(status: .unsupportedMediaType, message: "send the body as application/json")
-        }
-        if request.headers[.contentType] == nil { throw APIError(status: .unsupportedMediaType, message: "send the body as application/json (Content-Type)") }
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: limit) }
-        catch { throw APIError(status: .contentTooLarge, message: "the request body is over \(limit) bytes (the scenario size limit)") }
-        let bytes = Array(buffer.readableBytesView)
-        let parsed: (root: SourceNode, issues: [ScenarioIssue])
-        do { parsed = try JSONSourceParser.parse(bytes) }
-        catch { throw APIError(status: .badRequest, message: "the body is not JSON: \(error.issues.first?.description ?? "")") }
-        if let issue = parsed.issues.first { throw APIError(status: .badRequest, message: "the body is not JSON: \(issue)") }
-        guard case .object = parsed.root.value else { throw APIError(status: .badRequest, message: "the body must be a JSON object") }
-        root = parsed.root
-    }
-
-    init(root: SourceNode) { self.root = root }
-
-    func string(_ key: String) throws -> String {
-        guard let value = optionalString(key), !value.isEmpty else { throw APIError(status: .badRequest, message: "\"\(key)\" is required (text)") }
-        return value
-    }
-
-    func optionalString(_ key: String) -> String? {
-        if case .string(let text)? = root[key]?.value { return text }
-        return nil
-    }
-
-    func flag(_ key: String) -> Bool {
-        if case .bool(let value)? = root[key]?.value { return value }
-        return false
-    }
-
-    /// `edits`: a list of `"PATH=VALUE"` (as `compare --set`) or `{"path": …, "value": …}`.
-    func edits(_ node: SourceNode? = nil, at where: String = "edits") throws -> [ScenarioEdit] {
-        guard let node = node ?? root["edits"] else { return [] }
-        guard case .array(let elements) = node.value else { throw APIError(status: .badRequest, message: "\"\(`where`)\" must be a list") }
-        guard elements.count <= 10_000 else { throw APIError(status: .badRequest, message: "at most 10,000 edits") }
-        var edits: [ScenarioEdit] = []
-        for (k, element) in elements.enumerated() {
-            do {
-                switch element.value {
-                case .string(let assignment): edits.append(try ScenarioEdit(assignment: assignment))
-                case .object:
-                    guard case .string(let path)? = element["path"]?.value, let value = element["value"] else {
-                        throw ScenarioEdit.EditError(message: "give {\"path\": \"…\", \"value\": …}")
-                    }
-                    edits.append(try ScenarioEdit(path: path, value: value.value))
-                default: throw ScenarioEdit.EditError(message: "an edit is \"PATH=VALUE\" or {\"path\": …, \"value\": …}")
-                }
-            } catch let edit as ScenarioEdit.EditError {
-                throw APIError(status: .badRequest, message: "\(`where`)[\(k)]: \(edit.message)")
-            }
-        }
-        return edits
-    }
-
-    /// `variants`: a list of `{label?, path, edits?}`.
-    func variants() throws -> [(label: String?, path: String, edits: [ScenarioEdit])] {
-        guard case .array(let elements)? = root["variants"]?.value else { throw APIError(status: .badRequest, message: "\"variants\" is required: a list of {label, path, edits}") }
-        return try elements.enumerated().map { k, element in
-            let entry = RequestBody(root: element)
-            guard case .object = element.value else { throw APIError(status: .badRequest, message: "variants[\(k)] must be an object") }
-            return (entry.optionalString("label"), try entry.string("path"), try entry.edits(element["edits"], at: "variants[\(k)].edits"))
-        }
-    }
-}
-
-/// The token (when set) on every request, and, on the loopback address, a Host that is the
-/// loopback's (a page elsewhere cannot reach us through a name of its own: DNS rebinding).
-struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String?
-    let loopbackOnly: Bool
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if loopbackOnly, let authority = request.head.authority {
-            let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }.dropFirst()) : String(authority.prefix { $0 != ":" })
-            guard ["127.0.0.1", "localhost", "::1"].contains(host.lowercased()) else {
-                return json(["error": "this server answers only requests addressed to the loopback address (127.0.0.1 or localhost)"], status: .misdirectedRequest)
-            }
-        }
-        // A page of another site may not make the browser start solves here (a GET /compare).
-        if request.headers[.init("Sec-Fetch-Site")!] == "cross-site" {
-            return json(["error": "requests from other sites' pages are not answered"], status: .forbidden)
-        }
-        guard let token else { return try await Self.routed(request, context, next) }
-        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        let query = request.uri.queryParameters.get("token")
-        let cookie = request.headers[.cookie].flatMap { header in
-            header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("sufficiency-token=") }.map { String($0.dropFirst(18)) }
-        }
-        guard let given = bearer ?? query ?? cookie, Self.same(given, token) else {
-            return json(["error": "a token is needed: the one serve printed when it started (Authorization: Bearer TOKEN, or ?token=TOKEN)"], status: .unauthorized)
-        }
-        var response = try await Self.routed(request, context, next)
-        if query != nil { response.headers[.setCookie] = "sufficiency-token=\(token); Path=/; HttpOnly; SameSite=Strict" }
-        return response
-    }
-
-    /// The route's answer; no route (or no such method on it) is a JSON 404 or 405, as every error.
-    static func routed(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws -> Response {
-        do { return try await next(request, context) } catch let error as HTTPError {
-            let message = error.status == .notFound ? "no such page or API route: \(request.method) \(request.uri.path) (the API is under /api/, see the README)" : (error.body ?? error.status.reasonPhrase)
-            return json(["error": message], status: error.status)
-        }
-    }
-
-    /// Compares in time independent of where the first difference is.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -60,25 +60,16 @@ struct Serve: ParsableCommand {
                     StandardStreams.writeError("sufficiency-solve serve: \(every ? "listening on every address of this machine; " : "")\(workers) solve\(workers == 1 ? "" : "s") at a time, each up to \(Int(app.queue.settings.timeLimit ?? 0)) s; Ctrl-C stops\n")
                 }.runService()
             } catch {
-                failure.set(error)
+                failure.withLock { $0 = error }
             }
             done.signal()
         }
         done.wait()
-        if let error = failure.get() { throw CommandFailure.badInput("serve: \(error)") }
+        if let error = failure.withLock({ $0 }) { throw CommandFailure.badInput("serve: \(error)") }
     }
 
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
-}
-
-/// A value one task sets and the main thread reads after it is done.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func set(_ newValue: Value) { lock.lock(); value = newValue; lock.unlock() }
-    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
 }
