@@ -13,7 +13,7 @@ extension RobustPlanning {
             guard let opening = line.openingYear.flatMap({ report.years.firstIndex(of: $0) }) else { continue }
             for t in opening..<T { added[line.setting, default: [Double](repeating: 0, count: T)][t] += line.places * line.amount }
         }
-        for (id, places) in added {
+        for (id, places) in added.sorted(by: { $0.key < $1.key }) { // in order: the sums are the same bytes every run
             guard let line = byID[id], let setting = scenario.settings.first(where: { $0.id == id }) else { continue }
             for t in 0..<T {
                 if setting.createdByOption != nil { used[t] += line.children[t]; continue }

@@ -223,15 +223,18 @@ public struct ScenarioSolver {
     /// with the lowest cost (the cost of a start, persistence included); unmet columns are always in.
     static func cheapestPlacements(_ model: PlacementModel) -> [Bool] {
         var active = [Bool](repeating: false, count: model.program.columnCount)
-        var bySlot: [Int: [Int]] = [:]
-        for column in 0..<model.placementCount {
-            let slot = model.index.slot(year: Int(model.placementYear[column]), zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]), age: Int(model.placementAge[column]))
-            bySlot[slot, default: []].append(column)
+        func slot(_ column: Int) -> Int {
+            model.index.slot(year: Int(model.placementYear[column]), zone: Int(model.placementZone[column]), need: Int(model.placementNeed[column]), age: Int(model.placementAge[column]))
         }
-        for columns in bySlot.values {
-            for column in columns.sorted(by: { model.program.objective[$0] < model.program.objective[$1] }).prefix(siftingStartColumns) {
+        // A slot's placement columns are built one after another: one pass over the runs.
+        var first = 0
+        while first < model.placementCount {
+            var end = first + 1
+            while end < model.placementCount && slot(end) == slot(first) { end += 1 }
+            for column in (first..<end).sorted(by: { model.program.objective[$0] < model.program.objective[$1] }).prefix(siftingStartColumns) {
                 active[column] = true
             }
+            first = end
         }
         for column in model.placementCount..<model.program.columnCount { active[column] = true }
         return active

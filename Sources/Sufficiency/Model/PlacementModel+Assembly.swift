@@ -65,7 +65,6 @@ extension PlacementModel {
         expansionFactor = []
         placementConstant = placementIncumbents
         expansionStart.reserveCapacity(placementCount + 1)
-        var merged: [Int32: Double] = [:]
         for column in 0..<placementCount {
             let previous = Int(placementPrevious[column]), younger = Int(placementYounger[column])
             if younger < 0 || placementAgeIn[column] == 0 {
@@ -83,18 +82,30 @@ extension PlacementModel {
                 expansionStart.append(expansionColumn.count)
                 continue
             }
-            merged.removeAll(keepingCapacity: true)
-            merged[Int32(column)] = 1
-            for (predecessor, share) in [(previous, placementStay[column]), (younger, placementAgeIn[column])]
-            where predecessor >= 0 && share != 0 {
-                for k in expansionStart[predecessor]..<expansionStart[predecessor + 1] {
-                    merged[expansionColumn[k], default: 0] += share * expansionFactor[k]
+            // Both predecessors' expansions run in decreasing column order (by induction: a column
+            // comes after its predecessors' starts), so they merge in one pass, summed where both
+            // hold a start.
+            expansionColumn.append(Int32(column))
+            expansionFactor.append(1)
+            let a = previous >= 0 && placementStay[column] != 0 ? expansionStart[previous]..<expansionStart[previous + 1] : 0..<0
+            let b = younger >= 0 && placementAgeIn[column] != 0 ? expansionStart[younger]..<expansionStart[younger + 1] : 0..<0
+            let shareA = placementStay[column], shareB = placementAgeIn[column]
+            if !a.isEmpty { placementConstant[column] += shareA * placementConstant[previous] }
+            if !b.isEmpty { placementConstant[column] += shareB * placementConstant[younger] }
+            var i = a.lowerBound, k = b.lowerBound
+            while i < a.upperBound || k < b.upperBound {
+                let start: Int32, factor: Double
+                if k >= b.upperBound || (i < a.upperBound && expansionColumn[i] > expansionColumn[k]) {
+                    start = expansionColumn[i]; factor = shareA * expansionFactor[i]; i += 1
+                } else if i >= a.upperBound || expansionColumn[k] > expansionColumn[i] {
+                    start = expansionColumn[k]; factor = shareB * expansionFactor[k]; k += 1
+                } else {
+                    start = expansionColumn[i]; factor = shareA * expansionFactor[i] + shareB * expansionFactor[k]; i += 1; k += 1
                 }
-                placementConstant[column] += share * placementConstant[predecessor]
-            }
-            for (start, factor) in merged.sorted(by: { $0.key > $1.key }) where abs(factor) >= Self.smallestShare {
-                expansionColumn.append(start)
-                expansionFactor.append(factor)
+                if abs(factor) >= Self.smallestShare {
+                    expansionColumn.append(start)
+                    expansionFactor.append(factor)
+                }
             }
             expansionStart.append(expansionColumn.count)
         }

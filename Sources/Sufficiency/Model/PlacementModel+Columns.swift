@@ -36,11 +36,17 @@ extension PlacementModel {
             incumbentTotal[incumbent.zone * index.cohorts + c] += incumbent.children
         }
         demandCap = Self.demandCaps(s, index: index, incumbentTotal: incumbentTotal)
-        var columnOfPlacement: [Int: Int] = [:] // by placement key
+        // The column of each (zone, cohort, setting) placement this year and last year (-1: none).
+        let layer = Z * index.cohorts * S
+        var columnThisYear = [Int32](repeating: -1, count: layer), columnLastYear = columnThisYear
         let transportInDeficit = s.finance.transportInHighNeeds
         unmetValue = Array(repeating: 0, count: index.slotCount)
         hasPlacement = Array(repeating: false, count: index.slotCount)
         for t in 0..<T {
+            if t > 0 {
+                swap(&columnThisYear, &columnLastYear)
+                for k in 0..<layer { columnThisYear[k] = -1 }
+            }
             for z in 0..<Z {
                 for n in 0..<N {
                     for age in 0..<A {
@@ -63,12 +69,11 @@ extension PlacementModel {
                             }
                             let ageTag = A > 1 ? ",\(a.ageNames[age])" : ""
                             let column = a.builder.addColumn(name: "start[\(a.zoneTag(z))\(a.needNames[n])\(ageTag),\(a.settingNames[setting]),\(a.yearNames[t])]")
-                            columnOfPlacement[index.placement(year: t, zone: z, cohort: c, setting: setting)] = column
-                            let previous = t > 0 ? columnOfPlacement[index.placement(year: t - 1, zone: z, cohort: c, setting: setting)] ?? -1 : -1
-                            let younger = t > 0 && age > 0 ? columnOfPlacement[index.placement(year: t - 1, zone: z, cohort: c - 1, setting: setting)] ?? -1 : -1
-                            placementPrevious.append(Int32(previous))
+                            let here = (z * index.cohorts + c) * S + setting
+                            columnThisYear[here] = Int32(column)
+                            placementPrevious.append(t > 0 ? columnLastYear[here] : -1)
                             placementStay.append(stay)
-                            placementYounger.append(Int32(younger))
+                            placementYounger.append(t > 0 && age > 0 ? columnLastYear[here - S] : -1)
                             placementAgeIn.append(ageIn)
                             placementIncumbents.append(incumbents)
                             placementZone.append(Int32(z)); placementNeed.append(Int32(n)); placementAge.append(Int32(age))

@@ -20,6 +20,10 @@ public protocol LPSolver: AnyObject {
     func setRowBounds(row: Int, lower: Double, upper: Double) throws
     /// Appends columns with their matrix entries (0-based rows).
     func addColumns(lower: [Double], upper: [Double], cost: [Double], entries: [[(row: Int, value: Double)]]) throws
+    /// Removes these columns (0-based, each at most once); later columns move down. A removed
+    /// column must be nonbasic, so the current basis stays a basis (sifting removes only columns
+    /// with a positive reduced cost).
+    func removeColumns(_ columns: [Int]) throws
     /// The model in CPLEX LP format.
     func lpData() throws -> Data
     /// The model in free MPS format.

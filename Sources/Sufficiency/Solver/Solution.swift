@@ -59,6 +59,8 @@ public struct Solution: Sendable, Equatable {
     public var solveSeconds: Double
     /// The optimal basis, when ``SolverOptions/keepBasis`` asked for it.
     public var basis: LPBasis? = nil
+    /// Sifting: how many times a column left the restricted LP (see ``Sifting``).
+    public var siftingRemovals = 0
 
     public init(status: ModelStatus, outcome: SolverOutcome, method: SolveMethod, objective: Double = 0,
                 columnValues: [Double] = [], rowActivities: [Double] = [], rowDuals: [Double] = [],

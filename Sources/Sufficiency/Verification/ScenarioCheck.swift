@@ -31,18 +31,21 @@ struct ScenarioCheck {
         // The solution in the scenario's terms. The model supplies only which column is which
         // (its labels); children placed are rebuilt here from the starts with the scenario's own
         // leaving rates and incumbents, reach and unmet values recomputed from the scenario.
-        var starts: [Int: Double] = [:] // key ((t * Z + z) * N + n) * S + s
+        // Dense by key ((t · Z + z) · N + c) · S + setting; 0 where nobody is placed.
+        let keys = T * Z * N * S
+        var starts = [Double](repeating: 0, count: keys)
         for column in 0..<model.placementCount {
             let c = Int(model.placementNeed[column]) * A + Int(model.placementAge[column])
             let key = ((Int(model.placementYear[column]) * Z + Int(model.placementZone[column])) * N + c) * S + Int(model.placementSetting[column])
-            starts[key, default: 0] += x[column]
+            starts[key] += x[column]
         }
-        let journeys = Dictionary(s.travel.map { ("\($0.zone)/\($0.setting)", $0) }, uniquingKeysWith: { a, _ in a })
-        let travel = Dictionary(s.travel.map { ($0.zone * S + $0.setting, $0) }, uniquingKeysWith: { a, _ in a })
+        // The scenario's journeys by (zone, setting); the first of two for one pair counts.
+        var travel = [TravelLink?](repeating: nil, count: Z * S)
+        for link in s.travel where travel[link.zone * S + link.setting] == nil { travel[link.zone * S + link.setting] = link }
         /// SPEC §2 Zones, written again here: a county-wide setting or one in the child's own zone
         /// is reached (its minutes 0 unless a journey says otherwise), another zone's only by a journey.
         func reaches(_ z: Int, _ setting: Int, _ n: Int) -> (Bool, transport: Double) {
-            let journey = journeys["\(z)/\(setting)"]
+            let journey = travel[z * S + setting]
             let local = s.settings[setting].zone == nil || s.settings[setting].zone == z
             if !local && journey == nil { return (false, 0) }
             if let limit = s.maxTravelMinutes[n], (journey?.minutes ?? 0) > limit { return (false, 0) }
@@ -70,7 +73,8 @@ struct ScenarioCheck {
         }
         // Children who must stay in each placement (its floor), and who move up out of a setting
         // that does not serve their new group (phase transfers).
-        var placed: [Int: Double] = [:], floor: [Int: Double] = [:]
+        var placed = [Double](repeating: 0, count: keys)
+        var floor = [Double](repeating: -.infinity, count: keys) // -∞: no floor (the setting does not serve the group)
         var transfers = [Double](repeating: 0, count: T)
         for t in 0..<T {
             for z in 0..<Z {
@@ -81,9 +85,9 @@ struct ScenarioCheck {
                         let keep = (1 - s.settings[setting].leavingRate) * r
                         func previous(_ cohort: Int) -> Double {
                             if t == 0 { return firstYearIncumbents[(z * N + cohort) * S + setting] ?? 0 }
-                            return s.settings[setting].isOpen(t - 1) ? placed[(((t - 1) * Z + z) * N + cohort) * S + setting] ?? 0 : 0
+                            return s.settings[setting].isOpen(t - 1) ? placed[(((t - 1) * Z + z) * N + cohort) * S + setting] : 0
                         }
-                        guard s.settings[setting].isOpen(t) else { if starts[key] != nil { placed[key] = starts[key] }; continue }
+                        guard s.settings[setting].isOpen(t) else { placed[key] = starts[key]; continue }
                         let movingIn = age(c) > 0 && s.settings[setting].serves[need(c)] ? keep * m[age(c) - 1] * previous(c - 1) : 0
                         var carried = 0.0
                         if serves(setting, c) {
@@ -92,22 +96,21 @@ struct ScenarioCheck {
                         } else {
                             transfers[t] += movingIn
                         }
-                        let value = carried + (starts[key] ?? 0)
-                        if value != 0 || starts[key] != nil { placed[key] = value }
+                        placed[key] = carried + starts[key]
                     }
                 }
             }
         }
         check.transfersByYear = transfers
         var bySettingYear = [Double](repeating: 0, count: S * T)
-        var byNeedSettingYear: [Int: Double] = [:], byAgeSettingYear: [Int: Double] = [:]
+        var byNeedSettingYear = [Double](repeating: 0, count: S * s.needs.count * T), byAgeSettingYear = [Double](repeating: 0, count: S * A * T)
         var suitabilityOK = true
-        for (key, value) in placed.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in placed.enumerated() {
             let setting = key % S, c = (key / S) % N, z = (key / (S * N)) % Z, t = key / (S * N * Z)
             if value < -tolerance { fail("negative placement: \(value) children of \(cohortName(c)) in \(s.settings[setting].id), \(s.years[t])") }
             bySettingYear[setting * T + t] += value
-            byNeedSettingYear[(setting * s.needs.count + need(c)) * T + t, default: 0] += value
-            byAgeSettingYear[(setting * A + age(c)) * T + t, default: 0] += value
+            byNeedSettingYear[(setting * s.needs.count + need(c)) * T + t] += value
+            byAgeSettingYear[(setting * A + age(c)) * T + t] += value
             if abs(value) > tolerance && (!serves(setting, c) || !s.settings[setting].isOpen(t) || !reaches(z, setting, need(c)).0) {
                 suitabilityOK = false
                 fail("\(cohortName(c)) children placed in \(s.settings[setting].id) in \(s.years[t]), which cannot take them")
@@ -135,7 +138,7 @@ struct ScenarioCheck {
                 for c in 0..<N {
                     let slot = (t * Z + z) * N + c
                     var total = x[model.unmetColumn[slot]]
-                    for setting in 0..<S { total += placed[(slot) * S + setting] ?? 0 }
+                    for setting in 0..<S { total += placed[(slot) * S + setting] }
                     if !near(total, s.demand[slot]) {
                         demandOK = false
                         fail("\(cohortName(c)) \(s.years[t]): \(total) children placed or unmet, demand is \(s.demand[slot])")
@@ -202,13 +205,13 @@ struct ScenarioCheck {
                     }
                 }
                 for (a, caps) in setting.capacityByAge {
-                    if let cap = caps[t], (byAgeSettingYear[(index * A + a) * T + t] ?? 0) > cap + tolerance * max(1, cap) {
+                    if let cap = caps[t], byAgeSettingYear[(index * A + a) * T + t] > cap + tolerance * max(1, cap) {
                         capacityOK = false
                         fail("\(setting.id) \(s.years[t]): more \(s.ages[a].id) children than its \(cap) places for that age group")
                     }
                 }
                 for (n, caps) in setting.capacityByNeed {
-                    if let cap = caps[t], (byNeedSettingYear[(index * s.needs.count + n) * T + t] ?? 0) > cap + tolerance * max(1, cap) {
+                    if let cap = caps[t], byNeedSettingYear[(index * s.needs.count + n) * T + t] > cap + tolerance * max(1, cap) {
                         capacityOK = false
                         fail("\(setting.id) \(s.years[t]): more \(s.needs[n]) children than its \(cap) places for that need")
                     }
@@ -219,8 +222,8 @@ struct ScenarioCheck {
 
         // 3. Persistence and incumbents.
         var persistenceOK = true
-        for (key, required) in floor.sorted(by: { $0.key < $1.key }) {
-            let now = placed[key] ?? 0
+        for (key, required) in floor.enumerated() where required > -.infinity {
+            let now = placed[key]
             if now < required - tolerance * max(1, required) {
                 let setting = key % S, c = (key / S) % N, t = key / (S * N * Z)
                 persistenceOK = false
@@ -238,7 +241,7 @@ struct ScenarioCheck {
             for t in 0..<T {
                 let total = (0..<(Z * N)).reduce(0.0) { policy.ages[age($1 % N)] ? $0 + s.demand[t * Z * N + $1] : $0 }
                 let inPolicy = policy.settings.reduce(0.0) { sum, setting in
-                    sum + (0..<A).reduce(0.0) { policy.ages[$1] ? $0 + (byAgeSettingYear[(setting * A + $1) * T + t] ?? 0) : $0 }
+                    sum + (0..<A).reduce(0.0) { policy.ages[$1] ? $0 + byAgeSettingYear[(setting * A + $1) * T + t] : $0 }
                 }
                 let slack = tolerance * max(1, total)
                 var violated = false
@@ -254,7 +257,7 @@ struct ScenarioCheck {
         // 5. The objective, recomputed from the scenario's costs.
         var objective = 0.0, magnitude = 0.0
         var spend = [Double](repeating: 0, count: T)
-        for (key, value) in placed where value != 0 {
+        for (key, value) in placed.enumerated() where value != 0 {
             let setting = key % S, rest = key / S, n = need(rest % N), z = (rest / N) % Z, t = rest / (N * Z)
             let transport = travel[z * S + setting]?.cost ?? s.settings[setting].transportPerPlace
             let yearly = (s.settings[setting].costByNeed[n] + transport) * s.inflationFactor(year: t) * value

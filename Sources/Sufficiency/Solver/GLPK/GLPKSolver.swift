@@ -160,6 +160,34 @@ public final class GLPKSolver: LPSolver {
         }
     }
 
+    public func removeColumns(_ columns: [Int]) throws(GLPKError) {
+        guard !columns.isEmpty else { return }
+        var removing = [Bool](repeating: false, count: program.columnCount)
+        for j in columns {
+            guard program.columnNames.indices.contains(j), !removing[j] else { throw .invalidArgument("column \(j) does not exist or is named twice") }
+            guard glp_get_col_stat(problem, Int32(j + 1)) != GLP_BS else { throw .invalidArgument("column \(j) is basic") }
+            removing[j] = true
+        }
+        // glp_del_cols takes a 1-based array: element 0 is ignored.
+        var numbers = [Int32](repeating: 0, count: columns.count + 1)
+        for (k, j) in columns.enumerated() { numbers[k + 1] = Int32(j + 1) }
+        glp_del_cols(problem, Int32(columns.count), &numbers)
+        var kept = LinearProgram()
+        kept.sense = program.sense
+        kept.objectiveConstant = program.objectiveConstant
+        kept.name = program.name
+        kept.rowNames = program.rowNames
+        kept.rowLower = program.rowLower
+        kept.rowUpper = program.rowUpper
+        for j in 0..<program.columnCount where !removing[j] {
+            kept.addColumn(name: program.columnNames[j], lower: program.columnLower[j], upper: program.columnUpper[j], cost: program.objective[j], integer: program.isInteger[j])
+            kept.rowIndex.append(contentsOf: program.rowIndex[program.columnStart[j]..<program.columnStart[j + 1]])
+            kept.value.append(contentsOf: program.value[program.columnStart[j]..<program.columnStart[j + 1]])
+            kept.columnStart[kept.columnCount] = kept.value.count
+        }
+        program = kept
+    }
+
     // MARK: Solving
 
     /// Solves the model: simplex or interior point for an LP (or a relaxed MIP), branch and cut

@@ -30,7 +30,10 @@ enum FixedLPSifting {
 /// with its duals in Swift, add those with a negative reduced cost, repeat. When none prices out,
 /// the restricted optimum is optimal for the whole LP; the returned reduced costs cover every column.
 public enum Sifting {
-    public static func solve(_ program: LinearProgram, active initial: [Bool], timeLimit: Double?, backend: SolverBackend = .glpk, cancellation: Cancellation? = nil) -> Solution? {
+    /// - Parameter leastAdded: the fewest columns a round adds (when that many price out); tests
+    ///   set it low so small LPs take many rounds.
+    public static func solve(_ program: LinearProgram, active initial: [Bool], timeLimit: Double?, backend: SolverBackend = .glpk, cancellation: Cancellation? = nil,
+                             leastAdded: Int = 1000) -> Solution? {
         guard program.sense == .minimize, !program.isMIP, initial.count == program.columnCount else { return nil }
         let n = program.columnCount
         let clock = ContinuousClock()
@@ -53,6 +56,7 @@ public enum Sifting {
         builder.setObjectiveConstant(program.objectiveConstant)
         guard let restricted = try? builder.build(), let solver = try? backend.make(restricted) else { return nil }
         var presolve = true
+        var removals = [UInt8](repeating: 0, count: n), removed = 0
         for _ in 0..<200 {
             // Cancelled (a newer edit on the what-if page): stop between rounds.
             if cancellation?.isCancelled == true { return nil }
@@ -66,14 +70,38 @@ public enum Sifting {
             presolve = false
             iterations += small.iterations
             Progress.report("sifting: \(columns.count) of \(n) columns in the restricted LP, \(iterations) simplex iterations")
-            let (reduced, entering) = price(program, duals: small.rowDuals, priced: priced, active: active, scale: scale)
+            let (reduced, entering) = price(program, duals: small.rowDuals, priced: priced, active: active, scale: scale, keep: max(leastAdded, columns.count / 20))
             if entering.isEmpty {
-                return whole(program, columns: columns, restricted: small, reduced: reduced, iterations: iterations, seconds: (clock.now - start).seconds)
+                var solution = whole(program, columns: columns, restricted: small, reduced: reduced, iterations: iterations, seconds: (clock.now - start).seconds)
+                solution.siftingRemovals = removed
+                return solution
+            }
+            // Columns that price well above zero leave the restricted LP, so it stays near the size
+            // of its basis and each simplex iteration stays cheap: above a tenth of the most
+            // negative entering reduced cost (so nonbasic: basic columns price at 0), at value 0.
+            // A column leaves at most twice, so the rounds end. Measured end to end on the 5-age
+            // bench model: 10.6 s without, 7.6 s with (3 s: 7.8, 1: 10.1 s, 0.03: 7.9 s); on the
+            // model without ages 0.73 against 0.56 s.
+            if let most = entering.first?.1 {
+                // (Never below a ten-millionth of the largest cost: a basic column's d is 0 up to rounding.)
+                let threshold = max(-0.1 * most, 1e-7 * scale)
+                var leaving = [Bool](repeating: false, count: columns.count), removing: [Int] = []
+                for (k, j) in columns.enumerated() where priced[j] && removals[j] < 2 && small.columnValues[k] == 0 && reduced[j] > threshold {
+                    leaving[k] = true
+                    removing.append(k)
+                    removals[j] += 1
+                    active[j] = false
+                }
+                if !removing.isEmpty {
+                    guard (try? solver.removeColumns(removing)) != nil else { return nil }
+                    removed += removing.count
+                    columns = columns.indices.filter { !leaving[$0] }.map { columns[$0] }
+                }
             }
             // Add the most negative columns: a twentieth of the restricted LP's size, at least a
             // thousand. Measured on the 5-age bench model: a fifth a round grew the restricted LP
             // to 164k columns and took 13.1 s, a twentieth to 96k and 9.7 s; the others alike.
-            let adding = entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()
+            let adding = entering.map(\.0).sorted()
             for j in adding { active[j] = true }
             columns += adding
             let entries = adding.map { j in (program.columnStart[j]..<program.columnStart[j + 1]).map { (row: program.rowIndex[$0], value: program.value[$0]) } }
@@ -85,9 +113,10 @@ public enum Sifting {
 }
 
 extension Sifting {
-    /// Every column priced with the restricted LP's duals, d = c − Aᵀy, and the priced columns
-    /// not yet in it whose d is negative (they would lower the cost), most negative first.
-    static func price(_ program: LinearProgram, duals y: [Double], priced: [Bool], active: [Bool], scale: Double) -> (reduced: [Double], entering: [(Int, Double)]) {
+    /// Every column priced with the restricted LP's duals, d = c − Aᵀy, and the `keep` priced
+    /// columns not yet in it with the most negative d (they would lower the cost most), most
+    /// negative first, ties by column.
+    static func price(_ program: LinearProgram, duals y: [Double], priced: [Bool], active: [Bool], scale: Double, keep: Int) -> (reduced: [Double], entering: [(Int, Double)]) {
         var reduced = [Double](repeating: 0, count: program.columnCount)
         var entering: [(Int, Double)] = []
         for j in 0..<program.columnCount {
@@ -96,8 +125,32 @@ extension Sifting {
             reduced[j] = d
             if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
         }
-        entering.sort { $0.1 < $1.1 }
+        if entering.count > keep {
+            // The keep-th smallest d by selection (linear), then only those at or below it are sorted.
+            var values = entering.map(\.1)
+            let threshold = select(&values, keep - 1)
+            var below = entering.filter { $0.1 < threshold }
+            for candidate in entering where candidate.1 == threshold && below.count < keep { below.append(candidate) }
+            entering = below
+        }
+        entering.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         return (reduced, entering)
+    }
+
+    /// The `k`-th smallest of `values` (0-based) by quickselect; reorders `values`.
+    static func select(_ values: inout [Double], _ k: Int) -> Double {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let pivot = values[low + (high - low) / 2]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return values[k] }
+        }
+        return values[k]
     }
 
     /// The restricted optimum as the whole LP's solution: every column (0 for those left out,
@@ -201,12 +254,12 @@ final class WarmSifting {
             // After new columns the primal simplex continues (the basis stays primal feasible).
             method = .primalSimplex
             iterations += small.iterations
-            let (reduced, entering) = Sifting.price(program, duals: small.rowDuals, priced: priced, active: active, scale: scale)
+            let (reduced, entering) = Sifting.price(program, duals: small.rowDuals, priced: priced, active: active, scale: scale, keep: max(1000, columns.count / 20))
             if entering.isEmpty {
                 return Sifting.whole(program, columns: columns, restricted: small, reduced: reduced, iterations: iterations,
                                      seconds: (clock.now - start).seconds, fixed: fixed)
             }
-            guard add(entering.prefix(max(1000, columns.count / 20)).map(\.0).sorted()) else { return nil }
+            guard add(entering.map(\.0).sorted()) else { return nil }
         }
         return nil
     }
