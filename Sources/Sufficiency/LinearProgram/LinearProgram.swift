@@ -164,6 +164,15 @@ extension LinearProgram {
             outRows.reserveCapacity(rows.count)
             outValues.reserveCapacity(values.count)
             for j in 0..<n {
+                // Most columns arrive in row order already (the model adds its row families in
+                // order): copied as they are, with no sort and no allocation.
+                var ordered = true
+                for k in counts[j]..<counts[j + 1] where k > counts[j] && rows[k] <= rows[k - 1] { ordered = false; break }
+                if ordered {
+                    for k in counts[j]..<counts[j + 1] where values[k] != 0 { outRows.append(rows[k]); outValues.append(values[k]) }
+                    start[j + 1] = outRows.count
+                    continue
+                }
                 var entries = Array(zip(rows[counts[j]..<counts[j + 1]], values[counts[j]..<counts[j + 1]]))
                 entries.sort { $0.0 < $1.0 }
                 var k = 0

@@ -47,11 +47,14 @@ extension PlacementModel {
                 swap(&columnThisYear, &columnLastYear)
                 for k in 0..<layer { columnThisYear[k] = -1 }
             }
+            let settingYearTag = a.settingNames.map { "\($0),\(a.yearNames[t])]" }
             for z in 0..<Z {
                 for n in 0..<N {
                     for age in 0..<A {
                         let c = index.cohort(need: n, age: age), slot = index.slot(year: t, zone: z, cohort: c)
                         let r = demandCap[slot]
+                        // Column names: start[zone,need(,age),setting,year], from two parts made once.
+                        let namePrefix = "start[\(a.zoneTag(z))\(a.needNames[n])\(A > 1 ? ",\(a.ageNames[age])" : ""),"
                         var dearest = -Double.infinity, dearestNew = -Double.infinity
                         for setting in settingsServing[n] where s.settings[setting].isOpen(t) && s.settings[setting].servesAge[age] {
                             let journey = index.journey(zone: z, setting: setting, need: n)
@@ -67,8 +70,7 @@ extension PlacementModel {
                                 let below = age > 0 ? incumbentChildren[(z * index.cohorts + c - 1) * S + setting] ?? 0 : 0
                                 incumbents = (1 - s.settings[setting].leavingRate) * r * ((1 - m[age]) * here + (age > 0 ? m[age - 1] * below : 0))
                             }
-                            let ageTag = A > 1 ? ",\(a.ageNames[age])" : ""
-                            let column = a.builder.addColumn(name: "start[\(a.zoneTag(z))\(a.needNames[n])\(ageTag),\(a.settingNames[setting]),\(a.yearNames[t])]")
+                            let column = a.builder.addColumn(name: namePrefix + settingYearTag[setting])
                             let here = (z * index.cohorts + c) * S + setting
                             columnThisYear[here] = Int32(column)
                             placementPrevious.append(t > 0 ? columnLastYear[here] : -1)

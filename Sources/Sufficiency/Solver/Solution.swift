@@ -32,6 +32,8 @@ public enum SolveMethod: String, Sendable, Equatable, CaseIterable, Codable {
     case branchAndCut = "branch and cut"
     /// Primal simplex on a restricted set of columns, grown by pricing every column in Swift.
     case sifting
+    /// Dantzig–Wolfe decomposition: a master LP over the linking rows, one small LP per block.
+    case blocks = "decomposition by block"
 }
 
 /// What a solver found: status, primal and dual values and statistics.
@@ -121,6 +123,9 @@ public struct SolverOptions: Sendable, Equatable {
     /// Keep the optimal basis in ``Solution/basis`` (of the root LP for a MIP, which is then
     /// solved by the simplex first and by branch and cut without GLPK's presolve).
     public var keepBasis: Bool = false
+    /// Name the solve as the current phase in the progress lines (off for the many small solves
+    /// of a decomposition).
+    public var reportsProgress: Bool = true
 
     /// Seconds this solve may take: the smaller of ``timeLimit`` and what is left before
     /// ``deadline`` (0 once it has passed); nil for no limit.

@@ -256,8 +256,8 @@ public final class GLPKSolver: LPSolver {
         parm.tm_lim = deadline
         if options.textbookPricing { parm.pricing = GLP_PT_STD }
         let iterationsBefore = glp_get_it_cnt(problem)
-        Progress.phase("simplex (\(glp_get_num_rows(problem)) rows, \(glp_get_num_cols(problem)) columns)")
-        defer { Progress.phase(nil) }
+        if options.reportsProgress { Progress.phase("simplex (\(glp_get_num_rows(problem)) rows, \(glp_get_num_cols(problem)) columns)") }
+        defer { if options.reportsProgress { Progress.phase(nil) } }
         var code = glp_simplex(problem, &parm)
         if code == GLP_ENOPFS || code == GLP_ENODFS {
             parm.presolve = GLP_OFF
