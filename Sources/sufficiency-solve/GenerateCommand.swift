@@ -11,7 +11,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Number of needs.") var needs: Int = 13
     @Option(help: "Number of years.") var years: Int = 1
     @Option(help: "Number of capital options.") var options: Int = 0
-    @Option(help: "Age groups: 0 none; 1-5 the phases primary, secondary, post-16, post-19 (and early years at 5); more, single years.") var ages: Int = 0
+    @Option(help: "Age groups: 0 none; 1-5 the phases primary, secondary, post-16, post-19 (and early years at 5).") var ages: Int = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Scenario file to write; the travel table goes beside it as NAME-travel.csv. Either is replaced only if generate wrote it.") var output: String
 

@@ -22,7 +22,7 @@ struct Solve: ParsableCommand {
     @Option(help: "Work out the plan without the capital programme, each chosen option's payback and each rejected option's extra cost: on (auto: the same) or off.")
     var compareOptions: ScenarioSolver.Comparisons = .auto
 
-    @Option(help: "LP strategy: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), blocks (Dantzig-Wolfe: one small LP per zone and need, a master LP over capacities and the other shared rows), or auto (blocks for models with age groups above \(ScenarioSolver.autoBlockColumns) columns, else sifting above \(ScenarioSolver.autoSiftingColumns)).")
+    @Option(help: "How an LP (or --relax) is solved, by the simplex: full (GLPK on the whole model), sifting (from the cheapest placements, pricing all columns), blocks (Dantzig-Wolfe: one small LP per zone and need, a master LP over capacities and the other shared rows), or auto (blocks for models with age groups above \(ScenarioSolver.autoBlockColumns) columns, else sifting above \(ScenarioSolver.autoSiftingColumns)). A capital MIP is solved by --mip-method, futures by --futures-method.")
     var strategy: ScenarioSolver.Strategy = .auto
 
     @Option(help: "A MIP with whole capital options: branch-and-cut (GLPK on the whole model), decomposition (L-shaped: a master MIP over the options, the placement LP as subproblem, its bounds the proof), or auto (the decomposition above \(ScenarioSolver.autoDecompositionColumns) columns).")
@@ -38,6 +38,9 @@ struct Solve: ParsableCommand {
 
     func validate() throws {
         try format.validate(output: output)
+        if solver.method == .interior && (strategy == .sifting || strategy == .blocks) {
+            throw ValidationError("--strategy \(strategy.rawValue) solves with the simplex; --method interior solves the whole model: choose one")
+        }
     }
 
     func run() throws {

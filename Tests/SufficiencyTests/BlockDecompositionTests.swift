@@ -145,4 +145,14 @@ struct BlockDecompositionTests {
             #expect(b.report.verification.passed, "\(name): \(b.report.verification.summary)")
         }
     }
+
+    @Test("a strategy asked for by name that does not apply is said: a usage error with --method interior, a note for a MIP")
+    func strategyNotUsed() throws {
+        let interior = try CLI.run(["solve", CLI.scenario("tutorial.json"), "--strategy", "blocks", "--method", "interior"])
+        #expect(interior.status == 64 || interior.status == 1 || interior.status == 2, "\(interior.status)")
+        #expect(interior.stderr.contains("--strategy blocks solves with the simplex"), "\(interior.stderr)")
+        let mip = try CLI.run(["solve", CLI.scenario("leicester-city-capital.json"), "--strategy", "blocks", "--format", "json", "--compare-options", "off"])
+        #expect(mip.status == 0, "\(mip.stderr)")
+        #expect(mip.stdout.contains("--strategy blocks was not used: it solves LPs"), "no note")
+    }
 }

@@ -84,7 +84,10 @@ public struct ScenarioSolver {
             var planner = RobustPlanning(options: options)
             planner.backend = backend
             planner.method = futuresMethod
-            let report = try planner.run(scenario)
+            var report = try planner.run(scenario)
+            if strategy == .sifting || strategy == .blocks {
+                report.notes.append("--strategy \(strategy.rawValue) applies to the LP of a scenario without futures; a plan over futures is solved as --futures-method says")
+            }
             var own = scenario
             own.futures = []
             return Run(model: try PlacementModel(scenario: own, relax: options.relax), solution: nil, report: report)
@@ -137,6 +140,15 @@ public struct ScenarioSolver {
             solution = try SolveStrategy.solve(model.program, options: options, backend: backend)
         }
         var notes: [String] = []
+        // A strategy asked for by name that did not answer is said, not hidden.
+        let asked: SolveMethod? = strategy == .blocks ? .blocks : strategy == .sifting ? .sifting : nil
+        if let asked, solution.method != asked, !options.outOfTime {
+            let why = model.program.isMIP && !options.relax ? "it solves LPs (and --relax); the capital MIP was solved by \(solution.method.rawValue)"
+                : options.lpMethod == .interior ? "it solves with the simplex; --method interior solved the whole model"
+                : asked == .blocks ? "the LP does not split into blocks it takes, or has no feasible plan (which GLPK on the whole model then proves); solved by \(solution.method.rawValue)"
+                : "it gave no answer; solved by \(solution.method.rawValue)"
+            notes.append("--strategy \(strategy.rawValue) was not used: \(why)")
+        }
         if options.lpMethod == .interior, solution.status == .solverFailure, !model.program.isMIP || options.relax, !options.outOfTime {
             // GLPK's interior point can stop short on numerical trouble; the simplex then answers.
             var simplex = options
@@ -230,6 +242,9 @@ public struct ScenarioSolver {
         report.status = (result.stoppedByTime && !proofHolds ? ModelStatus.feasible : ModelStatus.optimal).rawValue
         report.solver.mipGap = gap
         report.provenance = Report.Provenance(scenario: scenario, options: options, method: "L-shaped decomposition (GLPK master MIP, placement LP subproblems)")
+        if strategy == .sifting || strategy == .blocks {
+            report.notes.append("--strategy \(strategy.rawValue) was not used: it solves LPs (and --relax); the capital MIP was solved by the L-shaped decomposition")
+        }
         if compareOptions != .off {
             try addOptionComparisons(to: &report, model: model, solution: solution)
         }

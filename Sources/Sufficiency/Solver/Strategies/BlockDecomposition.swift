@@ -86,28 +86,30 @@ public enum BlockDecomposition {
 
         /// Solves every block at `cost(j) − π·a_j` and adds the solutions that price out (below
         /// the block's convexity dual σ), or every one with `all`; returns how many joined.
-        func price(duals y: [Double], all: Bool = false, blocksToPrice: [Int]) -> Int? {
+        func price(duals y: [Double], all: Bool = false, blocksToPrice: [Int], solving: Bool = true) -> Int? {
             let tolerance = 1e-9
             var lower: [Double] = [], upper: [Double] = [], proposalCosts: [Double] = [], entries: [[(row: Int, value: Double)]] = []
-            // The blocks are independent: solved on every core, each block by one thread
-            // (their answers do not depend on which, so the result is the same every run).
-            var solvedOK = [Bool](repeating: false, count: blocksToPrice.count)
-            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, blocksToPrice.count / 16))
-            blocks.withUnsafeMutableBufferPointer { blockStore in
-                solvedOK.withUnsafeMutableBufferPointer { ok in
-                    let store = Disjoint(base: blockStore), done = Disjoint(base: ok)
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        var k = worker
-                        while k < blocksToPrice.count {
-                            let b = blocksToPrice[k], columns = layout.blockColumns[b]
-                            var cost = [Double](repeating: 0, count: columns.count)
-                            for (c, j) in columns.enumerated() {
-                                var d = program.objective[j]
-                                for e in layout.linkStart[j]..<layout.linkStart[j + 1] { d -= layout.linkValue[e] * y[Int(layout.linkRow[e])] }
-                                cost[c] = d
+            var solvedOK = [Bool](repeating: true, count: blocksToPrice.count)
+            if solving {
+                // The blocks are independent: solved on every core, each block by one thread
+                // (their answers do not depend on which, so the result is the same every run).
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, blocksToPrice.count / 16))
+                blocks.withUnsafeMutableBufferPointer { blockStore in
+                    solvedOK.withUnsafeMutableBufferPointer { ok in
+                        let store = Disjoint(base: blockStore), done = Disjoint(base: ok)
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            var k = worker
+                            while k < blocksToPrice.count {
+                                let b = blocksToPrice[k], columns = layout.blockColumns[b]
+                                var cost = [Double](repeating: 0, count: columns.count)
+                                for (c, j) in columns.enumerated() {
+                                    var d = program.objective[j]
+                                    for e in layout.linkStart[j]..<layout.linkStart[j + 1] { d -= layout.linkValue[e] * y[Int(layout.linkRow[e])] }
+                                    cost[c] = d
+                                }
+                                done.base[k] = store.base[b].solve(cost: cost)
+                                k += workers
                             }
-                            done.base[k] = store.base[b].solve(cost: cost)
-                            k += workers
                         }
                     }
                 }
@@ -146,8 +148,11 @@ public enum BlockDecomposition {
         }
 
         var iterations = 0, rounds = 0
-        // The first proposals: each block's cheapest solution at its own costs.
-        guard price(duals: [Double](repeating: 0, count: L + B), all: true, blocksToPrice: Array(0..<B)) != nil else { return nil }
+        // The first proposals: each block's slack solution (every row by its slack column: for
+        // the placement LP every child unmet, which fits every capacity), and its cheapest at its
+        // own costs. Measured on the 5-age bench model: with the slack solutions 3 fewer rounds.
+        guard price(duals: [Double](repeating: 0, count: L + B), all: true, blocksToPrice: Array(0..<B), solving: false) != nil,
+              price(duals: [Double](repeating: 0, count: L + B), all: true, blocksToPrice: Array(0..<B)) != nil else { return nil }
         let rhsScale = layout.linkingRows.reduce(1.0) { m, i in max(m, program.rowLower[i].isFinite ? abs(program.rowLower[i]) : 0, program.rowUpper[i].isFinite ? abs(program.rowUpper[i]) : 0) }
         var solved: Solution
         while true {
