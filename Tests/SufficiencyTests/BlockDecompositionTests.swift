@@ -97,11 +97,7 @@ struct BlockDecompositionTests {
         let applied = Locked(0), cases = Locked(0)
         await propertyCheck(count: PropertyTests.count, input: ScenarioGenome.generator) { genome in
             let scenario = try genome.decoded()
-            var full = ScenarioSolver(options: SolverOptions(relax: true), compareOptions: .off)
-            full.strategy = .full
-            var blocks = full
-            blocks.strategy = .blocks
-            let a = try full.run(scenario), b = try blocks.run(scenario)
+            let (a, b) = try PropertyTests.fullAnd(.blocks, scenario, options: SolverOptions(relax: true))
             #expect(a.report.status == b.report.status)
             if a.report.status == "optimal" {
                 #expect(PropertyTests.close(a.report.objective, b.report.objective, 1e-9), "full \(a.report.objective ?? .nan) blocks \(b.report.objective ?? .nan)")
@@ -121,11 +117,7 @@ struct BlockDecompositionTests {
         let folder = try TemporaryFolder()
         try folder.write("t.csv", files.travelCSV)
         let scenario = try ScenarioDecoder.load(path: folder.write("s.json", files.scenarioJSON))
-        var full = ScenarioSolver(compareOptions: .off)
-        full.strategy = .full
-        var blocks = full
-        blocks.strategy = .blocks
-        let a = try full.run(scenario), b = try blocks.run(scenario)
+        let (a, b) = try PropertyTests.fullAnd(.blocks, scenario)
         #expect(b.solution?.method == .blocks, "seed \(seed): \(b.solution?.method.rawValue ?? "none")")
         #expect(PropertyTests.close(a.report.objective, b.report.objective, 1e-9), "seed \(seed): full \(a.report.objective ?? .nan) blocks \(b.report.objective ?? .nan)")
         #expect(b.report.verification.passed && b.report.verification.model?.checkedDuals == true, "\(b.report.verification.summary)")
@@ -135,11 +127,7 @@ struct BlockDecompositionTests {
     func shippedScenarios() throws {
         for name in ["leicestershire.json", "leicester-city.json", "tutorial-phases.json"] {
             let scenario = try ScenarioDecoder.load(path: CLI.scenario(name))
-            var full = ScenarioSolver(compareOptions: .off)
-            full.strategy = .full
-            var blocks = full
-            blocks.strategy = .blocks
-            let a = try full.run(scenario), b = try blocks.run(scenario)
+            let (a, b) = try PropertyTests.fullAnd(.blocks, scenario)
             #expect(b.solution?.method == .blocks, "\(name)")
             #expect(PropertyTests.close(a.report.objective, b.report.objective, 1e-9), "\(name): full \(a.report.objective ?? .nan) blocks \(b.report.objective ?? .nan)")
             #expect(b.report.verification.passed, "\(name): \(b.report.verification.summary)")

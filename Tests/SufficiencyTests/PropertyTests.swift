@@ -28,6 +28,15 @@ struct PropertyTests {
         try ScenarioSolver(options: options, compareOptions: .off).run(scenario).report
     }
 
+    /// `scenario` solved by GLPK on the whole model and by `strategy`, otherwise alike.
+    static func fullAnd(_ strategy: ScenarioSolver.Strategy, _ scenario: Scenario, options: SolverOptions = SolverOptions()) throws -> (full: ScenarioSolver.Run, other: ScenarioSolver.Run) {
+        var full = ScenarioSolver(options: options, compareOptions: .off)
+        full.strategy = .full
+        var other = full
+        other.strategy = strategy
+        return (try full.run(scenario), try other.run(scenario))
+    }
+
     static func close(_ a: Double?, _ b: Double?, _ relative: Double) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return abs(a - b) <= relative * max(1, abs(a), abs(b))
@@ -83,11 +92,8 @@ struct PropertyTests {
     func siftingEqualsFull() async {
         await propertyCheck(count: Self.count, input: ScenarioGenome.generator) { genome in
             let scenario = try genome.decoded()
-            var full = ScenarioSolver(options: SolverOptions(relax: true), compareOptions: .off)
-            full.strategy = .full
-            var sifting = full
-            sifting.strategy = .sifting
-            let a = try full.run(scenario).report, b = try sifting.run(scenario).report
+            let (full, sifted) = try Self.fullAnd(.sifting, scenario, options: SolverOptions(relax: true))
+            let a = full.report, b = sifted.report
             #expect(a.status == b.status)
             if a.status == "optimal" {
                 #expect(Self.close(a.objective, b.objective, 1e-9), "full \(a.objective ?? .nan) sifting \(b.objective ?? .nan)")
@@ -346,11 +352,7 @@ struct SiftingTests {
     @Test("sifting reaches the full LP's optimum, and its reduced costs over all columns verify", arguments: Array<UInt64>(1...6))
     func siftingMatchesFull(seed: UInt64) throws {
         let scenario = try PropertyTests.scenario(seed + 100)
-        var full = ScenarioSolver(compareOptions: .off)
-        full.strategy = .full
-        var sifting = full
-        sifting.strategy = .sifting
-        let a = try full.run(scenario), b = try sifting.run(scenario)
+        let (a, b) = try PropertyTests.fullAnd(.sifting, scenario)
         #expect(b.solution?.method == .sifting)
         #expect(abs(a.report.objective! - b.report.objective!) <= 1e-9 * max(1, a.report.objective!), "seed \(seed)")
         #expect(b.report.verification.passed && b.report.verification.model?.checkedDuals == true, "\(b.report.verification.summary)")
