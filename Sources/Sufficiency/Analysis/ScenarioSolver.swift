@@ -120,7 +120,10 @@ public struct ScenarioSolver {
             options.keepBasis = true
             options.startingBasis = startingBasis
         }
-        let byBlock = (strategy == .blocks || (strategy == .auto && model.ageCount > 1 && model.program.columnCount > Self.autoBlockColumns))
+        // With a basis store (the what-if page) a model below sifting's size keeps the whole-model
+        // simplex, which re-solves warm; the decomposition keeps no basis.
+        let blockColumns = basisStore == nil ? Self.autoBlockColumns : Self.autoSiftingColumns
+        let byBlock = (strategy == .blocks || (strategy == .auto && model.ageCount > 1 && model.program.columnCount > blockColumns))
             && (!model.program.isMIP || options.relax) && options.lpMethod != .interior
         if byBlock, let solved = BlockDecomposition.solve(model.program, rowBlock: Self.rowBlocks(model), timeLimit: options.secondsLeft,
                                                           backend: backend, cancellation: options.cancellation) {
