@@ -82,6 +82,15 @@ public struct LinearProgram: Sendable, Equatable {
         return activity
     }
 
+    /// The reduced cost of every column at row duals `y`: d = c − Aᵀy.
+    public func reducedCosts(_ y: [Double]) -> [Double] {
+        (0..<columnCount).map { j in
+            var d = objective[j]
+            for e in columnStart[j]..<columnStart[j + 1] { d -= value[e] * y[rowIndex[e]] }
+            return d
+        }
+    }
+
     /// The objective value `c·x + constant`.
     public func objectiveValue(_ x: [Double]) -> Double {
         var total = objectiveConstant

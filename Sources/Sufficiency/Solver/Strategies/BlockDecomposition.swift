@@ -20,8 +20,8 @@ import Foundation
 /// past 10¹⁰ times the largest cost the LP counts as infeasible (nil: the caller's other solve
 /// gives the definite answer). The answer returned never uses an artificial.
 ///
-/// Nil when the LP does not decompose (a column in two blocks, a block whose LP could be
-/// unbounded, an infeasible block or whole LP, a MIP, a maximisation) or out of time: the
+/// Nil when the LP does not decompose (a column in two blocks, a block column not [0, ∞), a block row not
+/// an equality, an unbounded block, an infeasible block or whole LP, a MIP, a maximisation) or out of time: the
 /// caller then solves it another way, which gives the definite status.
 public enum BlockDecomposition {
     /// - Parameters:
@@ -202,12 +202,8 @@ public enum BlockDecomposition {
         solution.columnValues = x
         solution.rowActivities = program.rowActivities(x)
         solution.rowDuals = y
-        solution.reducedCosts = (0..<n).map { j in
-            var d = program.objective[j]
-            for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
-            return d
-        }
-        solution.objective = program.objectiveConstant + (0..<n).reduce(0.0) { $0 + program.objective[$1] * x[$1] }
+        solution.reducedCosts = program.reducedCosts(y)
+        solution.objective = program.objectiveValue(x)
         solution.hasDuals = true
         solution.iterations = iterations
         solution.solveSeconds = (clock.now - start).seconds
@@ -237,20 +233,12 @@ public enum BlockDecomposition {
                 if rowBlock[i] < 0 { localRow[i] = linkingRows.count; linkingRows.append(i) }
                 else { localRow[i] = blockRows[rowBlock[i]].count; blockRows[rowBlock[i]].append(i) }
             }
-            // A row bounds its columns from above when its upper bound is finite, every entry is
-            // positive and every column in it has a finite lower bound.
-            var boundsAbove = (0..<m).map { rowBlock[$0] >= 0 && program.rowUpper[$0].isFinite }
-            for j in 0..<n {
-                for e in program.columnStart[j]..<program.columnStart[j + 1] where program.value[e] < 0 || !program.columnLower[j].isFinite {
-                    boundsAbove[program.rowIndex[e]] = false
-                }
-            }
             blockColumns = [[Int]](repeating: [], count: B)
             masterColumns = []
             linkStart = [0]; linkRow = []; linkValue = []
             linkStart.reserveCapacity(n + 1)
             for j in 0..<n {
-                var block = -1, bounded = program.columnUpper[j].isFinite
+                var block = -1
                 for e in program.columnStart[j]..<program.columnStart[j + 1] {
                     let i = program.rowIndex[e]
                     if rowBlock[i] < 0 {
@@ -260,13 +248,9 @@ public enum BlockDecomposition {
                     }
                     if block >= 0 && block != rowBlock[i] { return nil } // in two blocks
                     block = rowBlock[i]
-                    if boundsAbove[i] && program.value[e] > 0 { bounded = true }
                 }
                 linkStart.append(linkRow.count)
-                if block < 0 { masterColumns.append(j); continue }
-                // A block's LP must be bounded (a proposal is a vertex, never a ray).
-                guard bounded, program.columnLower[j].isFinite else { return nil }
-                blockColumns[block].append(j)
+                if block < 0 { masterColumns.append(j) } else { blockColumns[block].append(j) }
             }
         }
     }

@@ -21,8 +21,6 @@ struct BlockSimplex {
     /// Duals of the last optimum, y = c_B B⁻¹.
     private(set) var duals: [Double]
     private(set) var objective = 0.0
-    /// Pivots over every solve so far.
-    private(set) var pivotCount = 0
     var columns: Int { columnStart.count - 1 }
 
     /// Nil without a slack-like column for some row, or with a negative right-hand side (one
@@ -154,7 +152,6 @@ struct BlockSimplex {
             basis[leave] = entering
             isBasic[entering] = true
             pivots += 1
-            pivotCount += 1
             if pivots % 50 == 0 { guard refactor() else { return false } }
             if pivots > 50 * (m + n) { return false }
         }

@@ -117,14 +117,9 @@ extension Sifting {
     /// columns not yet in it with the most negative d (they would lower the cost most), most
     /// negative first, ties by column.
     static func price(_ program: LinearProgram, duals y: [Double], priced: [Bool], active: [Bool], scale: Double, keep: Int) -> (reduced: [Double], entering: [(Int, Double)]) {
-        var reduced = [Double](repeating: 0, count: program.columnCount)
+        let reduced = program.reducedCosts(y)
         var entering: [(Int, Double)] = []
-        for j in 0..<program.columnCount {
-            var d = program.objective[j]
-            for e in program.columnStart[j]..<program.columnStart[j + 1] { d -= program.value[e] * y[program.rowIndex[e]] }
-            reduced[j] = d
-            if priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
-        }
+        for (j, d) in reduced.enumerated() where priced[j] && !active[j] && d < -1e-9 * scale { entering.append((j, d)) }
         if entering.count > keep {
             // The keep-th smallest d by selection (linear), then only those at or below it are sorted.
             var values = entering.map(\.1)
